@@ -1,0 +1,83 @@
+//! Server functions, by subject. Each is `verb_noun`, returns `Result<_, AppError>`, checks
+//! the session and role it needs, and calls into `platform`.
+
+pub mod auth;
+pub mod invitations;
+pub mod members;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    //! Helpers only the server side of a server function uses.
+
+    use crate::state::{AppState, RequestAuth};
+    use http::header::{HeaderValue, SET_COOKIE};
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+    use models::AppError;
+    use platform::auth::SESSION_COOKIE;
+    use platform::RequestContext;
+
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the server-function context");
+            AppError::Internal { reference: "state".into() }
+        })
+    }
+
+    pub fn request_auth() -> Result<RequestAuth, AppError> {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<RequestAuth>().cloned())
+            .ok_or_else(|| {
+                tracing::error!("RequestAuth missing: is the session middleware mounted?");
+                AppError::Internal { reference: "auth".into() }
+            })
+    }
+
+    /// The signed-in user's context, or `Unauthorized`.
+    pub fn require_user() -> Result<RequestContext, AppError> {
+        let auth = request_auth()?;
+        let user = auth.user.ok_or(AppError::Unauthorized)?;
+        Ok(RequestContext {
+            tenant_id: user.tenant_id,
+            user_id: user.user_id,
+            role: user.role,
+            is_platform_admin: user.is_platform_admin,
+            client: auth.client,
+        })
+    }
+
+    fn set_cookie(value: String) {
+        let Some(response) = use_context::<ResponseOptions>() else {
+            tracing::error!("ResponseOptions missing: cannot set the session cookie");
+            return;
+        };
+        match HeaderValue::from_str(&value) {
+            Ok(v) => response.append_header(SET_COOKIE, v),
+            Err(e) => tracing::error!(error = %e, "session cookie is not a valid header"),
+        }
+    }
+
+    pub fn set_session_cookie(token: &str, max_age_secs: i64, secure: bool) {
+        let secure = if secure { "; Secure" } else { "" };
+        set_cookie(format!(
+            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+        ));
+    }
+
+    pub fn clear_session_cookie(secure: bool) {
+        let secure = if secure { "; Secure" } else { "" };
+        set_cookie(format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"));
+    }
+
+    /// A same-site path to go to after sign-in; anything else becomes `/`.
+    pub fn safe_next(next: Option<String>) -> String {
+        match next {
+            Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+            _ => "/".to_string(),
+        }
+    }
+
+    pub fn into_app_error(e: platform::Error) -> AppError {
+        e.into()
+    }
+}

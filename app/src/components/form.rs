@@ -1,0 +1,49 @@
+//! Wiring between server actions and form fields.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use models::AppError;
+
+/// The message for `field` from the action's last error, if it was about that field.
+pub fn field_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<String>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action.value().with(|v| match v {
+            Some(Err(e)) => e.message_for(field),
+            _ => None,
+        })
+    })
+}
+
+/// The action's last error when no field on the form shows it (`fields` lists the fields
+/// that do): wrong role, throttling, server trouble.
+pub fn form_error<S>(action: ServerAction<S>, fields: &'static [&'static str]) -> Signal<Option<String>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action.value().with(|v| match v {
+            Some(Err(e)) if e.field().is_some_and(|f| fields.contains(&f)) => None,
+            Some(Err(e)) => Some(e.to_string()),
+            _ => None,
+        })
+    })
+}
+
+/// A banner above a form for errors that belong to no single field.
+#[component]
+pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        message.get().map(|m| {
+            view! {
+                <div class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" role="alert">
+                    {m}
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,115 @@
+//! The signed-in frame: sidebar, top bar with tenant and user menu, and the page inside.
+
+use crate::api::auth::{current_user, SignOut};
+use crate::components::FOCUS_RING;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use models::session::SessionUser;
+use models::AppError;
+
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+    icon: &'static str,
+}
+
+const NAV: [NavItem; 5] = [
+    NavItem { href: "/", label: "Dashboard", icon: "◧" },
+    NavItem { href: "/leads", label: "Leads", icon: "◎" },
+    NavItem { href: "/pipeline", label: "Pipeline", icon: "▤" },
+    NavItem { href: "/agents", label: "Agents", icon: "✦" },
+    NavItem { href: "/connectors", label: "Connectors", icon: "⇄" },
+];
+
+fn nav_link(href: &'static str, label: &'static str, icon: &'static str) -> impl IntoView {
+    view! {
+        <A
+            href=href
+            exact=true
+            attr:class=format!(
+                "group flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-slate-300 hover:bg-slate-800 \
+                 hover:text-white aria-[current=page]:bg-slate-800 aria-[current=page]:text-white {FOCUS_RING}"
+            )
+        >
+            <span class="w-4 text-center text-slate-400 group-aria-[current=page]:text-indigo-400" aria-hidden="true">{icon}</span>
+            {label}
+        </A>
+    }
+}
+
+/// Loads the signed-in user once per page load; without one, goes to the sign-in page. (The
+/// server already redirects page loads without a session; this covers client navigation.)
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let user = Resource::new_blocking(|| (), |_| current_user());
+    view! {
+        <Suspense fallback=|| view! { <div class="p-8 text-sm text-slate-500">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) => view! { <ShellLayout user/> }.into_any(),
+                    Ok(None) | Err(AppError::Unauthorized) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                    Err(e) => view! {
+                        <div class="p-8 text-sm text-red-700" role="alert">{e.to_string()}</div>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ShellLayout(user: SessionUser) -> impl IntoView {
+    provide_context(user.clone());
+    let sign_out = ServerAction::<SignOut>::new();
+    let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+    let admin_link = user.is_platform_admin.then(|| nav_link("/admin", "Admin", "⚙"));
+    view! {
+        <div class="min-h-full lg:flex">
+            <aside class="bg-slate-900 lg:fixed lg:inset-y-0 lg:flex lg:w-60 lg:flex-col" aria-label="Main">
+                <div class="flex h-14 items-center gap-2 px-4 text-white">
+                    <span class="flex size-8 items-center justify-center rounded-lg bg-indigo-500 font-bold" aria-hidden="true">"S"</span>
+                    <span class="font-semibold tracking-tight">"Sales Hunter"</span>
+                </div>
+                <nav class="flex gap-1 overflow-x-auto px-2 pb-2 lg:flex-1 lg:flex-col lg:overflow-visible lg:pb-4">
+                    {NAV.iter().map(|n| nav_link(n.href, n.label, n.icon)).collect_view()}
+                    {admin_link}
+                    <div class="hidden lg:mt-auto lg:block">
+                        {nav_link("/settings/members", "Team", "☺")}
+                    </div>
+                </nav>
+            </aside>
+            <div class="flex-1 lg:pl-60">
+                <header class="sticky top-0 z-30 flex h-14 items-center justify-between border-b border-slate-200 bg-white/90 px-4 backdrop-blur sm:px-6">
+                    <div class="flex min-w-0 items-center gap-2">
+                        <span class="text-xs uppercase tracking-wide text-slate-500">"Organisation"</span>
+                        <span class="truncate font-semibold" data-testid="tenant-name">{user.tenant_name.clone()}</span>
+                    </div>
+                    <details class="relative" data-testid="user-menu">
+                        <summary class=format!("flex cursor-pointer list-none items-center gap-2 rounded-full p-1 pr-3 hover:bg-slate-100 {FOCUS_RING}")>
+                            <span class="flex size-8 items-center justify-center rounded-full bg-indigo-100 text-xs font-semibold text-indigo-700" aria-hidden="true">{initials}</span>
+                            <span class="hidden text-sm font-medium sm:inline">{user.name.clone()}</span>
+                            <span class="sr-only">"Open user menu"</span>
+                        </summary>
+                        <div class="absolute right-0 mt-2 w-64 rounded-lg bg-white p-2 shadow-lg ring-1 ring-slate-200">
+                            <div class="border-b border-slate-100 px-3 py-2">
+                                <p class="truncate text-sm font-medium">{user.name.clone()}</p>
+                                <p class="truncate text-xs text-slate-500">{user.email.clone()}</p>
+                                <p class="mt-1 text-xs text-slate-500">{format!("Role: {}", user.role.label())}</p>
+                            </div>
+                            <a href="/settings/members" class=format!("mt-1 block rounded-md px-3 py-2 text-sm hover:bg-slate-100 {FOCUS_RING}")>"Team & invitations"</a>
+                            <ActionForm action=sign_out>
+                                <button type="submit" class=format!("w-full rounded-md px-3 py-2 text-left text-sm text-red-700 hover:bg-red-50 {FOCUS_RING}")>
+                                    "Sign out"
+                                </button>
+                            </ActionForm>
+                        </div>
+                    </details>
+                </header>
+                <main class="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+                    <Outlet/>
+                </main>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,63 @@
+//! Workspace areas whose features arrive with later issues. Each says plainly what will be
+//! here; none shows invented data.
+
+use crate::components::{EmptyState, PageHeader};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+fn Upcoming(title: &'static str, description: &'static str, empty_title: &'static str, empty_body: &'static str) -> impl IntoView {
+    view! {
+        <Title text=title/>
+        <PageHeader title=title description=description/>
+        <EmptyState title=empty_title body=empty_body/>
+    }
+}
+
+#[component]
+pub fn LeadsPage() -> impl IntoView {
+    view! {
+        <Upcoming
+            title="Leads"
+            description="Find, score and work the people and companies you sell to."
+            empty_title="No leads yet"
+            empty_body="The leads manager is not built yet. Once it is, leads you add, import or sync from Salesforce appear here with explainable scores."
+        />
+    }
+}
+
+#[component]
+pub fn PipelinePage() -> impl IntoView {
+    view! {
+        <Upcoming
+            title="Pipeline"
+            description="Your opportunities by stage, with value and forecast."
+            empty_title="No opportunities yet"
+            empty_body="The pipeline board is not built yet. It will show every open opportunity by stage once deals exist."
+        />
+    }
+}
+
+#[component]
+pub fn AgentsPage() -> impl IntoView {
+    view! {
+        <Upcoming
+            title="Agents"
+            description="Prospector, Qualifier, Outreach Composer, Pipeline Analyst and Deal Coach."
+            empty_title="No agents configured"
+            empty_body="Agent configuration is not built yet. Each agent will get a versioned configuration and a record of every run."
+        />
+    }
+}
+
+#[component]
+pub fn ConnectorsPage() -> impl IntoView {
+    view! {
+        <Upcoming
+            title="Connectors"
+            description="Sync with the CRMs your team already uses."
+            empty_title="No connectors yet"
+            empty_body="The Salesforce connector is not built yet. Once it is, you will connect it here and see every sync."
+        />
+    }
+}

@@ -1,0 +1,30 @@
+//! What server functions need from the server: the database and the auth settings. The
+//! server provides it as context to every page render and server-function call.
+
+use chrono::Duration;
+use platform::auth::throttle::ThrottlePolicy;
+use platform::Db;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub auth: AuthSettings,
+}
+
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    pub session_ttl: Duration,
+    /// `Secure` on the session cookie: on everywhere but plain-HTTP localhost.
+    pub cookie_secure: bool,
+    pub throttle: ThrottlePolicy,
+}
+
+/// Who made this request, as resolved by the server's session middleware and stored in the
+/// request's extensions.
+#[derive(Clone, Debug)]
+pub struct RequestAuth {
+    pub user: Option<models::session::SessionUser>,
+    /// The raw session cookie, for sign-out.
+    pub token: Option<String>,
+    pub client: platform::Client,
+}

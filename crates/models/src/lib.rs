@@ -1,0 +1,15 @@
+//! Typed models shared by the browser and the server.
+//!
+//! Everything here compiles to WASM: no database, no tokio, no I/O. A type that crosses the
+//! wire between a server function and a page is written once, here.
+
+pub mod error;
+pub mod ids;
+pub mod members;
+pub mod role;
+pub mod session;
+pub mod validate;
+
+pub use error::AppError;
+pub use ids::{InvitationId, TenantId, UserId};
+pub use role::Role;

@@ -1,0 +1,65 @@
+//! The audit trail: one row per security-relevant change, written in the same transaction as
+//! the change so that neither exists without the other.
+
+use crate::db::{schema::audit_log, Conn};
+use crate::error::Error;
+use crate::Client;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use uuid::Uuid;
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct NewAuditEntry {
+    pub tenant_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub action: &'static str,
+    pub target_type: Option<&'static str>,
+    pub target_id: Option<String>,
+    pub details: serde_json::Value,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl NewAuditEntry {
+    pub fn new(tenant_id: Uuid, actor_id: Option<Uuid>, action: &'static str, client: &Client) -> Self {
+        NewAuditEntry {
+            tenant_id,
+            actor_id,
+            action,
+            target_type: None,
+            target_id: None,
+            details: serde_json::Value::Object(Default::default()),
+            ip: Some(client.ip.clone()),
+            request_id: client.request_id.clone(),
+        }
+    }
+
+    pub fn target(mut self, kind: &'static str, id: impl ToString) -> Self {
+        self.target_type = Some(kind);
+        self.target_id = Some(id.to_string());
+        self
+    }
+
+    pub fn details(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    pub async fn record(self, conn: &mut Conn) -> Result<(), Error> {
+        diesel::insert_into(audit_log::table).values(&self).execute(conn).await?;
+        Ok(())
+    }
+}
+
+/// Audit actions, named `noun.verb` so they group when sorted.
+pub mod action {
+    pub const SIGNED_UP: &str = "auth.signed_up";
+    pub const SIGNED_IN: &str = "auth.signed_in";
+    pub const SIGNED_OUT: &str = "auth.signed_out";
+    pub const INVITATION_CREATED: &str = "invitation.created";
+    pub const INVITATION_REVOKED: &str = "invitation.revoked";
+    pub const INVITATION_ACCEPTED: &str = "invitation.accepted";
+    pub const MEMBER_ROLE_CHANGED: &str = "member.role_changed";
+    pub const MEMBER_REMOVED: &str = "member.removed";
+}

@@ -1,0 +1,36 @@
+//! Who is acting, for which tenant, from where: built by the server for every request.
+
+use models::{AppError, Role, TenantId, UserId};
+
+/// Where a request came from; recorded on audit entries and sessions.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    pub ip: String,
+    pub user_agent: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// A signed-in user acting in one tenant.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
+    pub role: Role,
+    pub is_platform_admin: bool,
+    pub client: Client,
+}
+
+impl RequestContext {
+    /// Refuses with `Forbidden` unless the user's role is at least `needed`.
+    pub fn require(&self, needed: Role) -> Result<(), AppError> {
+        if self.role.at_least(needed) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(format!(
+                "This needs the {} role or higher; you are a {}.",
+                needed.label(),
+                self.role.label()
+            )))
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The native platform core: database pool and schema, tenancy, auth, audit, members and
+//! invitations. Business rules live here (and in verticals), where they are tested without a
+//! browser; the `app` server functions only authenticate and call in.
+
+pub mod audit;
+pub mod auth;
+pub mod context;
+pub mod db;
+pub mod error;
+pub mod invitations;
+pub mod members;
+pub mod migrate;
+pub mod seed;
+
+pub use context::{Client, RequestContext};
+pub use db::Db;
+pub use error::Error;

@@ -1,0 +1,10 @@
+DROP POLICY members_of_current_tenant ON users;
+DROP TABLE login_attempts;
+DROP TABLE audit_log;
+DROP TABLE invitations;
+DROP TABLE sessions;
+DROP TABLE memberships;
+DROP TABLE users;
+DROP TABLE tenants;
+DROP FUNCTION app_current_tenant();
+REVOKE USAGE ON SCHEMA public FROM sales_hunter_tenant;

@@ -1,0 +1,358 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2016  # the bash -c snippets get their values as $1.. on purpose
+# Shared helpers for scripts/run, scripts/test and the check-* scripts.
+# Sourced, never executed: it defines functions and changes nothing by itself.
+
+CARGO_LEPTOS_VERSION=0.3.8
+SH_DEFAULT_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sales_hunter
+
+# ---------------------------------------------------------------- small bits
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+step() { printf '\n==> %s\n' "$*"; }
+
+# cd to the repository root (the parent of scripts/) and put the project's
+# own tools first on PATH, so every script sees the same tailwindcss,
+# wasm-opt, playwright and cargo binaries wherever it was started from.
+sh_root() {
+  ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  export ROOT
+  cd "$ROOT" || exit 1
+  export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+  export NPM_CONFIG_UPDATE_NOTIFIER=false   # keep test output free of npm upgrade notices
+  # Cargo's own target dir, honouring CARGO_TARGET_DIR (CI keeps it outside
+  # the clone). A relative CARGO_TARGET_DIR is relative to where cargo runs,
+  # which is always $ROOT here.
+  TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+  [[ "$TARGET_DIR" = /* ]] || TARGET_DIR="$ROOT/$TARGET_DIR"
+  export TARGET_DIR
+}
+
+# Export KEY=VALUE lines of .env. Variables already set in the environment
+# win, like dotenv does: `DATABASE_URL=... scripts/run` must beat the file.
+load_env() {
+  local line key val
+  if [[ -f "$ROOT/.env" ]]; then
+    while IFS= read -r line || [[ -n "$line" ]]; do
+      line="${line%$'\r'}"
+      [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+      line="${line#"${line%%[![:space:]]*}"}"   # trim leading blanks
+      line="${line#export }"
+      [[ "$line" == *=* ]] || continue
+      key="${line%%=*}"
+      key="${key%"${key##*[![:space:]]}"}"       # trim trailing blanks
+      val="${line#*=}"
+      [[ "$key" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { log "warning: .env: ignoring '$key'"; continue; }
+      # Strip one pair of matching surrounding quotes.
+      if [[ "$val" =~ ^\"(.*)\"$ || "$val" =~ ^\'(.*)\'$ ]]; then val="${BASH_REMATCH[1]}"; fi
+      [[ -n "${!key+set}" ]] && continue
+      export "$key=$val"
+    done <"$ROOT/.env"
+  fi
+  export DATABASE_URL="${DATABASE_URL:-$SH_DEFAULT_DATABASE_URL}"
+}
+
+# ---------------------------------------------------------------- tools
+
+# apt-get install, updating the package lists at most once per script run
+# (an update costs seconds; the lists on a fresh machine may be stale/empty).
+_APT_UPDATED=
+apt_install() {
+  local sudo=()
+  if [[ $EUID -ne 0 ]]; then
+    command -v sudo >/dev/null || die "need root or sudo to apt-get install $*"
+    sudo=(sudo)
+  fi
+  if [[ -z "$_APT_UPDATED" ]]; then
+    log "apt-get update"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    _APT_UPDATED=1
+  fi
+  log "apt-get install $*"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+# The wasm-bindgen version the workspace locked: wasm-bindgen-cli must match
+# it exactly or the generated JS glue does not fit the compiled wasm.
+locked_wasm_bindgen_version() {
+  awk '$0 == "name = \"wasm-bindgen\"" { found = 1; next }
+       found && /^version = / { gsub(/"/, "", $3); print $3; exit }' "$ROOT/Cargo.lock"
+}
+
+# Everything a build needs. Each item is checked first, so a second run
+# costs about a second and installs nothing.
+ensure_tools() {
+  command -v cargo >/dev/null || die "cargo not found (rustup toolchain expected in ~/.cargo/bin)"
+
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    log "installing rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+
+  # Pinned: newer cargo-leptos releases need a newer rustc. no_downloads
+  # because only package registries are reachable: tailwindcss and wasm-opt
+  # come from node_modules/.bin instead of GitHub releases.
+  if ! cargo leptos --version 2>/dev/null | grep -qE "(^| )v?${CARGO_LEPTOS_VERSION//./\\.}( |$)"; then
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION"
+    cargo install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  fi
+
+  local wbg
+  wbg="$(locked_wasm_bindgen_version)"
+  [[ -n "$wbg" ]] || die "no wasm-bindgen package in Cargo.lock"
+  if [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]]; then
+    log "installing wasm-bindgen-cli $wbg"
+    # No --locked: the published lock file names a crate the registry lacks.
+    cargo install "wasm-bindgen-cli@$wbg"
+  fi
+
+  if ! command -v node >/dev/null; then
+    apt_install nodejs npm
+  fi
+  command -v npm >/dev/null || apt_install npm
+
+  # npm ci writes node_modules/.package-lock.json; if it is missing or older
+  # than the lock file, node_modules is stale. Browsers are never downloaded:
+  # the tests drive Debian's chromium.
+  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    log "npm ci"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  fi
+}
+
+# Debian's chromium for the Playwright end-to-end tests.
+ensure_chromium() {
+  [[ -x /usr/bin/chromium ]] || apt_install chromium
+  export CHROMIUM_PATH=/usr/bin/chromium
+}
+
+# ---------------------------------------------------------------- network
+
+# Print a free TCP port on 127.0.0.1.
+free_port() {
+  if command -v python3 >/dev/null; then
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' && return
+  fi
+  local port i
+  for i in $(seq 1 100); do
+    port=$((20000 + RANDOM % 40000))
+    if ! tcp_open 127.0.0.1 "$port"; then
+      echo "$port"
+      return
+    fi
+  done
+  die "no free port found"
+}
+
+# Split a postgres URL, postgres://user[:pw]@host[:port]/db[?query], into
+# PGU_USERINFO PGU_HOST PGU_PORT PGU_DB PGU_QUERY (globals: bash has no tuples).
+pg_url_parse() {
+  local url="$1" rest hostport
+  rest="${url#*://}"
+  PGU_QUERY=
+  if [[ "$rest" == *\?* ]]; then PGU_QUERY="${rest#*\?}"; rest="${rest%%\?*}"; fi
+  PGU_USERINFO=
+  if [[ "$rest" == *@* ]]; then PGU_USERINFO="${rest%@*}"; rest="${rest##*@}"; fi
+  hostport="${rest%%/*}"
+  PGU_DB=
+  [[ "$rest" == */* ]] && PGU_DB="${rest#*/}"
+  if [[ "$hostport" == \[* ]]; then            # [::1]:5432
+    PGU_HOST="${hostport#\[}"; PGU_HOST="${PGU_HOST%%\]*}"
+    PGU_PORT="${hostport##*\]}"; PGU_PORT="${PGU_PORT#:}"
+  elif [[ "$hostport" == *:* ]]; then
+    PGU_HOST="${hostport%%:*}"; PGU_PORT="${hostport#*:}"
+  else
+    PGU_HOST="$hostport"; PGU_PORT=
+  fi
+  PGU_HOST="${PGU_HOST:-localhost}"
+  PGU_PORT="${PGU_PORT:-5432}"
+}
+
+# The same URL with the database name replaced.
+pg_url_with_db() {
+  local url="$1" db="$2" scheme
+  scheme="${url%%://*}"
+  pg_url_parse "$url"
+  local host="$PGU_HOST"
+  [[ "$host" == *:* ]] && host="[$host]"
+  printf '%s://%s%s:%s/%s%s\n' "$scheme" "${PGU_USERINFO:+$PGU_USERINFO@}" "$host" "$PGU_PORT" "$db" \
+    "${PGU_QUERY:+?$PGU_QUERY}"
+}
+
+# The URL with any password replaced by ***, safe to print. The password
+# ends at the last '@' before the query (it may itself contain '@').
+mask_url() {
+  local url="$1" scheme rest query="" userinfo
+  [[ "$url" == *://* ]] || { printf '%s\n' "$url"; return; }
+  scheme="${url%%://*}"; rest="${url#*://}"
+  if [[ "$rest" == *\?* ]]; then query="?${rest#*\?}"; rest="${rest%%\?*}"; fi
+  if [[ "$rest" == *@* ]]; then
+    userinfo="${rest%@*}"
+    [[ "$userinfo" == *:* ]] && rest="${userinfo%%:*}:***@${rest##*@}"
+  fi
+  printf '%s://%s%s\n' "$scheme" "$rest" "$query"
+}
+
+# 0 if something accepts TCP connections on host port within 2s.
+tcp_open() {
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
+# 0 if a PostgreSQL server answers at the URL's host:port within 2s.
+# Plain bash, so it works before psql or anything else is installed.
+# Beyond the TCP connect it sends PostgreSQL's 8-byte SSLRequest and wants
+# the one-byte 'S' or 'N' reply: on some sandboxed networks every connect
+# to a non-local address "succeeds", and another service may hold the port.
+pg_reachable() {
+  pg_url_parse "$1"
+  timeout 2 bash -c '
+    exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "\x00\x00\x00\x08\x04\xd2\x16\x2f" >&3
+    IFS= read -r -N1 c <&3 || exit 1
+    [[ "$c" == S || "$c" == N ]]
+  ' _ "$PGU_HOST" "$PGU_PORT" 2>/dev/null
+}
+
+# HTTP status code of a GET (empty if nothing answers); no curl needed.
+http_status() {
+  local url="$1" hostport path host port
+  hostport="${url#http://}"; path="/${hostport#*/}"; hostport="${hostport%%/*}"
+  [[ "$url" == http://*/* ]] || path=/
+  host="${hostport%%:*}"; port="${hostport##*:}"
+  [[ "$hostport" == *:* ]] || port=80
+  timeout 3 bash -c '
+    exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "GET %s HTTP/1.0\r\nHost: %s\r\nConnection: close\r\n\r\n" "$3" "$1" >&3
+    IFS=" " read -r _ code _ <&3 && printf "%s\n" "$code"
+    cat <&3 >/dev/null   # drain, so the server does not see a reset
+  ' _ "$host" "$port" "$path" 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------- postgres
+
+# Directory holding initdb/pg_ctl: the highest Debian version, else PATH.
+_pg_bindir() {
+  local d
+  d="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  if [[ -n "$d" && -x "$d/initdb" && -x "$d/pg_ctl" ]]; then echo "$d"; return; fi
+  if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
+    dirname "$(command -v pg_ctl)"; return
+  fi
+  return 1
+}
+
+# initdb refuses to run as root, so as root the private cluster belongs to
+# the `postgres` system user and every pg_ctl call goes through runuser.
+_pg_as_owner() {
+  if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+_pg_dirs() {
+  PG_BASE="${SH_PG_DIR:-$ROOT/target/pg}"
+  [[ "$PG_BASE" = /* ]] || PG_BASE="$ROOT/$PG_BASE"
+  PG_DATA="$PG_BASE/data"
+  PG_RUN="$PG_BASE/run"
+  PG_LOG="$PG_BASE/log"
+}
+
+# Stop the private cluster under SH_PG_DIR (default target/pg) if it runs.
+pg_private_stop() {
+  local bindir
+  _pg_dirs
+  bindir="$(_pg_bindir)" || return 0
+  [[ -f "$PG_DATA/PG_VERSION" ]] || return 0
+  if _pg_as_owner "$bindir/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    _pg_as_owner "$bindir/pg_ctl" -D "$PG_DATA" -w -m fast stop >/dev/null
+  fi
+}
+
+# Use DATABASE_URL if its server answers; otherwise start (or reuse) a
+# private cluster under target/pg so `scripts/run` works on a machine
+# without PostgreSQL. Exports the DATABASE_URL to use.
+ensure_postgres() {
+  local db bindir port
+
+  if pg_reachable "$DATABASE_URL"; then
+    echo "PostgreSQL: using $(mask_url "$DATABASE_URL")"
+    return 0
+  fi
+
+  pg_url_parse "$DATABASE_URL"
+  db="${PGU_DB:-sales_hunter}"
+  log "PostgreSQL at $PGU_HOST:$PGU_PORT is not reachable; using a private cluster"
+
+  _pg_dirs
+  port="${SH_PG_PORT:-55432}"
+
+  if ! bindir="$(_pg_bindir)"; then
+    apt_install postgresql
+    bindir="$(_pg_bindir)" || die "initdb/pg_ctl not found even after installing postgresql"
+  fi
+
+  mkdir -p "$PG_BASE" "$PG_RUN"
+  if [[ $EUID -eq 0 ]]; then
+    id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+    chown postgres: "$PG_BASE" "$PG_RUN"
+    [[ -e "$PG_LOG" ]] && chown postgres: "$PG_LOG"
+    runuser -u postgres -- test -w "$PG_BASE" ||
+      die "user postgres cannot write $PG_BASE (a parent directory is closed to it); set SH_PG_DIR to a path it can reach, e.g. /var/tmp/sales-hunter-pg"
+  fi
+
+  # Not ours if our cluster is not running yet something already listens.
+  if ! _pg_as_owner "$bindir/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1 && tcp_open 127.0.0.1 "$port"; then
+    die "port $port is taken by something else; set SH_PG_PORT to a free port"
+  fi
+
+  if [[ ! -f "$PG_DATA/PG_VERSION" ]]; then
+    log "initdb $PG_DATA"
+    _pg_as_owner "$bindir/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --no-locale >"$PG_BASE/initdb.log" 2>&1 ||
+      { cat "$PG_BASE/initdb.log" >&2; die "initdb failed"; }
+  fi
+
+  if _pg_as_owner "$bindir/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    # Already running: use the port it actually listens on (4th line of
+    # postmaster.pid), which may predate a change of SH_PG_PORT.
+    port="$(sed -n 4p "$PG_DATA/postmaster.pid")"
+  else
+    log "starting private PostgreSQL on 127.0.0.1:$port (log: $PG_LOG)"
+    _pg_as_owner "$bindir/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 30 \
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$PG_RUN'" start >/dev/null ||
+      { tail -n 30 "$PG_LOG" >&2 || true; die "private PostgreSQL did not start"; }
+  fi
+
+  local url="postgres://postgres@127.0.0.1:$port/$db" i
+  for i in $(seq 1 30); do
+    pg_reachable "$url" && break
+    [[ $i -eq 30 ]] && { tail -n 30 "$PG_LOG" >&2 || true; die "private PostgreSQL not reachable on 127.0.0.1:$port after 30s"; }
+    sleep 1
+  done
+  export DATABASE_URL="$url"
+  echo "PostgreSQL: using private cluster $PG_BASE -> $(mask_url "$DATABASE_URL")"
+}
+
+# Create the database named in URL if psql is available and it is missing.
+# Best effort: without psql the server's own migrate step has to create it.
+ensure_database() {
+  local url="$1" db
+  command -v psql >/dev/null || return 0
+  pg_url_parse "$url"
+  db="$PGU_DB"
+  [[ -n "$db" ]] || return 0
+  local admin
+  admin="$(pg_url_with_db "$url" postgres)"
+  if [[ "$(psql "$admin" -XAtqc "SELECT 1 FROM pg_database WHERE datname = '${db//\'/\'\'}'")" != 1 ]]; then
+    psql "$admin" -Xqc "CREATE DATABASE \"${db//\"/\"\"}\"" >/dev/null ||
+      log "warning: could not create database $db (leaving it to 'server migrate')"
+  fi
+}
+
+# Drop the database named in URL (best effort, needs psql).
+drop_database() {
+  local url="$1" db
+  command -v psql >/dev/null || { log "psql not found: not dropping the database"; return 0; }
+  pg_url_parse "$url"
+  db="$PGU_DB"
+  psql "$(pg_url_with_db "$url" postgres)" -Xqc "DROP DATABASE IF EXISTS \"${db//\"/\"\"}\" WITH (FORCE)" >/dev/null 2>&1 ||
+    log "warning: could not drop database $db"
+}

@@ -1,0 +1,13 @@
+//! The Sales Hunter server: configuration, the axum router and its middleware, the worker,
+//! and the command line. `main.rs` only dispatches subcommands to this library, so the
+//! integration tests drive exactly the router that production serves.
+
+pub mod config;
+pub mod middleware;
+pub mod router;
+pub mod shutdown;
+pub mod telemetry;
+pub mod worker;
+
+pub use config::Config;
+pub use router::{build_router, ServerState};
