@@ -2,8 +2,9 @@
 
 use crate::components::{provide_toasts, ToastRegion};
 use crate::pages::{
-    accept_invite::AcceptInvitePage, admin::AdminPage, dashboard::DashboardPage, members::MembersPage,
-    not_found::NotFound, shell::AppShell, sign_in::SignInPage, sign_up::SignUpPage, workspace,
+    accept_invite::AcceptInvitePage, admin::AdminPage, dashboard::DashboardPage,
+    members::MembersPage, not_found::NotFound, shell::AppShell, sign_in::SignInPage,
+    sign_up::SignUpPage, workspace,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -9,4 +9,8 @@ pub fn hydrate() {
         let _ = leptos::prelude::window().location().set_href(location);
     });
     leptos::mount::hydrate_body(app::App);
+    // Lets end-to-end tests (and curious people) tell a hydrated page from a server-rendered one.
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
 }

@@ -25,7 +25,10 @@ fn var(name: &str) -> Option<String> {
 fn parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
     match var(name) {
         None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|_| format!("{name}: {v:?} is not a valid value")),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}: {v:?} is not a valid value")),
     }
 }
 
@@ -35,7 +38,9 @@ impl Config {
         let site_addr: SocketAddr = parse("SITE_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?;
         let public_url = var("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(format!("PUBLIC_URL: {public_url:?} must start with http:// or https://"));
+            return Err(format!(
+                "PUBLIC_URL: {public_url:?} must start with http:// or https://"
+            ));
         }
         let db_pool_size = parse("DB_POOL_SIZE", 10usize)?;
         if db_pool_size == 0 {
@@ -48,7 +53,9 @@ impl Config {
         Ok(Config {
             database_url,
             site_addr,
-            site_root: var("SITE_ROOT").or_else(|| var("LEPTOS_SITE_ROOT")).unwrap_or_else(|| "target/site".into()),
+            site_root: var("SITE_ROOT")
+                .or_else(|| var("LEPTOS_SITE_ROOT"))
+                .unwrap_or_else(|| "target/site".into()),
             public_url: public_url.trim_end_matches('/').to_string(),
             db_pool_size,
             session_ttl_hours,
@@ -59,7 +66,14 @@ impl Config {
 
     /// `Secure` cookies everywhere except plain-HTTP loopback, where browsers would drop them.
     pub fn cookie_secure(&self) -> bool {
-        let authority = self.public_url.split("://").nth(1).unwrap_or_default().split('/').next().unwrap_or_default();
+        let authority = self
+            .public_url
+            .split("://")
+            .nth(1)
+            .unwrap_or_default()
+            .split('/')
+            .next()
+            .unwrap_or_default();
         let host = match authority.strip_prefix('[') {
             Some(v6) => v6.split(']').next().unwrap_or_default(),
             None => authority.split(':').next().unwrap_or_default(),

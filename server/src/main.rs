@@ -22,7 +22,11 @@ async fn main() -> ExitCode {
     let command = std::env::args().nth(1).unwrap_or_default();
     if matches!(command.as_str(), "" | "help" | "-h" | "--help") {
         println!("{USAGE}");
-        return if command.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+        return if command.is_empty() {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        };
     }
     let config = match Config::from_env() {
         Ok(c) => c,
@@ -51,7 +55,12 @@ async fn main() -> ExitCode {
 }
 
 fn connect(config: &Config) -> Result<platform::Db, String> {
-    platform::Db::connect(&config.database_url, config.db_pool_size, Duration::from_secs(5)).map_err(|e| e.to_string())
+    platform::Db::connect(
+        &config.database_url,
+        config.db_pool_size,
+        Duration::from_secs(5),
+    )
+    .map_err(|e| e.to_string())
 }
 
 async fn serve(config: &Config, with_worker: bool) -> Result<(), String> {
@@ -63,10 +72,13 @@ async fn serve(config: &Config, with_worker: bool) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
     tracing::info!(url = %format!("http://{}", config.site_addr), "serving");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(server::shutdown::wait(stop))
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(server::shutdown::wait(stop))
+    .await
+    .map_err(|e| format!("server error: {e}"))?;
     if let Some(worker) = worker {
         let _ = worker.await;
     }
@@ -82,18 +94,32 @@ async fn worker(config: &Config) -> Result<(), String> {
 
 async fn migrate(config: &Config) -> Result<(), String> {
     let url = &config.database_url;
-    if platform::migrate::ensure_database(url).await.map_err(|e| e.to_string())? {
+    if platform::migrate::ensure_database(url)
+        .await
+        .map_err(|e| e.to_string())?
+    {
         tracing::info!(database = %redact_url(url), "created the database");
     }
-    let applied = platform::migrate::run_migrations(url).await.map_err(|e| e.to_string())?;
-    println!("migrations: {applied} applied, database {} is up to date", redact_url(url));
+    let applied = platform::migrate::run_migrations(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "migrations: {applied} applied, database {} is up to date",
+        redact_url(url)
+    );
     Ok(())
 }
 
 async fn seed(config: &Config) -> Result<(), String> {
     use platform::seed::*;
-    let report = seed_demo(&connect(config)?).await.map_err(|e| e.to_string())?;
-    let state = if report.created { "created" } else { "already present" };
+    let report = seed_demo(&connect(config)?)
+        .await
+        .map_err(|e| e.to_string())?;
+    let state = if report.created {
+        "created"
+    } else {
+        "already present"
+    };
     println!("demo tenant {DEMO_TENANT:?} {state}");
     println!("  sign in as {DEMO_OWNER_EMAIL} (owner, platform admin) or {DEMO_REP_EMAIL} (rep)");
     println!("  password: {DEMO_PASSWORD}");

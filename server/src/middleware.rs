@@ -35,14 +35,20 @@ fn client_of(req: &Request, trust_proxy: bool) -> Client {
         .and_then(|v| v.split(',').next())
         .map(|ip| ip.trim().to_string())
         .filter(|ip| !ip.is_empty());
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
     Client {
         ip: forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
         user_agent: headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(300).collect()),
-        request_id: headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_string),
+        request_id: headers
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
     }
 }
 
@@ -52,7 +58,11 @@ fn is_static(path: &str) -> bool {
 
 /// Resolves the session cookie into a [`RequestAuth`] for the handlers, redirects signed-out
 /// page loads to the sign-in page (and signed-in ones away from it).
-pub async fn resolve_session(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
+pub async fn resolve_session(
+    State(state): State<ServerState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_string();
     if is_static(&path) {
         return next.run(req).await;
@@ -68,14 +78,22 @@ pub async fn resolve_session(State(state): State<ServerState>, mut req: Request,
     };
     if req.method() == Method::GET {
         if user.is_none() && state.protected_pages.contains(&path) {
-            let target = if path == "/" { "/sign-in".to_string() } else { format!("/sign-in?next={path}") };
+            let target = if path == "/" {
+                "/sign-in".to_string()
+            } else {
+                format!("/sign-in?next={path}")
+            };
             return Redirect::to(&target).into_response();
         }
         if user.is_some() && (path == "/sign-in" || path == "/sign-up") {
             return Redirect::to("/").into_response();
         }
     }
-    req.extensions_mut().insert(RequestAuth { user, token, client });
+    req.extensions_mut().insert(RequestAuth {
+        user,
+        token,
+        client,
+    });
     next.run(req).await
 }
 
@@ -87,16 +105,52 @@ pub async fn same_origin(State(state): State<ServerState>, req: Request, next: N
     }
     let headers = req.headers();
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let allowed = match origin {
-        Some(o) => o == state.public_origin || o == format!("http://{host}") || o == format!("https://{host}"),
+        Some(o) => {
+            o == state.public_origin
+                || o == format!("http://{host}")
+                || o == format!("https://{host}")
+        }
         None => headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) != Some("cross-site"),
     };
     if !allowed {
-        tracing::warn!(origin = origin.unwrap_or("-"), "refused a cross-origin request");
-        return error_response(AppError::forbidden("Requests from another site are not accepted."));
+        tracing::warn!(
+            origin = origin.unwrap_or("-"),
+            "refused a cross-origin request"
+        );
+        return error_response(AppError::forbidden(
+            "Requests from another site are not accepted.",
+        ));
     }
     next.run(req).await
+}
+
+/// server_fn answers every error with 500 (marked by its `serverfnerror` header). The status
+/// is mended here from the `AppError` in the body, so HTTP clients see 401, 403, 422, 429 ...
+pub async fn server_fn_status(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "reading a server function's error body");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// An `AppError` as an HTTP response: JSON for API callers, the message as text otherwise.
@@ -126,7 +180,10 @@ mod tests {
     #[test]
     fn reads_cookies() {
         let mut h = axum::http::HeaderMap::new();
-        h.insert(header::COOKIE, "a=1; sh_session=abc; b=2".parse().expect("header"));
+        h.insert(
+            header::COOKIE,
+            "a=1; sh_session=abc; b=2".parse().expect("header"),
+        );
         assert_eq!(cookie(&h, "sh_session").as_deref(), Some("abc"));
         assert_eq!(cookie(&h, "missing"), None);
     }

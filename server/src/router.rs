@@ -1,4 +1,5 @@
-//! The one router: pages (server-rendered), server functions, static files, health.
+//! The one router: pages (server-rendered), server functions (registered under `/api/` by
+//! `leptos_routes_with_context`), static files, health.
 
 use crate::middleware::{self, loggable_path, REQUEST_ID};
 use crate::Config;
@@ -10,7 +11,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use platform::auth::throttle::ThrottlePolicy;
 use platform::Db;
 use std::collections::HashSet;
@@ -77,11 +78,6 @@ async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
     }
 }
 
-async fn server_fn_handler(State(state): State<ServerState>, req: Request) -> impl IntoResponse {
-    let app_state = state.app.clone();
-    handle_server_fns_with_context(move || provide_context(app_state.clone()), req).await
-}
-
 pub fn build_router(mut state: ServerState) -> Router {
     let routes = generate_route_list(App);
     state.protected_pages = Arc::new(
@@ -96,9 +92,9 @@ pub fn build_router(mut state: ServerState) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID);
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_context(&state, routes, move || provide_context(app_state.clone()), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::same_origin))
         .layer(

@@ -12,7 +12,11 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 
 /// Signs in and redirects to `next` (a same-site path) or the dashboard.
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use super::ssr::*;
     let state = state()?;
     let auth = request_auth()?;
@@ -25,26 +29,44 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     )
     .await
     .map_err(into_app_error)?;
-    set_session_cookie(&session.token, state.auth.session_ttl.num_seconds(), state.auth.cookie_secure);
+    set_session_cookie(
+        &session.token,
+        state.auth.session_ttl.num_seconds(),
+        state.auth.cookie_secure,
+    );
     leptos_axum::redirect(&safe_next(next));
     Ok(())
 }
 
 /// Creates an organisation with its first owner, signs them in and opens the dashboard.
 #[server(endpoint = "sign_up")]
-pub async fn sign_up(name: String, email: String, password: String, organisation: String) -> Result<(), AppError> {
+pub async fn sign_up(
+    name: String,
+    email: String,
+    password: String,
+    organisation: String,
+) -> Result<(), AppError> {
     use super::ssr::*;
     let state = state()?;
     let auth = request_auth()?;
     let session = platform::auth::sign_up(
         &state.db,
-        platform::auth::SignUp { name, email, password, organisation },
+        platform::auth::SignUp {
+            name,
+            email,
+            password,
+            organisation,
+        },
         &auth.client,
         state.auth.session_ttl,
     )
     .await
     .map_err(into_app_error)?;
-    set_session_cookie(&session.token, state.auth.session_ttl.num_seconds(), state.auth.cookie_secure);
+    set_session_cookie(
+        &session.token,
+        state.auth.session_ttl.num_seconds(),
+        state.auth.cookie_secure,
+    );
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -56,7 +78,9 @@ pub async fn sign_out() -> Result<(), AppError> {
     let state = state()?;
     let auth = request_auth()?;
     if let Some(token) = &auth.token {
-        platform::auth::sign_out(&state.db, token, &auth.client).await.map_err(into_app_error)?;
+        platform::auth::sign_out(&state.db, token, &auth.client)
+            .await
+            .map_err(into_app_error)?;
     }
     clear_session_cookie(state.auth.cookie_secure);
     leptos_axum::redirect("/sign-in");

@@ -17,39 +17,57 @@ pub async fn create_invitation(email: String, role: Role) -> Result<InvitationCr
 pub async fn list_invitations() -> Result<Vec<Invitation>, AppError> {
     use super::ssr::*;
     let ctx = require_user()?;
-    platform::invitations::list_invitations(&state()?.db, &ctx).await.map_err(into_app_error)
+    platform::invitations::list_invitations(&state()?.db, &ctx)
+        .await
+        .map_err(into_app_error)
 }
 
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(id: InvitationId) -> Result<(), AppError> {
     use super::ssr::*;
     let ctx = require_user()?;
-    platform::invitations::revoke_invitation(&state()?.db, &ctx, id).await.map_err(into_app_error)
+    platform::invitations::revoke_invitation(&state()?.db, &ctx, id)
+        .await
+        .map_err(into_app_error)
 }
 
 /// Public: the invitee is not signed in. The token is the credential.
 #[server(endpoint = "preview_invitation")]
 pub async fn preview_invitation(token: String) -> Result<InvitationPreview, AppError> {
     use super::ssr::*;
-    platform::invitations::preview_invitation(&state()?.db, &token).await.map_err(into_app_error)
+    platform::invitations::preview_invitation(&state()?.db, &token)
+        .await
+        .map_err(into_app_error)
 }
 
 /// Public: joins the tenant through the link and signs in.
 #[server(endpoint = "accept_invitation")]
-pub async fn accept_invitation(token: String, name: Option<String>, password: String) -> Result<(), AppError> {
+pub async fn accept_invitation(
+    token: String,
+    name: Option<String>,
+    password: String,
+) -> Result<(), AppError> {
     use super::ssr::*;
     let state = state()?;
     let auth = request_auth()?;
     let session = platform::invitations::accept_invitation(
         &state.db,
-        platform::invitations::AcceptInvitation { token, name: name.unwrap_or_default(), password },
+        platform::invitations::AcceptInvitation {
+            token,
+            name: name.unwrap_or_default(),
+            password,
+        },
         &auth.client,
         &state.auth.throttle,
         state.auth.session_ttl,
     )
     .await
     .map_err(into_app_error)?;
-    set_session_cookie(&session.token, state.auth.session_ttl.num_seconds(), state.auth.cookie_secure);
+    set_session_cookie(
+        &session.token,
+        state.auth.session_ttl.num_seconds(),
+        state.auth.cookie_secure,
+    );
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -8,7 +8,9 @@ use models::{AppError, Role, UserId};
 pub async fn list_members() -> Result<Vec<Member>, AppError> {
     use super::ssr::*;
     let ctx = require_user()?;
-    platform::members::list_members(&state()?.db, &ctx).await.map_err(into_app_error)
+    platform::members::list_members(&state()?.db, &ctx)
+        .await
+        .map_err(into_app_error)
 }
 
 #[server(endpoint = "change_member_role")]
@@ -24,5 +26,7 @@ pub async fn change_member_role(user_id: UserId, role: Role) -> Result<Member, A
 pub async fn remove_member(user_id: UserId) -> Result<(), AppError> {
     use super::ssr::*;
     let ctx = require_user()?;
-    platform::members::remove_member(&state()?.db, &ctx, user_id).await.map_err(into_app_error)
+    platform::members::remove_member(&state()?.db, &ctx, user_id)
+        .await
+        .map_err(into_app_error)
 }

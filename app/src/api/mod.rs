@@ -20,7 +20,9 @@ pub(crate) mod ssr {
     pub fn state() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or_else(|| {
             tracing::error!("AppState missing from the server-function context");
-            AppError::Internal { reference: "state".into() }
+            AppError::Internal {
+                reference: "state".into(),
+            }
         })
     }
 
@@ -29,7 +31,9 @@ pub(crate) mod ssr {
             .and_then(|parts| parts.extensions.get::<RequestAuth>().cloned())
             .ok_or_else(|| {
                 tracing::error!("RequestAuth missing: is the session middleware mounted?");
-                AppError::Internal { reference: "auth".into() }
+                AppError::Internal {
+                    reference: "auth".into(),
+                }
             })
     }
 
@@ -66,7 +70,9 @@ pub(crate) mod ssr {
 
     pub fn clear_session_cookie(secure: bool) {
         let secure = if secure { "; Secure" } else { "" };
-        set_cookie(format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"));
+        set_cookie(format!(
+            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+        ));
     }
 
     /// A same-site path to go to after sign-in; anything else becomes `/`.

@@ -20,7 +20,10 @@ where
 
 /// The action's last error when no field on the form shows it (`fields` lists the fields
 /// that do): wrong role, throttling, server trouble.
-pub fn form_error<S>(action: ServerAction<S>, fields: &'static [&'static str]) -> Signal<Option<String>>
+pub fn form_error<S>(
+    action: ServerAction<S>,
+    fields: &'static [&'static str],
+) -> Signal<Option<String>>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,

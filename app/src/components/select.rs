@@ -24,7 +24,11 @@ pub fn Select(
     };
     let error_id = format!("{id}-error");
     let label_text = label.clone();
-    let label_class = if hide_label { "sr-only" } else { "block text-sm font-medium text-slate-700" };
+    let label_class = if hide_label {
+        "sr-only"
+    } else {
+        "block text-sm font-medium text-slate-700"
+    };
     view! {
         <div class="space-y-1.5">
             <label for=id.clone() class=label_class>{label}</label>

@@ -31,10 +31,17 @@ impl SortState {
     /// Clicking a header: the same column flips direction, another column sorts ascending.
     pub fn toggled(self, key: &'static str) -> Self {
         if self.key == key {
-            let dir = if self.dir == SortDir::Asc { SortDir::Desc } else { SortDir::Asc };
+            let dir = if self.dir == SortDir::Asc {
+                SortDir::Desc
+            } else {
+                SortDir::Asc
+            };
             SortState { key, dir }
         } else {
-            SortState { key, dir: SortDir::Asc }
+            SortState {
+                key,
+                dir: SortDir::Asc,
+            }
         }
     }
 }
@@ -49,11 +56,19 @@ pub struct Column {
 
 impl Column {
     pub fn sortable(key: &'static str, label: &'static str) -> Self {
-        Column { key, label, sortable: true }
+        Column {
+            key,
+            label,
+            sortable: true,
+        }
     }
 
     pub fn plain(key: &'static str, label: &'static str) -> Self {
-        Column { key, label, sortable: false }
+        Column {
+            key,
+            label,
+            sortable: false,
+        }
     }
 }
 
@@ -142,7 +157,13 @@ mod tests {
     fn toggling_flips_then_switches_columns() {
         let s = SortState::new("name", SortDir::Asc);
         assert_eq!(s.toggled("name"), SortState::new("name", SortDir::Desc));
-        assert_eq!(s.toggled("name").toggled("email"), SortState::new("email", SortDir::Asc));
-        assert_eq!(SortState::new("x", SortDir::Desc).apply(Ordering::Less), Ordering::Greater);
+        assert_eq!(
+            s.toggled("name").toggled("email"),
+            SortState::new("email", SortDir::Asc)
+        );
+        assert_eq!(
+            SortState::new("x", SortDir::Desc).apply(Ordering::Less),
+            Ordering::Greater
+        );
     }
 }

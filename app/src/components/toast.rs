@@ -27,10 +27,19 @@ impl Toasts {
     pub fn push(&self, kind: ToastKind, message: impl Into<String>) {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
-        self.items.update(|items| items.push(Toast { id, kind, message: message.into() }));
+        self.items.update(|items| {
+            items.push(Toast {
+                id,
+                kind,
+                message: message.into(),
+            })
+        });
         if kind != ToastKind::Error {
             let items = self.items;
-            set_timeout(move || items.update(|v| v.retain(|t| t.id != id)), Duration::from_secs(5));
+            set_timeout(
+                move || items.update(|v| v.retain(|t| t.id != id)),
+                Duration::from_secs(5),
+            );
         }
     }
 
@@ -41,7 +50,10 @@ impl Toasts {
 
 /// Makes toasts available to every component below; call once at the root.
 pub fn provide_toasts() {
-    provide_context(Toasts { items: RwSignal::new(Vec::new()), next_id: StoredValue::new(0) });
+    provide_context(Toasts {
+        items: RwSignal::new(Vec::new()),
+        next_id: StoredValue::new(0),
+    });
 }
 
 /// The toast queue provided by [`provide_toasts`].

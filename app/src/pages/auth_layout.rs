@@ -3,7 +3,11 @@
 use leptos::prelude::*;
 
 #[component]
-pub fn AuthLayout(#[prop(into)] title: String, #[prop(optional, into)] subtitle: Option<String>, children: Children) -> impl IntoView {
+pub fn AuthLayout(
+    #[prop(into)] title: String,
+    #[prop(optional, into)] subtitle: Option<String>,
+    children: Children,
+) -> impl IntoView {
     view! {
         <div class="flex min-h-full flex-col justify-center px-4 py-12">
             <div class="mx-auto w-full max-w-sm">

@@ -12,9 +12,16 @@ pub fn DashboardPage() -> impl IntoView {
     let user = expect_context::<SessionUser>();
     let is_admin = user.role.at_least(Role::Admin);
     let members = Resource::new(|| (), |_| list_members());
-    let invitations = Resource::new(move || is_admin, |admin| async move {
-        if admin { list_invitations().await.map(|v| Some(v.len())) } else { Ok(None) }
-    });
+    let invitations = Resource::new(
+        move || is_admin,
+        |admin| async move {
+            if admin {
+                list_invitations().await.map(|v| Some(v.len()))
+            } else {
+                Ok(None)
+            }
+        },
+    );
     let member_count = Signal::derive(move || match members.get() {
         Some(Ok(m)) => m.len().to_string(),
         Some(Err(_)) => "unavailable".into(),
@@ -26,7 +33,12 @@ pub fn DashboardPage() -> impl IntoView {
         Some(Err(_)) => "unavailable".into(),
         None => "…".into(),
     });
-    let first_name = user.name.split_whitespace().next().unwrap_or_default().to_string();
+    let first_name = user
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
     view! {
         <Title text="Dashboard"/>
         <PageHeader title=format!("Welcome, {first_name}") description=format!("{} · signed in as {}", user.tenant_name, user.role.label())/>

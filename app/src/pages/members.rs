@@ -62,7 +62,13 @@ pub fn MembersPage() -> impl IntoView {
     );
     let invitations = Resource::new(
         move || (can_manage, invite.version().get(), revoke.version().get()),
-        |(can_manage, _, _)| async move { if can_manage { list_invitations().await } else { Ok(Vec::new()) } },
+        |(can_manage, _, _)| async move {
+            if can_manage {
+                list_invitations().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
     );
 
     // The link of the invitation just created, shown once.
@@ -70,7 +76,10 @@ pub fn MembersPage() -> impl IntoView {
     let created_link = RwSignal::new(None::<(String, String)>);
     Effect::new(move |_| {
         if let Some(Ok(created)) = invite.value().get() {
-            created_link.set(Some((created.invitation.email.clone(), absolute_url(&created.accept_path))));
+            created_link.set(Some((
+                created.invitation.email.clone(),
+                absolute_url(&created.accept_path),
+            )));
             link_open.set(true);
         }
     });
@@ -167,7 +176,11 @@ fn InviteForm(invite: ServerAction<CreateInvitation>, me_role: Role) -> impl Int
 }
 
 #[component]
-fn MembersTable(list: Vec<Member>, change_role: ServerAction<ChangeMemberRole>, remove: ServerAction<RemoveMember>) -> impl IntoView {
+fn MembersTable(
+    list: Vec<Member>,
+    change_role: ServerAction<ChangeMemberRole>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
     let me = expect_context::<SessionUser>();
     let sort = RwSignal::new(SortState::new("role", SortDir::Asc));
     let is_empty = list.is_empty();
@@ -182,7 +195,7 @@ fn MembersTable(list: Vec<Member>, change_role: ServerAction<ChangeMemberRole>, 
                 "email" => a.email.cmp(&b.email),
                 "joined" => a.joined_at.cmp(&b.joined_at),
                 // Owner first when ascending.
-                _ => b.role.at_least(a.role).cmp(&a.role.at_least(b.role)).reverse(),
+                _ => b.role.rank().cmp(&a.role.rank()),
             })
         });
         let me = me.clone();
@@ -284,7 +297,10 @@ fn MembersTable(list: Vec<Member>, change_role: ServerAction<ChangeMemberRole>, 
 }
 
 #[component]
-fn InvitationsTable(list: Vec<Invitation>, revoke: ServerAction<RevokeInvitation>) -> impl IntoView {
+fn InvitationsTable(
+    list: Vec<Invitation>,
+    revoke: ServerAction<RevokeInvitation>,
+) -> impl IntoView {
     let sort = RwSignal::new(SortState::new("created", SortDir::Desc));
     let is_empty = list.is_empty();
     let rows = move || {

@@ -14,11 +14,31 @@ struct NavItem {
 }
 
 const NAV: [NavItem; 5] = [
-    NavItem { href: "/", label: "Dashboard", icon: "◧" },
-    NavItem { href: "/leads", label: "Leads", icon: "◎" },
-    NavItem { href: "/pipeline", label: "Pipeline", icon: "▤" },
-    NavItem { href: "/agents", label: "Agents", icon: "✦" },
-    NavItem { href: "/connectors", label: "Connectors", icon: "⇄" },
+    NavItem {
+        href: "/",
+        label: "Dashboard",
+        icon: "◧",
+    },
+    NavItem {
+        href: "/leads",
+        label: "Leads",
+        icon: "◎",
+    },
+    NavItem {
+        href: "/pipeline",
+        label: "Pipeline",
+        icon: "▤",
+    },
+    NavItem {
+        href: "/agents",
+        label: "Agents",
+        icon: "✦",
+    },
+    NavItem {
+        href: "/connectors",
+        label: "Connectors",
+        icon: "⇄",
+    },
 ];
 
 fn nav_link(href: &'static str, label: &'static str, icon: &'static str) -> impl IntoView {
@@ -62,8 +82,15 @@ pub fn AppShell() -> impl IntoView {
 fn ShellLayout(user: SessionUser) -> impl IntoView {
     provide_context(user.clone());
     let sign_out = ServerAction::<SignOut>::new();
-    let initials: String = user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
-    let admin_link = user.is_platform_admin.then(|| nav_link("/admin", "Admin", "⚙"));
+    let initials: String = user
+        .name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect();
+    let admin_link = user
+        .is_platform_admin
+        .then(|| nav_link("/admin", "Admin", "⚙"));
     view! {
         <div class="min-h-full lg:flex">
             <aside class="bg-slate-900 lg:fixed lg:inset-y-0 lg:flex lg:w-60 lg:flex-col" aria-label="Main">

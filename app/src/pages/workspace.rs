@@ -6,7 +6,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
-fn Upcoming(title: &'static str, description: &'static str, empty_title: &'static str, empty_body: &'static str) -> impl IntoView {
+fn Upcoming(
+    title: &'static str,
+    description: &'static str,
+    empty_title: &'static str,
+    empty_body: &'static str,
+) -> impl IntoView {
     view! {
         <Title text=title/>
         <PageHeader title=title description=description/>

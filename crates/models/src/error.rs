@@ -25,7 +25,10 @@ pub enum AppError {
     /// The change clashes with the current state (a duplicate, the last owner, ...).
     Conflict { message: String },
     /// Too many attempts in a short time; try again after `retry_after_secs`.
-    RateLimited { message: String, retry_after_secs: u64 },
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// A plan or usage limit is reached.
     QuotaExceeded { message: String },
     /// A dependency (the database, a remote service) cannot be reached right now.
@@ -36,7 +39,10 @@ pub enum AppError {
 
 impl AppError {
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Validation { field: field.into(), message: message.into() }
+        Self::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
@@ -44,15 +50,21 @@ impl AppError {
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::Forbidden { message: message.into() }
+        Self::Forbidden {
+            message: message.into(),
+        }
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
-        Self::Conflict { message: message.into() }
+        Self::Conflict {
+            message: message.into(),
+        }
     }
 
     pub fn unavailable(message: impl Into<String>) -> Self {
-        Self::Unavailable { message: message.into() }
+        Self::Unavailable {
+            message: message.into(),
+        }
     }
 
     /// The form field this error belongs to, if any.
@@ -113,16 +125,20 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => {
-                Self::unavailable("The server could not be reached. Check your connection and try again.")
-            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::unavailable(
+                "The server could not be reached. Check your connection and try again.",
+            ),
             ServerFnErrorErr::MissingArg(field) => Self::validation(field, "is required"),
-            ServerFnErrorErr::Args(message) => Self::validation("form", format!("could not be read: {message}")),
+            ServerFnErrorErr::Args(message) => {
+                Self::validation("form", format!("could not be read: {message}"))
+            }
             ServerFnErrorErr::UnsupportedRequestMethod(_) | ServerFnErrorErr::Registration(_) => {
                 Self::not_found("That action")
             }
             // Serialisation or server text: never shown raw.
-            _ => Self::Internal { reference: "server-fn".into() },
+            _ => Self::Internal {
+                reference: "server-fn".into(),
+            },
         }
     }
 }
@@ -135,21 +151,30 @@ mod tests {
     fn field_errors_name_their_field() {
         let e = AppError::validation("email", "is not a valid e-mail address");
         assert_eq!(e.field(), Some("email"));
-        assert_eq!(e.message_for("email").as_deref(), Some("is not a valid e-mail address"));
+        assert_eq!(
+            e.message_for("email").as_deref(),
+            Some("is not a valid e-mail address")
+        );
         assert_eq!(e.message_for("password"), None);
         assert_eq!(e.status(), 422);
     }
 
     #[test]
     fn round_trips_through_the_wire_encoding() {
-        let e = AppError::RateLimited { message: "slow down".into(), retry_after_secs: 60 };
+        let e = AppError::RateLimited {
+            message: "slow down".into(),
+            retry_after_secs: 60,
+        };
         let back = AppError::de(e.ser());
         assert_eq!(back, e);
     }
 
     #[test]
     fn internal_errors_show_only_a_reference() {
-        let text = AppError::Internal { reference: "r-123".into() }.to_string();
+        let text = AppError::Internal {
+            reference: "r-123".into(),
+        }
+        .to_string();
         assert!(text.contains("r-123"));
         assert!(!text.to_lowercase().contains("sql"));
     }

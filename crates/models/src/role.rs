@@ -19,7 +19,8 @@ pub enum Role {
 impl Role {
     pub const ALL: [Role; 4] = [Role::Owner, Role::Admin, Role::Manager, Role::Rep];
 
-    fn rank(self) -> u8 {
+    /// Higher is more powerful: owner 4 … rep 1.
+    pub fn rank(self) -> u8 {
         match self {
             Role::Owner => 4,
             Role::Admin => 3,

@@ -16,10 +16,16 @@ pub fn name(field: &str, value: &str) -> Result<String, AppError> {
         return Err(AppError::validation(field, "is required"));
     }
     if v.chars().count() > MAX_NAME {
-        return Err(AppError::validation(field, format!("must be at most {MAX_NAME} characters")));
+        return Err(AppError::validation(
+            field,
+            format!("must be at most {MAX_NAME} characters"),
+        ));
     }
     if v.chars().any(char::is_control) {
-        return Err(AppError::validation(field, "must not contain control characters"));
+        return Err(AppError::validation(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(v.to_string())
 }
@@ -32,7 +38,10 @@ pub fn email(field: &str, value: &str) -> Result<String, AppError> {
         return Err(AppError::validation(field, "is required"));
     }
     if v.len() > MAX_EMAIL {
-        return Err(AppError::validation(field, format!("must be at most {MAX_EMAIL} characters")));
+        return Err(AppError::validation(
+            field,
+            format!("must be at most {MAX_EMAIL} characters"),
+        ));
     }
     let malformed = || AppError::validation(field, "is not a valid e-mail address");
     let (local, domain) = v.split_once('@').ok_or_else(malformed)?;
@@ -40,10 +49,14 @@ pub fn email(field: &str, value: &str) -> Result<String, AppError> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains("..")
-        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
     let local_ok = !local.is_empty()
         && local.len() <= 64
-        && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@');
+        && !local
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '@');
     if !(domain_ok && local_ok) {
         return Err(malformed());
     }
@@ -57,10 +70,16 @@ pub fn new_password(field: &str, value: &str) -> Result<String, AppError> {
         return Err(AppError::validation(field, "is required"));
     }
     if n < MIN_PASSWORD {
-        return Err(AppError::validation(field, format!("must be at least {MIN_PASSWORD} characters")));
+        return Err(AppError::validation(
+            field,
+            format!("must be at least {MIN_PASSWORD} characters"),
+        ));
     }
     if n > MAX_PASSWORD {
-        return Err(AppError::validation(field, format!("must be at most {MAX_PASSWORD} characters")));
+        return Err(AppError::validation(
+            field,
+            format!("must be at most {MAX_PASSWORD} characters"),
+        ));
     }
     Ok(value.to_string())
 }
@@ -71,8 +90,21 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(email("email", "  Ada@Example.COM ").as_deref(), Ok("ada@example.com"));
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "ada@exa mple.com", "ada@.example.com", "ada@example..com"] {
+        assert_eq!(
+            email("email", "  Ada@Example.COM ").as_deref(),
+            Ok("ada@example.com")
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "ada@exa mple.com",
+            "ada@.example.com",
+            "ada@example..com",
+        ] {
             let err = email("email", bad).expect_err(bad);
             assert_eq!(err.field(), Some("email"), "{bad}");
         }

@@ -22,7 +22,12 @@ pub struct NewAuditEntry {
 }
 
 impl NewAuditEntry {
-    pub fn new(tenant_id: Uuid, actor_id: Option<Uuid>, action: &'static str, client: &Client) -> Self {
+    pub fn new(
+        tenant_id: Uuid,
+        actor_id: Option<Uuid>,
+        action: &'static str,
+        client: &Client,
+    ) -> Self {
         NewAuditEntry {
             tenant_id,
             actor_id,
@@ -47,7 +52,10 @@ impl NewAuditEntry {
     }
 
     pub async fn record(self, conn: &mut Conn) -> Result<(), Error> {
-        diesel::insert_into(audit_log::table).values(&self).execute(conn).await?;
+        diesel::insert_into(audit_log::table)
+            .values(&self)
+            .execute(conn)
+            .await?;
         Ok(())
     }
 }

@@ -52,7 +52,9 @@ impl From<Error> for AppError {
             Error::App(e) => e,
             Error::Pool(cause) => {
                 tracing::error!(%cause, "database unavailable");
-                AppError::unavailable("The database cannot be reached right now. Try again in a moment.")
+                AppError::unavailable(
+                    "The database cannot be reached right now. Try again in a moment.",
+                )
             }
             Error::Db(cause) => {
                 let reference = error_reference();

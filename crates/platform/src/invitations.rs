@@ -39,7 +39,12 @@ fn parse_role(role: &str) -> Result<Role, Error> {
 
 /// Invites `email` with `role`. An open invitation to the same address is replaced, since
 /// its link cannot be shown again. The returned link is the only copy of the token.
-pub async fn create_invitation(db: &Db, ctx: &RequestContext, email: &str, role: Role) -> Result<InvitationCreated, Error> {
+pub async fn create_invitation(
+    db: &Db,
+    ctx: &RequestContext,
+    email: &str,
+    role: Role,
+) -> Result<InvitationCreated, Error> {
     ctx.require(Role::Admin)?;
     if role == Role::Owner {
         ctx.require(Role::Owner)
@@ -56,7 +61,11 @@ pub async fn create_invitation(db: &Db, ctx: &RequestContext, email: &str, role:
                 .get_result(conn)
                 .await?;
             if already_member > 0 {
-                return Err(AppError::validation("email", "already belongs to a member of this organisation").into());
+                return Err(AppError::validation(
+                    "email",
+                    "already belongs to a member of this organisation",
+                )
+                .into());
             }
             let replaced = diesel::update(
                 invitations::table
@@ -84,14 +93,30 @@ pub async fn create_invitation(db: &Db, ctx: &RequestContext, email: &str, role:
                 .returning(invitations::created_at)
                 .get_result(conn)
                 .await?;
-            NewAuditEntry::new(ctx.tenant_id.0, Some(ctx.user_id.0), action::INVITATION_CREATED, &ctx.client)
-                .target("invitation", id)
-                .details(serde_json::json!({ "email": email, "role": role, "replaced": replaced > 0 }))
-                .record(conn)
+            NewAuditEntry::new(
+                ctx.tenant_id.0,
+                Some(ctx.user_id.0),
+                action::INVITATION_CREATED,
+                &ctx.client,
+            )
+            .target("invitation", id)
+            .details(serde_json::json!({ "email": email, "role": role, "replaced": replaced > 0 }))
+            .record(conn)
+            .await?;
+            let invited_by: String = users::table
+                .find(ctx.user_id.0)
+                .select(users::name)
+                .first(conn)
                 .await?;
-            let invited_by: String = users::table.find(ctx.user_id.0).select(users::name).first(conn).await?;
             Ok(InvitationCreated {
-                invitation: Invitation { id: InvitationId(id), email, role, invited_by, created_at, expires_at },
+                invitation: Invitation {
+                    id: InvitationId(id),
+                    email,
+                    role,
+                    invited_by,
+                    created_at,
+                    expires_at,
+                },
                 accept_path: format!("/invite/{token}"),
             })
         })
@@ -104,7 +129,14 @@ pub async fn list_invitations(db: &Db, ctx: &RequestContext) -> Result<Vec<Invit
     ctx.require(Role::Admin)?;
     db.tenant_tx(ctx.tenant_id, |conn| {
         Box::pin(async move {
-            let rows: Vec<(Uuid, String, String, Option<String>, DateTime<Utc>, DateTime<Utc>)> = invitations::table
+            let rows: Vec<(
+                Uuid,
+                String,
+                String,
+                Option<String>,
+                DateTime<Utc>,
+                DateTime<Utc>,
+            )> = invitations::table
                 .left_join(users::table)
                 .filter(invitations::accepted_at.is_null())
                 .filter(invitations::revoked_at.is_null())
@@ -139,7 +171,11 @@ pub async fn list_invitations(db: &Db, ctx: &RequestContext) -> Result<Vec<Invit
 }
 
 /// Withdraws an open invitation; its link stops working.
-pub async fn revoke_invitation(db: &Db, ctx: &RequestContext, id: InvitationId) -> Result<(), Error> {
+pub async fn revoke_invitation(
+    db: &Db,
+    ctx: &RequestContext,
+    id: InvitationId,
+) -> Result<(), Error> {
     ctx.require(Role::Admin)?;
     let ctx = ctx.clone();
     db.tenant_tx(ctx.tenant_id, |conn| {
@@ -156,11 +192,16 @@ pub async fn revoke_invitation(db: &Db, ctx: &RequestContext, id: InvitationId) 
             .await
             .optional()?;
             let email = email.ok_or_else(|| AppError::not_found("That open invitation"))?;
-            NewAuditEntry::new(ctx.tenant_id.0, Some(ctx.user_id.0), action::INVITATION_REVOKED, &ctx.client)
-                .target("invitation", id)
-                .details(serde_json::json!({ "email": email }))
-                .record(conn)
-                .await?;
+            NewAuditEntry::new(
+                ctx.tenant_id.0,
+                Some(ctx.user_id.0),
+                action::INVITATION_REVOKED,
+                &ctx.client,
+            )
+            .target("invitation", id)
+            .details(serde_json::json!({ "email": email }))
+            .record(conn)
+            .await?;
             Ok(())
         })
     })
@@ -177,12 +218,26 @@ struct OpenInvitation {
 }
 
 /// Finds the invitation behind `token` and checks that it can still be used.
-async fn open_invitation(conn: &mut Conn, token: &str, lock: bool) -> Result<OpenInvitation, Error> {
+async fn open_invitation(
+    conn: &mut Conn,
+    token: &str,
+    lock: bool,
+) -> Result<OpenInvitation, Error> {
     let missing = || AppError::not_found("This invitation");
     if !looks_like_token(token) {
         return Err(missing().into());
     }
-    type Row = (Uuid, Uuid, String, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, String, String);
+    type Row = (
+        Uuid,
+        Uuid,
+        String,
+        String,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+        String,
+        String,
+    );
     let query = invitations::table
         .inner_join(tenants::table)
         .inner_join(users::table)
@@ -206,7 +261,9 @@ async fn open_invitation(conn: &mut Conn, token: &str, lock: bool) -> Result<Ope
     let (tenant_id, id, email, role, expires_at, accepted_at, revoked_at, tenant_name, invited_by) =
         row.ok_or_else(missing)?;
     if accepted_at.is_some() {
-        return Err(AppError::conflict("This invitation has already been used. Sign in instead.").into());
+        return Err(
+            AppError::conflict("This invitation has already been used. Sign in instead.").into(),
+        );
     }
     if revoked_at.is_some() {
         return Err(AppError::conflict("This invitation was withdrawn. Ask for a new one.").into());
@@ -214,7 +271,14 @@ async fn open_invitation(conn: &mut Conn, token: &str, lock: bool) -> Result<Ope
     if expires_at <= Utc::now() {
         return Err(AppError::conflict("This invitation has expired. Ask for a new one.").into());
     }
-    Ok(OpenInvitation { tenant_id, id, email, role: parse_role(&role)?, tenant_name, invited_by })
+    Ok(OpenInvitation {
+        tenant_id,
+        id,
+        email,
+        role: parse_role(&role)?,
+        tenant_name,
+        invited_by,
+    })
 }
 
 async fn user_by_email(conn: &mut Conn, email: &str) -> Result<Option<(Uuid, String)>, Error> {
@@ -290,14 +354,24 @@ pub async fn accept_invitation(
                         let id = Uuid::new_v4();
                         insert_user(
                             conn,
-                            NewUser { id, email: &inv.email, name: &name, password_hash: &password_hash, is_platform_admin: false },
+                            NewUser {
+                                id,
+                                email: &inv.email,
+                                name: &name,
+                                password_hash: &password_hash,
+                                is_platform_admin: false,
+                            },
                         )
                         .await?;
                         id
                     }
                 };
                 diesel::insert_into(memberships::table)
-                    .values(NewMembership { tenant_id: inv.tenant_id, user_id, role: inv.role.as_str() })
+                    .values(NewMembership {
+                        tenant_id: inv.tenant_id,
+                        user_id,
+                        role: inv.role.as_str(),
+                    })
                     .on_conflict_do_nothing()
                     .execute(conn)
                     .await?;
@@ -310,11 +384,16 @@ pub async fn accept_invitation(
                 .execute(conn)
                 .await?;
                 let session = create_session(conn, inv.tenant_id, user_id, &client, ttl).await?;
-                NewAuditEntry::new(inv.tenant_id, Some(user_id), action::INVITATION_ACCEPTED, &client)
-                    .target("invitation", inv.id)
-                    .details(serde_json::json!({ "email": inv.email, "role": inv.role }))
-                    .record(conn)
-                    .await?;
+                NewAuditEntry::new(
+                    inv.tenant_id,
+                    Some(user_id),
+                    action::INVITATION_ACCEPTED,
+                    &client,
+                )
+                .target("invitation", inv.id)
+                .details(serde_json::json!({ "email": inv.email, "role": inv.role }))
+                .record(conn)
+                .await?;
                 Ok(Ok(session))
             })
         })

@@ -18,8 +18,15 @@ use uuid::Uuid;
 type MemberRow = (Uuid, String, String, String, DateTime<Utc>);
 
 fn to_member((user_id, name, email, role, joined_at): MemberRow) -> Result<Member, Error> {
-    let role = Role::parse(&role).ok_or_else(|| Error::Task(format!("unknown role {role:?} in memberships")))?;
-    Ok(Member { user_id: UserId(user_id), name, email, role, joined_at })
+    let role = Role::parse(&role)
+        .ok_or_else(|| Error::Task(format!("unknown role {role:?} in memberships")))?;
+    Ok(Member {
+        user_id: UserId(user_id),
+        name,
+        email,
+        role,
+        joined_at,
+    })
 }
 
 async fn load_member(conn: &mut Conn, user: Uuid, lock: bool) -> Result<Member, Error> {
@@ -36,7 +43,13 @@ async fn load_member(conn: &mut Conn, user: Uuid, lock: bool) -> Result<Member, 
     let row: Option<MemberRow> = memberships::table
         .inner_join(users::table)
         .filter(memberships::user_id.eq(user))
-        .select((users::id, users::name, users::email, memberships::role, memberships::created_at))
+        .select((
+            users::id,
+            users::name,
+            users::email,
+            memberships::role,
+            memberships::created_at,
+        ))
         .first(conn)
         .await
         .optional()?;
@@ -50,14 +63,27 @@ pub async fn list_members(db: &Db, ctx: &RequestContext) -> Result<Vec<Member>, 
             Box::pin(async move {
                 let rows: Vec<MemberRow> = memberships::table
                     .inner_join(users::table)
-                    .select((users::id, users::name, users::email, memberships::role, memberships::created_at))
+                    .select((
+                        users::id,
+                        users::name,
+                        users::email,
+                        memberships::role,
+                        memberships::created_at,
+                    ))
                     .load(conn)
                     .await?;
-                rows.into_iter().map(to_member).collect::<Result<Vec<_>, _>>()
+                rows.into_iter()
+                    .map(to_member)
+                    .collect::<Result<Vec<_>, _>>()
             })
         })
         .await?;
-    members.sort_by(|a, b| b.role.at_least(a.role).cmp(&a.role.at_least(b.role)).reverse().then_with(|| a.name.cmp(&b.name)));
+    members.sort_by(|a, b| {
+        b.role
+            .rank()
+            .cmp(&a.role.rank())
+            .then_with(|| a.name.cmp(&b.name))
+    });
     Ok(members)
 }
 
@@ -88,7 +114,12 @@ async fn ensure_another_owner(conn: &mut Conn, member: &Member) -> Result<(), Er
 }
 
 /// Gives `user` a new role. Returns the member as now stored.
-pub async fn change_member_role(db: &Db, ctx: &RequestContext, user: UserId, role: Role) -> Result<Member, Error> {
+pub async fn change_member_role(
+    db: &Db,
+    ctx: &RequestContext,
+    user: UserId,
+    role: Role,
+) -> Result<Member, Error> {
     ctx.require(Role::Admin)?;
     let ctx = ctx.clone();
     db.tenant_tx(ctx.tenant_id, |conn| {
@@ -105,11 +136,16 @@ pub async fn change_member_role(db: &Db, ctx: &RequestContext, user: UserId, rol
                 .set(memberships::role.eq(role.as_str()))
                 .execute(conn)
                 .await?;
-            NewAuditEntry::new(ctx.tenant_id.0, Some(ctx.user_id.0), action::MEMBER_ROLE_CHANGED, &ctx.client)
-                .target("user", user)
-                .details(serde_json::json!({ "email": member.email, "from": member.role, "to": role }))
-                .record(conn)
-                .await?;
+            NewAuditEntry::new(
+                ctx.tenant_id.0,
+                Some(ctx.user_id.0),
+                action::MEMBER_ROLE_CHANGED,
+                &ctx.client,
+            )
+            .target("user", user)
+            .details(serde_json::json!({ "email": member.email, "from": member.role, "to": role }))
+            .record(conn)
+            .await?;
             Ok(Member { role, ..member })
         })
     })
@@ -120,7 +156,9 @@ pub async fn change_member_role(db: &Db, ctx: &RequestContext, user: UserId, rol
 pub async fn remove_member(db: &Db, ctx: &RequestContext, user: UserId) -> Result<(), Error> {
     ctx.require(Role::Admin)?;
     if user == ctx.user_id {
-        return Err(AppError::conflict("You cannot remove yourself. Ask another admin or owner.").into());
+        return Err(
+            AppError::conflict("You cannot remove yourself. Ask another admin or owner.").into(),
+        );
     }
     let ctx = ctx.clone();
     db.tenant_tx(ctx.tenant_id, |conn| {
@@ -133,11 +171,16 @@ pub async fn remove_member(db: &Db, ctx: &RequestContext, user: UserId) -> Resul
             diesel::delete(memberships::table.filter(memberships::user_id.eq(user.0)))
                 .execute(conn)
                 .await?;
-            NewAuditEntry::new(ctx.tenant_id.0, Some(ctx.user_id.0), action::MEMBER_REMOVED, &ctx.client)
-                .target("user", user)
-                .details(serde_json::json!({ "email": member.email, "role": member.role }))
-                .record(conn)
-                .await?;
+            NewAuditEntry::new(
+                ctx.tenant_id.0,
+                Some(ctx.user_id.0),
+                action::MEMBER_REMOVED,
+                &ctx.client,
+            )
+            .target("user", user)
+            .details(serde_json::json!({ "email": member.email, "role": member.role }))
+            .record(conn)
+            .await?;
             Ok(())
         })
     })

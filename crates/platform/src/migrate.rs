@@ -98,14 +98,20 @@ mod tests {
     fn splits_database_names() {
         assert_eq!(
             split_database("postgres://u@h:5432/app?sslmode=disable"),
-            Some(("postgres://u@h:5432/postgres?sslmode=disable".into(), "app".into()))
+            Some((
+                "postgres://u@h:5432/postgres?sslmode=disable".into(),
+                "app".into()
+            ))
         );
         assert_eq!(split_database("postgres://u@h:5432/"), None);
     }
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

@@ -37,7 +37,10 @@ pub async fn seed_demo(db: &Db) -> Result<SeedReport, Error> {
             }
             let tenant = Uuid::new_v4();
             diesel::insert_into(tenants::table)
-                .values(NewTenant { id: tenant, name: DEMO_TENANT })
+                .values(NewTenant {
+                    id: tenant,
+                    name: DEMO_TENANT,
+                })
                 .execute(conn)
                 .await?;
             let people = [
@@ -46,9 +49,23 @@ pub async fn seed_demo(db: &Db) -> Result<SeedReport, Error> {
             ];
             for (email, name, role, is_platform_admin) in people {
                 let id = Uuid::new_v4();
-                insert_user(conn, NewUser { id, email, name, password_hash: &password_hash, is_platform_admin }).await?;
+                insert_user(
+                    conn,
+                    NewUser {
+                        id,
+                        email,
+                        name,
+                        password_hash: &password_hash,
+                        is_platform_admin,
+                    },
+                )
+                .await?;
                 diesel::insert_into(memberships::table)
-                    .values(NewMembership { tenant_id: tenant, user_id: id, role: role.as_str() })
+                    .values(NewMembership {
+                        tenant_id: tenant,
+                        user_id: id,
+                        role: role.as_str(),
+                    })
                     .execute(conn)
                     .await?;
             }

@@ -88,17 +88,19 @@ pub async fn resolve_session(db: &Db, token: &str) -> Result<Option<SessionUser>
             })
         })
         .await?;
-    Ok(row.and_then(|(user_id, name, email, is_platform_admin, tenant_id, tenant_name, role)| {
-        Some(SessionUser {
-            user_id: UserId(user_id),
-            name,
-            email,
-            tenant_id: TenantId(tenant_id),
-            tenant_name,
-            role: Role::parse(&role)?,
-            is_platform_admin,
-        })
-    }))
+    Ok(row.and_then(
+        |(user_id, name, email, is_platform_admin, tenant_id, tenant_name, role)| {
+            Some(SessionUser {
+                user_id: UserId(user_id),
+                name,
+                email,
+                tenant_id: TenantId(tenant_id),
+                tenant_name,
+                role: Role::parse(&role)?,
+                is_platform_admin,
+            })
+        },
+    ))
 }
 
 /// Revokes the session behind `token` and records the sign-out. Unknown tokens are a no-op.
@@ -110,11 +112,12 @@ pub async fn sign_out(db: &Db, token: &str, client: &Client) -> Result<(), Error
     let client = client.clone();
     db.system_tx(|conn| {
         Box::pin(async move {
-            let gone: Option<(Uuid, Uuid)> = diesel::delete(sessions::table.filter(sessions::token_hash.eq(hash)))
-                .returning((sessions::tenant_id, sessions::user_id))
-                .get_result(conn)
-                .await
-                .optional()?;
+            let gone: Option<(Uuid, Uuid)> =
+                diesel::delete(sessions::table.filter(sessions::token_hash.eq(hash)))
+                    .returning((sessions::tenant_id, sessions::user_id))
+                    .get_result(conn)
+                    .await
+                    .optional()?;
             if let Some((tenant, user)) = gone {
                 NewAuditEntry::new(tenant, Some(user), action::SIGNED_OUT, &client)
                     .target("user", user)

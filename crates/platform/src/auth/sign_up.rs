@@ -53,7 +53,11 @@ pub(crate) fn email_taken() -> AppError {
 
 /// Inserts a user; a duplicate e-mail becomes a field error rather than a database error.
 pub(crate) async fn insert_user(conn: &mut Conn, user: NewUser<'_>) -> Result<(), Error> {
-    match diesel::insert_into(users::table).values(user).execute(conn).await {
+    match diesel::insert_into(users::table)
+        .values(user)
+        .execute(conn)
+        .await
+    {
         Ok(_) => Ok(()),
         Err(e) if is_unique_violation(&e, "users_email_key") => Err(email_taken().into()),
         Err(e) => Err(e.into()),
@@ -61,7 +65,12 @@ pub(crate) async fn insert_user(conn: &mut Conn, user: NewUser<'_>) -> Result<()
 }
 
 /// Creates the tenant, its owner and a session, all or nothing.
-pub async fn sign_up(db: &Db, input: SignUp, client: &Client, ttl: Duration) -> Result<NewSessionToken, Error> {
+pub async fn sign_up(
+    db: &Db,
+    input: SignUp,
+    client: &Client,
+    ttl: Duration,
+) -> Result<NewSessionToken, Error> {
     let name = validate::name("name", &input.name)?;
     let email = validate::email("email", &input.email)?;
     let password = validate::new_password("password", &input.password)?;
@@ -73,16 +82,29 @@ pub async fn sign_up(db: &Db, input: SignUp, client: &Client, ttl: Duration) -> 
             let tenant = Uuid::new_v4();
             let user = Uuid::new_v4();
             diesel::insert_into(tenants::table)
-                .values(NewTenant { id: tenant, name: &organisation })
+                .values(NewTenant {
+                    id: tenant,
+                    name: &organisation,
+                })
                 .execute(conn)
                 .await?;
             insert_user(
                 conn,
-                NewUser { id: user, email: &email, name: &name, password_hash: &password_hash, is_platform_admin: false },
+                NewUser {
+                    id: user,
+                    email: &email,
+                    name: &name,
+                    password_hash: &password_hash,
+                    is_platform_admin: false,
+                },
             )
             .await?;
             diesel::insert_into(memberships::table)
-                .values(NewMembership { tenant_id: tenant, user_id: user, role: Role::Owner.as_str() })
+                .values(NewMembership {
+                    tenant_id: tenant,
+                    user_id: user,
+                    role: Role::Owner.as_str(),
+                })
                 .execute(conn)
                 .await?;
             let session = create_session(conn, tenant, user, &client, ttl).await?;

@@ -29,7 +29,12 @@ impl Default for ThrottlePolicy {
 }
 
 /// Refuses with `RateLimited` when the account or the IP has failed too often lately.
-pub async fn check(conn: &mut Conn, policy: &ThrottlePolicy, email: &str, ip: &str) -> Result<(), Error> {
+pub async fn check(
+    conn: &mut Conn,
+    policy: &ThrottlePolicy,
+    email: &str,
+    ip: &str,
+) -> Result<(), Error> {
     let now = Utc::now();
     let window_start = now - policy.window;
 
@@ -64,13 +69,20 @@ pub async fn check(conn: &mut Conn, policy: &ThrottlePolicy, email: &str, ip: &s
     Ok(())
 }
 
-fn limited(whose: &str, oldest: Option<DateTime<Utc>>, policy: &ThrottlePolicy, now: DateTime<Utc>) -> AppError {
+fn limited(
+    whose: &str,
+    oldest: Option<DateTime<Utc>>,
+    policy: &ThrottlePolicy,
+    now: DateTime<Utc>,
+) -> AppError {
     let free_at = oldest.unwrap_or(now) + policy.window;
     let secs = (free_at - now).num_seconds().max(1) as u64;
     let minutes = secs.div_ceil(60);
     let unit = if minutes == 1 { "minute" } else { "minutes" };
     AppError::RateLimited {
-        message: format!("Too many failed sign-in attempts {whose}. Try again in {minutes} {unit}."),
+        message: format!(
+            "Too many failed sign-in attempts {whose}. Try again in {minutes} {unit}."
+        ),
         retry_after_secs: secs,
     }
 }
@@ -85,7 +97,11 @@ struct NewLoginAttempt<'a> {
 
 pub async fn record(conn: &mut Conn, email: &str, ip: &str, succeeded: bool) -> Result<(), Error> {
     diesel::insert_into(login_attempts::table)
-        .values(NewLoginAttempt { email, ip, succeeded })
+        .values(NewLoginAttempt {
+            email,
+            ip,
+            succeeded,
+        })
         .execute(conn)
         .await?;
     Ok(())

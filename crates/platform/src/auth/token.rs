@@ -14,7 +14,10 @@ pub fn hash_token(token: &str) -> String {
 
 /// A token as we issue it: 64 lower-case hex digits. Anything else is not looked up.
 pub fn looks_like_token(token: &str) -> bool {
-    token.len() == 64 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    token.len() == 64
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]

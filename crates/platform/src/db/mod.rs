@@ -45,7 +45,10 @@ impl Db {
     }
 
     async fn conn(&self) -> Result<Object<AsyncPgConnection>, Error> {
-        self.pool.get().await.map_err(|e| Error::Pool(e.to_string()))
+        self.pool
+            .get()
+            .await
+            .map_err(|e| Error::Pool(e.to_string()))
     }
 
     /// Runs `f` in a transaction confined to `tenant` by row-level security.
@@ -78,7 +81,8 @@ impl Db {
     {
         let mut conn = self.conn().await?;
         let conn: &mut Conn = &mut conn;
-        conn.transaction(async move |conn: &mut Conn| f(conn).await).await
+        conn.transaction(async move |conn: &mut Conn| f(conn).await)
+            .await
     }
 
     /// Cheap liveness probe for `/healthz`.
