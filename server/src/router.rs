@@ -11,11 +11,11 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use platform::auth::throttle::ThrottlePolicy;
 use platform::Db;
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -78,8 +78,16 @@ async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
     }
 }
 
+/// The app's routes, generated once per process: generation runs the app with resource loading
+/// suppressed process-wide, which would stall a page rendering at the same moment
+/// (leptos-rs/leptos#4773).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn build_router(mut state: ServerState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     state.protected_pages = Arc::new(
         routes
             .iter()

@@ -4,35 +4,27 @@ use crate::components::{KpiCard, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use models::session::SessionUser;
-use models::Role;
+use models::{AppError, Role};
 
 /// The first page after sign-in: real figures for what exists today, and the next steps.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let user = expect_context::<SessionUser>();
     let is_admin = user.role.at_least(Role::Admin);
-    let members = Resource::new(|| (), |_| list_members());
-    let invitations = Resource::new(
+    // One resource, awaited inside `Suspend` (not read with `.get()`): Leptos 0.8 SSR can
+    // deadlock when a Suspense tracks resources reactively (leptos-rs/leptos#4673).
+    let figures = Resource::new(
         move || is_admin,
-        |admin| async move {
-            if admin {
-                list_invitations().await.map(|v| Some(v.len()))
+        |is_admin| async move {
+            let members = list_members().await?.len();
+            let invitations = if is_admin {
+                Some(list_invitations().await?.len())
             } else {
-                Ok(None)
-            }
+                None
+            };
+            Ok::<_, AppError>((members, invitations))
         },
     );
-    let member_count = Signal::derive(move || match members.get() {
-        Some(Ok(m)) => m.len().to_string(),
-        Some(Err(_)) => "unavailable".into(),
-        None => "…".into(),
-    });
-    let open_invites = Signal::derive(move || match invitations.get() {
-        Some(Ok(Some(n))) => n.to_string(),
-        Some(Ok(None)) => "—".into(),
-        Some(Err(_)) => "unavailable".into(),
-        None => "…".into(),
-    });
     let first_name = user
         .name
         .split_whitespace()
@@ -42,11 +34,25 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <Title text="Dashboard"/>
         <PageHeader title=format!("Welcome, {first_name}") description=format!("{} · signed in as {}", user.tenant_name, user.role.label())/>
-        <dl class="grid gap-4 sm:grid-cols-3">
-            <KpiCard label="Team members" value=member_count hint="People who can sign in to this organisation." test_id="kpi-members"/>
-            <KpiCard label="Open invitations" value=open_invites hint=if is_admin { "Waiting to be accepted." } else { "Visible to admins and owners." }/>
-            <KpiCard label="Sales KPIs" value=Signal::derive(|| "Not yet".to_string()) hint="Pipeline, win rate and the other KPIs appear once leads and deals exist."/>
-        </dl>
+        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading figures…"</p> }>
+            {move || Suspend::new(async move {
+                let (members, invitations) = match figures.await {
+                    Ok((m, i)) => (m.to_string(), i.map_or_else(|| "—".to_string(), |n| n.to_string())),
+                    Err(_) => ("unavailable".to_string(), "unavailable".to_string()),
+                };
+                view! {
+                    <dl class="grid gap-4 sm:grid-cols-3">
+                        <KpiCard label="Team members" value=members hint="People who can sign in to this organisation." test_id="kpi-members"/>
+                        <KpiCard
+                            label="Open invitations"
+                            value=invitations
+                            hint=if is_admin { "Waiting to be accepted." } else { "Visible to admins and owners." }
+                        />
+                        <KpiCard label="Sales KPIs" value="Not yet" hint="Pipeline, win rate and the other KPIs appear once leads and deals exist."/>
+                    </dl>
+                }
+            })}
+        </Suspense>
         <section class="mt-8 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="next-steps">
             <h2 id="next-steps" class="text-base font-semibold">"Getting started"</h2>
             <ol class="mt-4 space-y-3 text-sm text-slate-700">
