@@ -124,19 +124,22 @@ pub async fn create_invitation(
     .await
 }
 
+/// id, email, role, inviter's name (gone if they left), created, expires.
+type InvitationRow = (
+    Uuid,
+    String,
+    String,
+    Option<String>,
+    DateTime<Utc>,
+    DateTime<Utc>,
+);
+
 /// Open invitations (not accepted, revoked or expired), newest first.
 pub async fn list_invitations(db: &Db, ctx: &RequestContext) -> Result<Vec<Invitation>, Error> {
     ctx.require(Role::Admin)?;
     db.tenant_tx(ctx.tenant_id, |conn| {
         Box::pin(async move {
-            let rows: Vec<(
-                Uuid,
-                String,
-                String,
-                Option<String>,
-                DateTime<Utc>,
-                DateTime<Utc>,
-            )> = invitations::table
+            let rows: Vec<InvitationRow> = invitations::table
                 .left_join(users::table)
                 .filter(invitations::accepted_at.is_null())
                 .filter(invitations::revoked_at.is_null())
