@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The document around every server-rendered page.
@@ -34,6 +34,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Every route renders with `SsrMode::Async`: the server awaits the page's data and sends
+/// complete HTML. Pages then work without JavaScript (streamed chunks need JS to be swapped
+/// in), and the data is a few indexed queries, so nothing is gained by streaming.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -43,17 +46,17 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "Sales Hunter".to_string() } else { format!("{page} · Sales Hunter") }/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/sign-in") view=SignInPage/>
-                <Route path=path!("/sign-up") view=SignUpPage/>
-                <Route path=path!("/invite/:token") view=AcceptInvitePage/>
-                <ParentRoute path=path!("") view=AppShell>
-                    <Route path=path!("") view=DashboardPage/>
-                    <Route path=path!("leads") view=workspace::LeadsPage/>
-                    <Route path=path!("pipeline") view=workspace::PipelinePage/>
-                    <Route path=path!("agents") view=workspace::AgentsPage/>
-                    <Route path=path!("connectors") view=workspace::ConnectorsPage/>
-                    <Route path=path!("settings/members") view=MembersPage/>
-                    <Route path=path!("admin") view=AdminPage/>
+                <Route path=path!("/sign-in") ssr=SsrMode::Async view=SignInPage/>
+                <Route path=path!("/sign-up") ssr=SsrMode::Async view=SignUpPage/>
+                <Route path=path!("/invite/:token") ssr=SsrMode::Async view=AcceptInvitePage/>
+                <ParentRoute path=path!("") ssr=SsrMode::Async view=AppShell>
+                    <Route path=path!("") ssr=SsrMode::Async view=DashboardPage/>
+                    <Route path=path!("leads") ssr=SsrMode::Async view=workspace::LeadsPage/>
+                    <Route path=path!("pipeline") ssr=SsrMode::Async view=workspace::PipelinePage/>
+                    <Route path=path!("agents") ssr=SsrMode::Async view=workspace::AgentsPage/>
+                    <Route path=path!("connectors") ssr=SsrMode::Async view=workspace::ConnectorsPage/>
+                    <Route path=path!("settings/members") ssr=SsrMode::Async view=MembersPage/>
+                    <Route path=path!("admin") ssr=SsrMode::Async view=AdminPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -8,8 +8,8 @@ test('an owner invites a teammate, who joins through the link; the owner changes
 
   await signIn(page, info, DEMO_OWNER);
   await open(page, info, '/settings/members');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Role').selectOption('manager');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Role', { exact: true }).selectOption('manager');
   await page.getByTestId('send-invite').click();
   const link = await page.getByTestId('invite-link').inputValue();
   expect(link).toMatch(/\/invite\/[0-9a-f]{64}$/);
