@@ -193,6 +193,10 @@ async fn pages_need_a_session_and_sign_in_pages_do_not() {
     let res = app.get(Some(&session), "/sign-in").await;
     assert_eq!(res.headers()["location"], "/");
 
+    // Tenant owners are not platform admins: the admin console is refused.
+    let res = app.get(Some(&session), "/admin").await;
+    assert_eq!(res.status().as_u16(), 403);
+
     let res = app.get(Some(&session), "/no/such/page").await;
     assert_eq!(res.status().as_u16(), 404);
     assert!(res.text().await.expect("html").contains("Page not found"));

@@ -8,6 +8,10 @@ use models::session::SessionUser;
 pub fn AdminPage() -> impl IntoView {
     let user = expect_context::<SessionUser>();
     if !user.is_platform_admin {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::FORBIDDEN);
+        }
         return view! {
             <Title text="Not allowed"/>
             <PageHeader title="Not allowed"/>

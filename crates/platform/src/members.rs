@@ -17,6 +17,18 @@ use uuid::Uuid;
 
 type MemberRow = (Uuid, String, String, String, DateTime<Utc>);
 
+/// Memberships with their users' names and e-mails, as [`MemberRow`]s.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn members_with_users() -> _ {
+    memberships::table.inner_join(users::table).select((
+        users::id,
+        users::name,
+        users::email,
+        memberships::role,
+        memberships::created_at,
+    ))
+}
+
 fn to_member((user_id, name, email, role, joined_at): MemberRow) -> Result<Member, Error> {
     let role = Role::parse(&role)
         .ok_or_else(|| Error::Task(format!("unknown role {role:?} in memberships")))?;
@@ -40,16 +52,8 @@ async fn load_member(conn: &mut Conn, user: Uuid, lock: bool) -> Result<Member, 
             .await
             .optional()?;
     }
-    let row: Option<MemberRow> = memberships::table
-        .inner_join(users::table)
+    let row: Option<MemberRow> = members_with_users()
         .filter(memberships::user_id.eq(user))
-        .select((
-            users::id,
-            users::name,
-            users::email,
-            memberships::role,
-            memberships::created_at,
-        ))
         .first(conn)
         .await
         .optional()?;
@@ -61,17 +65,7 @@ pub async fn list_members(db: &Db, ctx: &RequestContext) -> Result<Vec<Member>, 
     let mut members = db
         .tenant_tx(ctx.tenant_id, |conn| {
             Box::pin(async move {
-                let rows: Vec<MemberRow> = memberships::table
-                    .inner_join(users::table)
-                    .select((
-                        users::id,
-                        users::name,
-                        users::email,
-                        memberships::role,
-                        memberships::created_at,
-                    ))
-                    .load(conn)
-                    .await?;
+                let rows: Vec<MemberRow> = members_with_users().load(conn).await?;
                 rows.into_iter()
                     .map(to_member)
                     .collect::<Result<Vec<_>, _>>()
