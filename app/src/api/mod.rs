@@ -27,8 +27,16 @@ pub(crate) mod ssr {
     }
 
     pub fn request_auth() -> Result<RequestAuth, AppError> {
-        use_context::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<RequestAuth>().cloned())
+        let Some(parts) = use_context::<http::request::Parts>() else {
+            // Not inside a request: Leptos can re-run a resource on a spawned task after its
+            // page has been rendered. Nothing is waiting for that result.
+            tracing::debug!("server function called outside a request");
+            return Err(AppError::Unauthorized);
+        };
+        parts
+            .extensions
+            .get::<RequestAuth>()
+            .cloned()
             .ok_or_else(|| {
                 tracing::error!("RequestAuth missing: is the session middleware mounted?");
                 AppError::Internal {
