@@ -28,7 +28,7 @@ pub async fn sign_in(
         state.auth.session_ttl,
     )
     .await
-    .map_err(into_app_error)?;
+    .map_err(AppError::from)?;
     set_session_cookie(
         &session.token,
         state.auth.session_ttl.num_seconds(),
@@ -61,7 +61,7 @@ pub async fn sign_up(
         state.auth.session_ttl,
     )
     .await
-    .map_err(into_app_error)?;
+    .map_err(AppError::from)?;
     set_session_cookie(
         &session.token,
         state.auth.session_ttl.num_seconds(),
@@ -80,7 +80,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     if let Some(token) = &auth.token {
         platform::auth::sign_out(&state.db, token, &auth.client)
             .await
-            .map_err(into_app_error)?;
+            .map_err(AppError::from)?;
     }
     clear_session_cookie(state.auth.cookie_secure);
     leptos_axum::redirect("/sign-in");

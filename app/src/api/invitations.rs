@@ -10,7 +10,7 @@ pub async fn create_invitation(email: String, role: Role) -> Result<InvitationCr
     let ctx = require_user()?;
     platform::invitations::create_invitation(&state()?.db, &ctx, &email, role)
         .await
-        .map_err(into_app_error)
+        .map_err(AppError::from)
 }
 
 #[server(endpoint = "list_invitations")]
@@ -19,7 +19,7 @@ pub async fn list_invitations() -> Result<Vec<Invitation>, AppError> {
     let ctx = require_user()?;
     platform::invitations::list_invitations(&state()?.db, &ctx)
         .await
-        .map_err(into_app_error)
+        .map_err(AppError::from)
 }
 
 #[server(endpoint = "revoke_invitation")]
@@ -28,7 +28,7 @@ pub async fn revoke_invitation(id: InvitationId) -> Result<(), AppError> {
     let ctx = require_user()?;
     platform::invitations::revoke_invitation(&state()?.db, &ctx, id)
         .await
-        .map_err(into_app_error)
+        .map_err(AppError::from)
 }
 
 /// Public: the invitee is not signed in. The token is the credential.
@@ -37,7 +37,7 @@ pub async fn preview_invitation(token: String) -> Result<InvitationPreview, AppE
     use super::ssr::*;
     platform::invitations::preview_invitation(&state()?.db, &token)
         .await
-        .map_err(into_app_error)
+        .map_err(AppError::from)
 }
 
 /// Public: joins the tenant through the link and signs in.
@@ -62,7 +62,7 @@ pub async fn accept_invitation(
         state.auth.session_ttl,
     )
     .await
-    .map_err(into_app_error)?;
+    .map_err(AppError::from)?;
     set_session_cookie(
         &session.token,
         state.auth.session_ttl.num_seconds(),

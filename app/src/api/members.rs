@@ -10,7 +10,7 @@ pub async fn list_members() -> Result<Vec<Member>, AppError> {
     let ctx = require_user()?;
     platform::members::list_members(&state()?.db, &ctx)
         .await
-        .map_err(into_app_error)
+        .map_err(AppError::from)
 }
 
 #[server(endpoint = "change_member_role")]
@@ -19,7 +19,7 @@ pub async fn change_member_role(user_id: UserId, role: Role) -> Result<Member, A
     let ctx = require_user()?;
     platform::members::change_member_role(&state()?.db, &ctx, user_id, role)
         .await
-        .map_err(into_app_error)
+        .map_err(AppError::from)
 }
 
 #[server(endpoint = "remove_member")]
@@ -28,5 +28,5 @@ pub async fn remove_member(user_id: UserId) -> Result<(), AppError> {
     let ctx = require_user()?;
     platform::members::remove_member(&state()?.db, &ctx, user_id)
         .await
-        .map_err(into_app_error)
+        .map_err(AppError::from)
 }

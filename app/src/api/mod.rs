@@ -90,8 +90,4 @@ pub(crate) mod ssr {
             _ => "/".to_string(),
         }
     }
-
-    pub fn into_app_error(e: platform::Error) -> AppError {
-        e.into()
-    }
 }
