@@ -8,6 +8,8 @@ use platform::Db;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// The origin users reach the app at, for links in mail.
+    pub public_url: String,
     pub auth: AuthSettings,
 }
 

@@ -1,21 +1,31 @@
 //! Configuration from the environment (see `.env.example`). Every bad value is reported with
 //! its variable name.
 
+use platform::db::url::PgUrl;
+use platform::db::DEFAULT_LOGIN_ROLE;
 use std::net::SocketAddr;
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub database_url: String,
+    /// The owner: runs migrations and creates the login role. Not used to serve.
+    pub database_url: PgUrl,
+    /// The role the server and worker log in as (no privileges of its own).
+    pub app_database_url: PgUrl,
     pub site_addr: SocketAddr,
     pub site_root: String,
-    /// The origin users reach the app at; decides the cookie's `Secure` flag and which
-    /// origins may send state-changing requests.
+    /// The origin users reach the app at; decides the cookie's `Secure` flag, which origins
+    /// may send state-changing requests, and the links in mail.
     pub public_url: String,
     pub db_pool_size: usize,
     pub session_ttl_hours: i64,
     /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
     pub log_json: bool,
+    /// `None`: mail is logged and kept for the dev mailbox instead of sent.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Jobs one worker runs at once.
+    pub worker_concurrency: usize,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -32,9 +42,25 @@ fn parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
     }
 }
 
+fn pg_url(name: &str, value: &str) -> Result<PgUrl, String> {
+    PgUrl::parse(value).map_err(|e| format!("{name}: {e}"))
+}
+
 impl Config {
     pub fn from_env() -> Result<Config, String> {
-        let database_url = var("DATABASE_URL").ok_or("DATABASE_URL: not set (see .env.example)")?;
+        let database_url = pg_url(
+            "DATABASE_URL",
+            &var("DATABASE_URL").ok_or("DATABASE_URL: not set (see .env.example)")?,
+        )?;
+        // Without APP_DATABASE_URL: the same server and database, as the default login role
+        // with no password (trust or peer authentication, as on a developer's machine).
+        let app_database_url = match var("APP_DATABASE_URL") {
+            Some(v) => pg_url("APP_DATABASE_URL", &v)?,
+            None => database_url.with_user(DEFAULT_LOGIN_ROLE, None),
+        };
+        if app_database_url.user == database_url.user {
+            return Err("APP_DATABASE_URL: must log in as another role than DATABASE_URL".into());
+        }
         let site_addr: SocketAddr = parse("SITE_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?;
         let public_url = var("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
@@ -50,8 +76,13 @@ impl Config {
         if session_ttl_hours <= 0 {
             return Err("SESSION_TTL_HOURS: must be positive".into());
         }
+        let worker_concurrency = parse("WORKER_CONCURRENCY", 4usize)?;
+        if worker_concurrency == 0 {
+            return Err("WORKER_CONCURRENCY: must be at least 1".into());
+        }
         Ok(Config {
             database_url,
+            app_database_url,
             site_addr,
             site_root: var("SITE_ROOT")
                 .or_else(|| var("LEPTOS_SITE_ROOT"))
@@ -61,7 +92,47 @@ impl Config {
             session_ttl_hours,
             trust_proxy: parse("TRUST_PROXY", false)?,
             log_json: var("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Sales Hunter <no-reply@sales-hunter.invalid>".into()),
+            worker_concurrency,
         })
+    }
+
+    /// A configuration for tests and tools: everything defaulted around these URLs.
+    pub fn for_database(
+        database_url: PgUrl,
+        app_database_url: PgUrl,
+        site_addr: SocketAddr,
+    ) -> Config {
+        Config {
+            database_url,
+            app_database_url,
+            site_addr,
+            site_root: "target/site".into(),
+            public_url: format!("http://{site_addr}"),
+            db_pool_size: 4,
+            session_ttl_hours: 24,
+            trust_proxy: false,
+            log_json: false,
+            smtp_url: None,
+            mail_from: "Sales Hunter <no-reply@sales-hunter.invalid>".into(),
+            worker_concurrency: 2,
+        }
+    }
+
+    /// The scheme and authority of `PUBLIC_URL`: what a browser sends as `Origin`.
+    pub fn public_origin(&self) -> &str {
+        let url = &self.public_url;
+        let end = url
+            .find("://")
+            .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
+            .unwrap_or(url.len());
+        &url[..end]
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     /// `Secure` cookies everywhere except plain-HTTP loopback, where browsers would drop them.
@@ -88,16 +159,14 @@ mod tests {
     use super::*;
 
     fn with_url(url: &str) -> Config {
-        Config {
-            database_url: String::new(),
-            site_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
-            site_root: String::new(),
-            public_url: url.into(),
-            db_pool_size: 1,
-            session_ttl_hours: 1,
-            trust_proxy: false,
-            log_json: false,
-        }
+        let db = PgUrl::parse("postgres://postgres@127.0.0.1/x").expect("url");
+        let mut c = Config::for_database(
+            db.clone(),
+            db.with_user("app", None),
+            SocketAddr::from(([127, 0, 0, 1], 3000)),
+        );
+        c.public_url = url.into();
+        c
     }
 
     #[test]
@@ -107,5 +176,17 @@ mod tests {
         assert!(!with_url("http://[::1]:3000/").cookie_secure());
         assert!(with_url("https://sales.example.com").cookie_secure());
         assert!(with_url("http://sales.example.com").cookie_secure());
+    }
+
+    #[test]
+    fn origin_is_scheme_and_authority() {
+        assert_eq!(
+            with_url("https://sales.example.com/app").public_origin(),
+            "https://sales.example.com"
+        );
+        assert_eq!(
+            with_url("http://127.0.0.1:3000").public_origin(),
+            "http://127.0.0.1:3000"
+        );
     }
 }

@@ -6,8 +6,10 @@ pub mod config;
 pub mod middleware;
 pub mod router;
 pub mod shutdown;
+pub mod state;
 pub mod telemetry;
 pub mod worker;
 
 pub use config::Config;
-pub use router::{build_router, ServerState};
+pub use router::build_router;
+pub use state::ServerState;

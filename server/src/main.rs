@@ -1,25 +1,27 @@
 //! `server <command>`: serve | worker | dev | migrate | seed.
 
-use platform::migrate::redact_url;
+use anyhow::{bail, Context};
 use server::{build_router, Config, ServerState};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: server <command>
+const USAGE: &str = "usage: server <command> [options]
 
 commands:
-  serve     serve the web app on SITE_ADDR
-  worker    run the background worker
-  dev       serve and run the worker in one process
-  migrate   create the database if needed and apply pending migrations
-  seed      create the demo tenant (idempotent) and print its sign-in
+  serve                        serve the web app on SITE_ADDR
+  worker [--concurrency N]     run the background worker (N jobs at once; WORKER_CONCURRENCY)
+  dev                          serve and run the worker in one process
+  migrate                      create the database if needed, apply pending migrations and
+                               create the login role of APP_DATABASE_URL
+  seed                         create the demo tenant (idempotent) and print its sign-in
 
 configuration comes from the environment: see .env.example";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let command = std::env::args().nth(1).unwrap_or_default();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().cloned().unwrap_or_default();
     if matches!(command.as_str(), "" | "help" | "-h" | "--help") {
         println!("{USAGE}");
         return if command.is_empty() {
@@ -37,40 +39,60 @@ async fn main() -> ExitCode {
     };
     server::telemetry::init(config.log_json);
     let result = match command.as_str() {
-        "serve" => serve(&config, false).await,
-        "dev" => serve(&config, true).await,
-        "worker" => worker(&config).await,
+        "serve" => serve(&config, None).await,
+        "dev" => serve(&config, Some(config.worker_concurrency)).await,
+        "worker" => match concurrency(&args[1..], config.worker_concurrency) {
+            Ok(n) => worker(&config, n).await,
+            Err(e) => Err(e),
+        },
         "migrate" => migrate(&config).await,
         "seed" => seed(&config).await,
-        other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+        other => Err(anyhow::anyhow!("unknown command {other:?}\n\n{USAGE}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!("{e}");
-            eprintln!("error: {e}");
+            tracing::error!("{e:#}");
+            eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn connect(config: &Config) -> Result<platform::Db, String> {
+fn concurrency(args: &[String], default: usize) -> anyhow::Result<usize> {
+    match args {
+        [] => Ok(default),
+        [flag, n] if flag == "--concurrency" => match n.parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => bail!("--concurrency: {n:?} is not a whole number of at least 1"),
+        },
+        _ => bail!("worker takes only --concurrency N\n\n{USAGE}"),
+    }
+}
+
+fn connect(config: &Config) -> anyhow::Result<platform::Db> {
     platform::Db::connect(
-        &config.database_url,
+        &config.app_database_url.to_string(),
         config.db_pool_size,
         Duration::from_secs(5),
     )
-    .map_err(|e| e.to_string())
+    .context("building the connection pool")
 }
 
-async fn serve(config: &Config, with_worker: bool) -> Result<(), String> {
+async fn serve(config: &Config, worker_concurrency: Option<usize>) -> anyhow::Result<()> {
     let db = connect(config)?;
     let stop = server::shutdown::broadcast();
-    let worker = with_worker.then(|| tokio::spawn(server::worker::run(db.clone(), stop.clone())));
+    let worker = match worker_concurrency {
+        Some(n) => {
+            let worker = server::worker::build(config, db.clone(), n)?;
+            Some(tokio::spawn(worker.run(stop.clone())))
+        }
+        None => None,
+    };
     let app = build_router(ServerState::new(config, db));
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
+        .with_context(|| format!("cannot listen on {}", config.site_addr))?;
     tracing::info!(url = %format!("http://{}", config.site_addr), "serving");
     axum::serve(
         listener,
@@ -78,7 +100,7 @@ async fn serve(config: &Config, with_worker: bool) -> Result<(), String> {
     )
     .with_graceful_shutdown(server::shutdown::wait(stop))
     .await
-    .map_err(|e| format!("server error: {e}"))?;
+    .context("server error")?;
     if let Some(worker) = worker {
         let _ = worker.await;
     }
@@ -86,35 +108,31 @@ async fn serve(config: &Config, with_worker: bool) -> Result<(), String> {
     Ok(())
 }
 
-async fn worker(config: &Config) -> Result<(), String> {
-    let db = connect(config)?;
-    server::worker::run(db, server::shutdown::broadcast()).await;
+async fn worker(config: &Config, concurrency: usize) -> anyhow::Result<()> {
+    let worker = server::worker::build(config, connect(config)?, concurrency)?;
+    worker.run(server::shutdown::broadcast()).await;
     Ok(())
 }
 
-async fn migrate(config: &Config) -> Result<(), String> {
-    let url = &config.database_url;
-    if platform::migrate::ensure_database(url)
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        tracing::info!(database = %redact_url(url), "created the database");
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    use platform::migrate::*;
+    let owner = &config.database_url;
+    if ensure_database(owner).await? {
+        tracing::info!(database = %owner.redacted(), "created the database");
     }
-    let applied = platform::migrate::run_migrations(url)
-        .await
-        .map_err(|e| e.to_string())?;
+    let applied = run_migrations(owner).await?;
+    ensure_login_role(owner, &config.app_database_url).await?;
     println!(
-        "migrations: {applied} applied, database {} is up to date",
-        redact_url(url)
+        "migrations: {applied} applied, database {} is up to date; the server logs in as {:?}",
+        owner.redacted(),
+        config.app_database_url.user.as_deref().unwrap_or_default()
     );
     Ok(())
 }
 
-async fn seed(config: &Config) -> Result<(), String> {
+async fn seed(config: &Config) -> anyhow::Result<()> {
     use platform::seed::*;
-    let report = seed_demo(&connect(config)?)
-        .await
-        .map_err(|e| e.to_string())?;
+    let report = seed_demo(&connect(config)?).await?;
     let state = if report.created {
         "created"
     } else {

@@ -1,15 +1,28 @@
-//! The background worker. No job types exist yet (connector syncs, agent runs and billing
-//! roll-ups bring them); until then it checks the database and idles until shutdown, so that
-//! deployments can already run it.
+//! The background worker: which job types this server runs, their dependencies and
+//! schedules. `platform::jobs::Worker` does the claiming, running and retrying.
 
+use crate::Config;
+use platform::jobs::{Registry, Worker, WorkerOptions};
+use platform::mail::{Mailer, SendEmail};
+use platform::maintenance::PruneExpired;
 use platform::Db;
-use tokio::sync::watch;
 
-pub async fn run(db: Db, stop: watch::Receiver<bool>) {
-    match db.ping().await {
-        Ok(()) => tracing::info!("worker started; no job types are registered yet, idling"),
-        Err(e) => tracing::warn!(error = %e, "worker started but the database is not reachable"),
+/// Every job type, with what it needs. A new job type is registered here.
+pub fn registry(mailer: Mailer) -> Registry {
+    Registry::new()
+        .register::<SendEmail>(mailer)
+        .register::<PruneExpired>(())
+}
+
+/// The worker as `server worker` and `server dev` run it.
+pub fn build(config: &Config, db: Db, concurrency: usize) -> Result<Worker, platform::Error> {
+    let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
+    if !mailer.is_smtp() {
+        tracing::warn!("SMTP_URL is not set: mail is logged and shown in the admin console's mailbox, not sent");
     }
-    crate::shutdown::wait(stop).await;
-    tracing::info!("worker stopped");
+    let options = WorkerOptions {
+        concurrency,
+        ..WorkerOptions::default()
+    };
+    Ok(Worker::new(db, registry(mailer), options).schedule(PruneExpired::schedule()?))
 }

@@ -8,7 +8,8 @@ use models::{AppError, InvitationId, Role};
 pub async fn create_invitation(email: String, role: Role) -> Result<InvitationCreated, AppError> {
     use super::ssr::*;
     let ctx = require_user()?;
-    platform::invitations::create_invitation(&state()?.db, &ctx, &email, role)
+    let state = state()?;
+    platform::invitations::create_invitation(&state.db, &ctx, &email, role, &state.public_url)
         .await
         .map_err(AppError::from)
 }

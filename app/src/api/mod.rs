@@ -1,6 +1,7 @@
 //! Server functions, by subject. Each is `verb_noun`, returns `Result<_, AppError>`, checks
 //! the session and role it needs, and calls into `platform`.
 
+pub mod admin;
 pub mod auth;
 pub mod invitations;
 pub mod members;
@@ -81,6 +82,19 @@ pub(crate) mod ssr {
         set_cookie(format!(
             "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
         ));
+    }
+
+    /// `value` percent-encoded for a query string.
+    pub fn encode_query(value: &str) -> String {
+        value
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
     }
 
     /// A same-site path to go to after sign-in; anything else becomes `/`.

@@ -129,8 +129,16 @@ impl FromServerFnError for AppError {
                 "The server could not be reached. Check your connection and try again.",
             ),
             ServerFnErrorErr::MissingArg(field) => Self::validation(field, "is required"),
-            ServerFnErrorErr::Args(message) => {
-                Self::validation("form", format!("could not be read: {message}"))
+            // The request body did not decode: bytes that are not a form, a missing field, a
+            // value of the wrong type. The caller's mistake, named as precisely as serde says.
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
+                match missing_field(&message) {
+                    Some(field) => Self::validation(field, "is required"),
+                    None => Self::validation(
+                        "form",
+                        format!("could not be read: {}", first_line(&message)),
+                    ),
+                }
             }
             ServerFnErrorErr::UnsupportedRequestMethod(_) | ServerFnErrorErr::Registration(_) => {
                 Self::not_found("That action")
@@ -141,6 +149,24 @@ impl FromServerFnError for AppError {
             },
         }
     }
+}
+
+/// The field in serde's "missing field `name`" message.
+fn missing_field(message: &str) -> Option<String> {
+    let rest = &message[message.find("missing field `")? + "missing field `".len()..];
+    let name = &rest[..rest.find('`')?];
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// Decoder messages can be long and quote the input; the first line is enough.
+fn first_line(message: &str) -> String {
+    message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect()
 }
 
 #[cfg(test)]
@@ -167,6 +193,18 @@ mod tests {
         };
         let back = AppError::de(e.ser());
         assert_eq!(back, e);
+    }
+
+    #[test]
+    fn undecodable_bodies_are_validation_errors() {
+        let e =
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `email`".into()));
+        assert_eq!(e.field(), Some("email"));
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "invalid utf-8 sequence".into(),
+        ));
+        assert_eq!(e.field(), Some("form"));
+        assert_eq!(e.status(), 422);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 pub mod error;
 pub mod ids;
+pub mod jobs;
+pub mod mail;
 pub mod members;
 pub mod role;
 pub mod session;

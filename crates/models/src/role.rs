@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Runs the tenant: billing, owners, everything an admin can do.
@@ -60,6 +62,31 @@ impl Role {
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Stored as its `as_str()` text (a CHECK constraint keeps the column to those four).
+#[cfg(feature = "diesel")]
+mod sql {
+    use super::Role;
+    use diesel::deserialize::{self, FromSql};
+    use diesel::pg::{Pg, PgValue};
+    use diesel::serialize::{self, Output, ToSql};
+    use diesel::sql_types::Text;
+    use std::io::Write;
+
+    impl ToSql<Text, Pg> for Role {
+        fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+            out.write_all(self.as_str().as_bytes())?;
+            Ok(serialize::IsNull::No)
+        }
+    }
+
+    impl FromSql<Text, Pg> for Role {
+        fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
+            let text = std::str::from_utf8(bytes.as_bytes())?;
+            Role::parse(text).ok_or_else(|| format!("unknown role {text:?}").into())
+        }
     }
 }
 

@@ -3,16 +3,16 @@
 
 use crate::db::{schema::audit_log, Conn};
 use crate::error::Error;
-use crate::Client;
+use crate::{Client, RequestContext};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use uuid::Uuid;
+use models::{TenantId, UserId};
 
 #[derive(Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
 pub struct NewAuditEntry {
-    pub tenant_id: Uuid,
-    pub actor_id: Option<Uuid>,
+    pub tenant_id: TenantId,
+    pub actor_id: Option<UserId>,
     pub action: &'static str,
     pub target_type: Option<&'static str>,
     pub target_id: Option<String>,
@@ -23,8 +23,8 @@ pub struct NewAuditEntry {
 
 impl NewAuditEntry {
     pub fn new(
-        tenant_id: Uuid,
-        actor_id: Option<Uuid>,
+        tenant_id: TenantId,
+        actor_id: Option<UserId>,
         action: &'static str,
         client: &Client,
     ) -> Self {
@@ -38,6 +38,11 @@ impl NewAuditEntry {
             ip: Some(client.ip.clone()),
             request_id: client.request_id.clone(),
         }
+    }
+
+    /// An entry for something the signed-in user of `ctx` did in their tenant.
+    pub fn by(ctx: &RequestContext, action: &'static str) -> Self {
+        Self::new(ctx.tenant_id, Some(ctx.user_id), action, &ctx.client)
     }
 
     pub fn target(mut self, kind: &'static str, id: impl ToString) -> Self {
@@ -65,6 +70,8 @@ pub mod action {
     pub const SIGNED_UP: &str = "auth.signed_up";
     pub const SIGNED_IN: &str = "auth.signed_in";
     pub const SIGNED_OUT: &str = "auth.signed_out";
+    pub const TENANT_SWITCHED: &str = "auth.tenant_switched";
+    pub const PASSWORD_RESET: &str = "auth.password_reset";
     pub const INVITATION_CREATED: &str = "invitation.created";
     pub const INVITATION_REVOKED: &str = "invitation.revoked";
     pub const INVITATION_ACCEPTED: &str = "invitation.accepted";

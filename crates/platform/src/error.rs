@@ -1,44 +1,42 @@
 //! The platform's internal error: an `AppError` for the user, or a server-side cause that is
-//! logged and replaced by a wire-safe error at the boundary.
+//! logged and replaced by a wire-safe error at the boundary (`From<Error> for AppError`).
 
 use models::AppError;
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Already user-facing.
-    App(AppError),
+    #[error("{0}")]
+    App(#[from] AppError),
     /// A database error: logged, never shown.
-    Db(diesel::result::Error),
+    #[error("database: {0}")]
+    Db(#[from] diesel::result::Error),
     /// No connection could be had (the database is down or the pool is exhausted).
+    #[error("no database connection: {0}")]
     Pool(String),
-    /// A blocking task (password hashing) failed.
+    /// A row holds what the code cannot read (a stored payload that no longer parses...).
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+    /// A blocking task (password hashing, the migration harness) failed or panicked.
+    #[error("background task: {0}")]
     Task(String),
+    /// Mail could not be built or handed to the SMTP server.
+    #[error("mail: {0}")]
+    Mail(String),
+    /// Configuration that cannot work (a bad URL, a missing setting).
+    #[error("configuration: {0}")]
+    Config(String),
 }
 
-impl From<AppError> for Error {
-    fn from(e: AppError) -> Self {
-        Error::App(e)
+impl Error {
+    /// Whether retrying later may succeed (the database or a remote service was away).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Error::Pool(_) | Error::Mail(_) | Error::App(AppError::Unavailable { .. })
+        )
     }
 }
-
-impl From<diesel::result::Error> for Error {
-    fn from(e: diesel::result::Error) -> Self {
-        Error::Db(e)
-    }
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::App(e) => write!(f, "{e}"),
-            Error::Db(e) => write!(f, "database: {e}"),
-            Error::Pool(e) => write!(f, "pool: {e}"),
-            Error::Task(e) => write!(f, "task: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// A short id that ties what the user sees to the log line with the cause.
 pub fn error_reference() -> String {
@@ -56,14 +54,9 @@ impl From<Error> for AppError {
                     "The database cannot be reached right now. Try again in a moment.",
                 )
             }
-            Error::Db(cause) => {
+            other => {
                 let reference = error_reference();
-                tracing::error!(%reference, %cause, "database error");
-                AppError::Internal { reference }
-            }
-            Error::Task(cause) => {
-                let reference = error_reference();
-                tracing::error!(%reference, %cause, "background task failed");
+                tracing::error!(%reference, cause = %other, "internal error");
                 AppError::Internal { reference }
             }
         }

@@ -1,6 +1,7 @@
-//! The native platform core: database pool and schema, tenancy, auth, audit, members and
-//! invitations. Business rules live here (and in verticals), where they are tested without a
-//! browser; the `app` server functions only authenticate and call in.
+//! The native platform core: the database pool and schema, tenancy, auth, audit, members and
+//! invitations, the job queue and the mail outbox. Business rules live here (and in
+//! verticals), where they are tested without a browser; the `app` server functions only
+//! authenticate and call in.
 
 pub mod audit;
 pub mod auth;
@@ -8,9 +9,14 @@ pub mod context;
 pub mod db;
 pub mod error;
 pub mod invitations;
+pub mod jobs;
+pub mod mail;
+pub mod maintenance;
 pub mod members;
 pub mod migrate;
 pub mod seed;
+pub mod tenants;
+pub mod users;
 
 pub use context::{Client, RequestContext};
 pub use db::Db;

@@ -12,66 +12,91 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::members::Member;
-use models::{AppError, Role, UserId};
-use uuid::Uuid;
+use models::{AppError, Role, TenantId, UserId};
 
-type MemberRow = (Uuid, String, String, String, DateTime<Utc>);
-
-/// Memberships with their users' names and e-mails, as [`MemberRow`]s.
-#[diesel::dsl::auto_type(no_type_alias)]
-fn members_with_users() -> _ {
-    memberships::table.inner_join(users::table).select((
-        users::id,
-        users::name,
-        users::email,
-        memberships::role,
-        memberships::created_at,
-    ))
+#[derive(Insertable)]
+#[diesel(table_name = memberships, check_for_backend(diesel::pg::Pg))]
+pub struct NewMembership {
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
+    pub role: Role,
 }
 
-fn to_member((user_id, name, email, role, joined_at): MemberRow) -> Result<Member, Error> {
-    let role = Role::parse(&role)
-        .ok_or_else(|| Error::Task(format!("unknown role {role:?} in memberships")))?;
-    Ok(Member {
-        user_id: UserId(user_id),
-        name,
-        email,
-        role,
-        joined_at,
-    })
+impl NewMembership {
+    /// Adds the membership; an existing one is left as it is.
+    pub async fn insert(self, conn: &mut Conn) -> Result<(), Error> {
+        diesel::insert_into(memberships::table)
+            .values(self)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
 }
 
-async fn load_member(conn: &mut Conn, user: Uuid, lock: bool) -> Result<Member, Error> {
+/// A membership with its user's name and e-mail.
+#[derive(Queryable, Selectable)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+struct MemberRow {
+    #[diesel(select_expression = users::id)]
+    user_id: UserId,
+    #[diesel(select_expression = users::name)]
+    name: String,
+    #[diesel(select_expression = users::email)]
+    email: String,
+    #[diesel(select_expression = memberships::role)]
+    role: Role,
+    #[diesel(select_expression = memberships::created_at)]
+    joined_at: DateTime<Utc>,
+}
+
+impl From<MemberRow> for Member {
+    fn from(r: MemberRow) -> Member {
+        Member {
+            user_id: r.user_id,
+            name: r.name,
+            email: r.email,
+            role: r.role,
+            joined_at: r.joined_at,
+        }
+    }
+}
+
+async fn load_member(conn: &mut Conn, user: UserId, lock: bool) -> Result<Member, Error> {
     if lock {
         // Lock the membership alone: the tenant role may read users but not lock them.
         memberships::table
             .filter(memberships::user_id.eq(user))
             .select(memberships::user_id)
             .for_update()
-            .first::<Uuid>(conn)
+            .first::<UserId>(conn)
             .await
             .optional()?;
     }
-    let row: Option<MemberRow> = members_with_users()
+    let row: Option<MemberRow> = memberships::table
+        .inner_join(users::table)
         .filter(memberships::user_id.eq(user))
+        .select(MemberRow::as_select())
         .first(conn)
         .await
         .optional()?;
-    to_member(row.ok_or_else(|| AppError::not_found("That member"))?)
+    Ok(row
+        .ok_or_else(|| AppError::not_found("That member"))?
+        .into())
 }
 
 /// Everyone in the tenant, owners first, then by name. Any role may look.
 pub async fn list_members(db: &Db, ctx: &RequestContext) -> Result<Vec<Member>, Error> {
-    let mut members = db
-        .tenant_tx(ctx.tenant_id, |conn| {
-            Box::pin(async move {
-                let rows: Vec<MemberRow> = members_with_users().load(conn).await?;
-                rows.into_iter()
-                    .map(to_member)
-                    .collect::<Result<Vec<_>, _>>()
-            })
+    let rows: Vec<MemberRow> = db
+        .tenant_tx(ctx.tenant_id, async |conn| {
+            Ok(memberships::table
+                .inner_join(users::table)
+                .select(MemberRow::as_select())
+                .load(conn)
+                .await?)
         })
         .await?;
+    let mut members: Vec<Member> = rows.into_iter().map(Member::from).collect();
     members.sort_by(|a, b| {
         b.role
             .rank()
@@ -91,8 +116,8 @@ async fn ensure_another_owner(conn: &mut Conn, member: &Member) -> Result<(), Er
         return Ok(());
     }
     // Lock every owner row so two owners cannot demote each other at the same moment.
-    let owners: Vec<Uuid> = memberships::table
-        .filter(memberships::role.eq(Role::Owner.as_str()))
+    let owners: Vec<UserId> = memberships::table
+        .filter(memberships::role.eq(Role::Owner))
         .select(memberships::user_id)
         .for_update()
         .load(conn)
@@ -115,33 +140,25 @@ pub async fn change_member_role(
     role: Role,
 ) -> Result<Member, Error> {
     ctx.require(Role::Admin)?;
-    let ctx = ctx.clone();
-    db.tenant_tx(ctx.tenant_id, |conn| {
-        Box::pin(async move {
-            let member = load_member(conn, user.0, true).await?;
-            if member.role == role {
-                return Ok(member);
-            }
-            if member.role == Role::Owner || role == Role::Owner {
-                ctx.require(Role::Owner).map_err(|_| owner_only())?;
-            }
-            ensure_another_owner(conn, &member).await?;
-            diesel::update(memberships::table.filter(memberships::user_id.eq(user.0)))
-                .set(memberships::role.eq(role.as_str()))
-                .execute(conn)
-                .await?;
-            NewAuditEntry::new(
-                ctx.tenant_id.0,
-                Some(ctx.user_id.0),
-                action::MEMBER_ROLE_CHANGED,
-                &ctx.client,
-            )
+    db.tenant_tx(ctx.tenant_id, async |conn| {
+        let member = load_member(conn, user, true).await?;
+        if member.role == role {
+            return Ok(member);
+        }
+        if member.role == Role::Owner || role == Role::Owner {
+            ctx.require(Role::Owner).map_err(|_| owner_only())?;
+        }
+        ensure_another_owner(conn, &member).await?;
+        diesel::update(memberships::table.filter(memberships::user_id.eq(user)))
+            .set(memberships::role.eq(role))
+            .execute(conn)
+            .await?;
+        NewAuditEntry::by(ctx, action::MEMBER_ROLE_CHANGED)
             .target("user", user)
             .details(serde_json::json!({ "email": member.email, "from": member.role, "to": role }))
             .record(conn)
             .await?;
-            Ok(Member { role, ..member })
-        })
+        Ok(Member { role, ..member })
     })
     .await
 }
@@ -154,29 +171,21 @@ pub async fn remove_member(db: &Db, ctx: &RequestContext, user: UserId) -> Resul
             AppError::conflict("You cannot remove yourself. Ask another admin or owner.").into(),
         );
     }
-    let ctx = ctx.clone();
-    db.tenant_tx(ctx.tenant_id, |conn| {
-        Box::pin(async move {
-            let member = load_member(conn, user.0, true).await?;
-            if member.role == Role::Owner {
-                ctx.require(Role::Owner).map_err(|_| owner_only())?;
-            }
-            ensure_another_owner(conn, &member).await?;
-            diesel::delete(memberships::table.filter(memberships::user_id.eq(user.0)))
-                .execute(conn)
-                .await?;
-            NewAuditEntry::new(
-                ctx.tenant_id.0,
-                Some(ctx.user_id.0),
-                action::MEMBER_REMOVED,
-                &ctx.client,
-            )
+    db.tenant_tx(ctx.tenant_id, async |conn| {
+        let member = load_member(conn, user, true).await?;
+        if member.role == Role::Owner {
+            ctx.require(Role::Owner).map_err(|_| owner_only())?;
+        }
+        ensure_another_owner(conn, &member).await?;
+        diesel::delete(memberships::table.filter(memberships::user_id.eq(user)))
+            .execute(conn)
+            .await?;
+        NewAuditEntry::by(ctx, action::MEMBER_REMOVED)
             .target("user", user)
             .details(serde_json::json!({ "email": member.email, "role": member.role }))
             .record(conn)
             .await?;
-            Ok(())
-        })
+        Ok(())
     })
     .await
 }

@@ -1,13 +1,15 @@
 //! The demo tenant that `server seed` (and the run command) creates, once.
 
 use crate::auth::password::hash_password;
-use crate::auth::sign_up::{insert_user, NewMembership, NewTenant, NewUser};
-use crate::db::schema::{memberships, tenants, users};
+use crate::db::schema::users;
 use crate::db::Db;
 use crate::error::Error;
+use crate::members::NewMembership;
+use crate::tenants::NewTenant;
+use crate::users::NewUser;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use models::Role;
+use models::{Role, TenantId, UserId};
 use uuid::Uuid;
 
 pub const DEMO_TENANT: &str = "Acme Robotics (demo)";
@@ -25,52 +27,46 @@ pub struct SeedReport {
 /// Creates the demo tenant with an owner (also a platform admin) and a rep. Idempotent.
 pub async fn seed_demo(db: &Db) -> Result<SeedReport, Error> {
     let password_hash = hash_password(DEMO_PASSWORD.to_string()).await?;
-    db.system_tx(|conn| {
-        Box::pin(async move {
-            let exists: i64 = users::table
-                .filter(users::email.eq(DEMO_OWNER_EMAIL))
-                .count()
-                .get_result(conn)
-                .await?;
-            if exists > 0 {
-                return Ok(SeedReport { created: false });
+    db.platform_tx(async |conn| {
+        let exists: i64 = users::table
+            .filter(users::email.eq(DEMO_OWNER_EMAIL))
+            .count()
+            .get_result(conn)
+            .await?;
+        if exists > 0 {
+            return Ok(SeedReport { created: false });
+        }
+        let tenant = TenantId(Uuid::new_v4());
+        NewTenant {
+            id: tenant,
+            name: DEMO_TENANT,
+        }
+        .insert(conn)
+        .await?;
+        let people = [
+            (DEMO_OWNER_EMAIL, "Dana Demo", Role::Owner, true),
+            (DEMO_REP_EMAIL, "Riley Rep", Role::Rep, false),
+        ];
+        for (email, name, role, is_platform_admin) in people {
+            let id = UserId(Uuid::new_v4());
+            NewUser {
+                id,
+                email,
+                name,
+                password_hash: &password_hash,
+                is_platform_admin,
             }
-            let tenant = Uuid::new_v4();
-            diesel::insert_into(tenants::table)
-                .values(NewTenant {
-                    id: tenant,
-                    name: DEMO_TENANT,
-                })
-                .execute(conn)
-                .await?;
-            let people = [
-                (DEMO_OWNER_EMAIL, "Dana Demo", Role::Owner, true),
-                (DEMO_REP_EMAIL, "Riley Rep", Role::Rep, false),
-            ];
-            for (email, name, role, is_platform_admin) in people {
-                let id = Uuid::new_v4();
-                insert_user(
-                    conn,
-                    NewUser {
-                        id,
-                        email,
-                        name,
-                        password_hash: &password_hash,
-                        is_platform_admin,
-                    },
-                )
-                .await?;
-                diesel::insert_into(memberships::table)
-                    .values(NewMembership {
-                        tenant_id: tenant,
-                        user_id: id,
-                        role: role.as_str(),
-                    })
-                    .execute(conn)
-                    .await?;
+            .insert(conn)
+            .await?;
+            NewMembership {
+                tenant_id: tenant,
+                user_id: id,
+                role,
             }
-            Ok(SeedReport { created: true })
-        })
+            .insert(conn)
+            .await?;
+        }
+        Ok(SeedReport { created: true })
     })
     .await
 }

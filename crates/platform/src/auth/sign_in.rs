@@ -5,20 +5,27 @@ use super::session::create_session;
 use super::throttle::{self, ThrottlePolicy};
 use super::NewSessionToken;
 use crate::audit::{action, NewAuditEntry};
-use crate::db::schema::{memberships, sessions, users};
-use crate::db::Db;
+use crate::db::schema::{memberships, sessions};
+use crate::db::{Conn, Db};
 use crate::error::Error;
+use crate::users::find_by_email;
 use crate::Client;
 use chrono::Duration;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use models::{validate, AppError};
-use uuid::Uuid;
+use models::{validate, AppError, TenantId, UserId};
 
 #[derive(Debug, Clone)]
 pub struct SignIn {
     pub email: String,
     pub password: String,
+}
+
+/// A new session, and how many organisations the user may choose between.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub session: NewSessionToken,
+    pub tenant_count: i64,
 }
 
 /// Checks the throttle, then the password, and opens a session in the user's most recently
@@ -29,55 +36,54 @@ pub async fn sign_in(
     client: &Client,
     policy: &ThrottlePolicy,
     ttl: Duration,
-) -> Result<NewSessionToken, Error> {
+) -> Result<SignedIn, Error> {
     let email = validate::email("email", &input.email)?;
     if input.password.is_empty() {
         return Err(AppError::validation("password", "is required").into());
     }
-    let client = client.clone();
-    let policy = *policy;
     // The transaction commits failed attempts too, so the outcome travels in Ok.
-    let outcome: Result<NewSessionToken, AppError> = db
-        .system_tx(|conn| {
-            Box::pin(async move {
-                throttle::check(conn, &policy, &email, &client.ip).await?;
-                let user: Option<(Uuid, String)> = users::table
-                    .filter(users::email.eq(&email))
-                    .select((users::id, users::password_hash))
-                    .first(conn)
-                    .await
-                    .optional()?;
-                let (user_id, hash) = match user {
-                    Some((id, hash)) => (Some(id), Some(hash)),
-                    None => (None, None),
-                };
-                let verified = verify_password(input.password, hash).await?;
-                let Some(user_id) = user_id.filter(|_| verified) else {
-                    throttle::record(conn, &email, &client.ip, false).await?;
-                    return Ok(Err(AppError::validation("password", "The e-mail or password is incorrect.")));
-                };
-                throttle::record(conn, &email, &client.ip, true).await?;
+    let outcome: Result<SignedIn, AppError> = db
+        .platform_tx(async |conn| {
+            throttle::check(conn, policy, &email, &client.ip).await?;
+            let user = find_by_email(conn, &email).await?;
+            let hash = user.as_ref().map(|u| u.password_hash.clone());
+            let verified = verify_password(input.password, hash).await?;
+            let Some(user) = user.filter(|_| verified) else {
+                throttle::record(conn, &email, &client.ip, false).await?;
+                return Ok(Err(AppError::validation(
+                    "password",
+                    "The e-mail or password is incorrect.",
+                )));
+            };
+            throttle::record(conn, &email, &client.ip, true).await?;
 
-                let Some(tenant) = preferred_tenant(conn, user_id).await? else {
-                    return Ok(Err(AppError::forbidden(
-                        "This account is not a member of any organisation any more. Ask an admin for an invitation.",
-                    )));
-                };
-                let session = create_session(conn, tenant, user_id, &client, ttl).await?;
-                NewAuditEntry::new(tenant, Some(user_id), action::SIGNED_IN, &client)
-                    .target("user", user_id)
-                    .record(conn)
-                    .await?;
-                Ok(Ok(session))
-            })
+            let Some(tenant) = preferred_tenant(conn, user.id).await? else {
+                return Ok(Err(AppError::forbidden(
+                    "This account is not a member of any organisation any more. Ask an admin for an invitation.",
+                )));
+            };
+            let session = create_session(conn, tenant, user.id, client, ttl).await?;
+            NewAuditEntry::new(tenant, Some(user.id), action::SIGNED_IN, client)
+                .target("user", user.id)
+                .record(conn)
+                .await?;
+            let tenant_count = memberships::table
+                .filter(memberships::user_id.eq(user.id))
+                .count()
+                .get_result(conn)
+                .await?;
+            Ok(Ok(SignedIn {
+                session,
+                tenant_count,
+            }))
         })
         .await?;
     Ok(outcome?)
 }
 
 /// The tenant of the user's latest session, else their oldest membership.
-async fn preferred_tenant(conn: &mut crate::db::Conn, user: Uuid) -> Result<Option<Uuid>, Error> {
-    let recent: Option<Uuid> = sessions::table
+async fn preferred_tenant(conn: &mut Conn, user: UserId) -> Result<Option<TenantId>, Error> {
+    let recent: Option<TenantId> = sessions::table
         .inner_join(
             memberships::table.on(memberships::tenant_id
                 .eq(sessions::tenant_id)

@@ -88,7 +88,7 @@ fn limited(
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = login_attempts)]
+#[diesel(table_name = login_attempts, check_for_backend(diesel::pg::Pg))]
 struct NewLoginAttempt<'a> {
     email: &'a str,
     ip: &'a str,

@@ -1,12 +1,22 @@
 //! The connection pool and the two kinds of transaction.
 //!
-//! - [`Db::tenant_tx`]: everything a signed-in user does. The transaction first sets
-//!   `app.tenant_id` and switches to the `sales_hunter_tenant` role, so PostgreSQL's row-level
-//!   security confines every statement to that tenant, even one that forgets its filter.
-//! - [`Db::system_tx`]: platform work that must look across tenants before a tenant is known
-//!   (sign-in, session lookup, invitation acceptance). Kept to `auth` and `invitations`.
+//! The pool logs in as the application's own role (`APP_DATABASE_URL`): LOGIN, NOINHERIT and
+//! without privileges on any table. Every transaction first switches to one of two roles
+//! (`SET LOCAL ROLE`), so even SQL injected past the query builder that runs `RESET ROLE`
+//! is left with a role that can read nothing:
+//!
+//! - [`Db::tenant_tx`]: everything a signed-in user does. It sets `app.tenant_id` and becomes
+//!   [`TENANT_ROLE`] (NOBYPASSRLS), so row-level security confines every statement to that
+//!   tenant, even one that forgets its filter.
+//! - [`Db::platform_tx`]: the few steps that must look across tenants (sign-in, session
+//!   lookup, invitation acceptance, the job queue). It becomes [`PLATFORM_ROLE`] (BYPASSRLS).
+//!
+//! Both take an async closure that may borrow from the caller:
+//! `db.tenant_tx(tenant, async |conn| { ... }).await`.
 
+pub mod joins;
 pub mod schema;
+pub mod url;
 
 use crate::error::Error;
 use diesel::sql_types::Text;
@@ -15,14 +25,33 @@ use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use models::TenantId;
 use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 pub type Conn = AsyncPgConnection;
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The role RLS applies to; created by the first migration.
 pub const TENANT_ROLE: &str = "sales_hunter_tenant";
+/// The role for cross-tenant platform work (BYPASSRLS); created by the migrations.
+pub const PLATFORM_ROLE: &str = "sales_hunter_platform";
+/// The login role the server and worker use unless `APP_DATABASE_URL` names another.
+pub const DEFAULT_LOGIN_ROLE: &str = "sales_hunter_app";
+
+/// A transaction body: an async closure over the connection whose future is `Send`.
+///
+/// diesel-async bounds its own `transaction` the same way, but its helper trait is private;
+/// this one lets our wrappers forward the bound, so callers write plain async closures that
+/// borrow their surroundings instead of cloning everything into a boxed future.
+pub trait TxBody<T, R>: AsyncFnOnce(T) -> R + FnOnce(T) -> <Self as TxBody<T, R>>::Fut {
+    type Fut: Future<Output = R>;
+}
+
+impl<F, T, Fut, R> TxBody<T, R> for F
+where
+    F: AsyncFnOnce(T) -> R + FnOnce(T) -> Fut,
+    Fut: Future<Output = R>,
+{
+    type Fut = Fut;
+}
 
 #[derive(Clone)]
 pub struct Db {
@@ -54,8 +83,10 @@ impl Db {
     /// Runs `f` in a transaction confined to `tenant` by row-level security.
     pub async fn tenant_tx<R, F>(&self, tenant: TenantId, f: F) -> Result<R, Error>
     where
+        for<'r> F: AsyncFnOnce(&'r mut Conn) -> Result<R, Error>
+            + TxBody<&'r mut Conn, Result<R, Error>, Fut: Send>
+            + Send,
         R: Send,
-        F: for<'c> FnOnce(&'c mut Conn) -> BoxFuture<'c, Result<R, Error>> + Send,
     {
         let mut conn = self.conn().await?;
         let conn: &mut Conn = &mut conn;
@@ -72,17 +103,24 @@ impl Db {
         .await
     }
 
-    /// Runs `f` in a transaction with the login role: no tenant confinement. Only for work
-    /// that has to find the tenant first.
-    pub async fn system_tx<R, F>(&self, f: F) -> Result<R, Error>
+    /// Runs `f` in a transaction as the platform role: no tenant confinement. Only for work
+    /// that has to find the tenant first, or that serves every tenant (the job queue).
+    pub async fn platform_tx<R, F>(&self, f: F) -> Result<R, Error>
     where
+        for<'r> F: AsyncFnOnce(&'r mut Conn) -> Result<R, Error>
+            + TxBody<&'r mut Conn, Result<R, Error>, Fut: Send>
+            + Send,
         R: Send,
-        F: for<'c> FnOnce(&'c mut Conn) -> BoxFuture<'c, Result<R, Error>> + Send,
     {
         let mut conn = self.conn().await?;
         let conn: &mut Conn = &mut conn;
-        conn.transaction(async move |conn: &mut Conn| f(conn).await)
-            .await
+        conn.transaction(async move |conn: &mut Conn| {
+            diesel::sql_query(format!("SET LOCAL ROLE {PLATFORM_ROLE}"))
+                .execute(conn)
+                .await?;
+            f(conn).await
+        })
+        .await
     }
 
     /// Cheap liveness probe for `/healthz`.
@@ -90,5 +128,11 @@ impl Db {
         let mut conn = self.conn().await?;
         diesel::sql_query("SELECT 1").execute(&mut *conn).await?;
         Ok(())
+    }
+
+    /// A raw connection from the pool, outside any transaction and as the bare login role
+    /// (which may read no table). For tests that prove exactly that.
+    pub async fn raw_conn(&self) -> Result<Object<AsyncPgConnection>, Error> {
+        self.conn().await
     }
 }

@@ -81,19 +81,89 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    emails (id) {
+        id -> Uuid,
+        tenant_id -> Nullable<Uuid>,
+        to_address -> Text,
+        subject -> Text,
+        body_text -> Text,
+        state -> Text,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    job_schedules (name) {
+        name -> Text,
+        tenant_id -> Nullable<Uuid>,
+        kind -> Text,
+        queue -> Text,
+        payload -> Jsonb,
+        max_attempts -> Int4,
+        every_secs -> Int4,
+        next_run_at -> Timestamptz,
+        last_run_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Int8,
+        tenant_id -> Nullable<Uuid>,
+        kind -> Text,
+        queue -> Text,
+        payload -> Jsonb,
+        priority -> Int2,
+        state -> Text,
+        run_at -> Timestamptz,
+        attempts -> Int4,
+        max_attempts -> Int4,
+        last_error -> Nullable<Text>,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamptz>,
+        dedup_key -> Nullable<Text>,
+        created_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> Uuid,
+        email -> Text,
+        user_id -> Nullable<Uuid>,
+        token_hash -> Nullable<Text>,
+        ip -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(audit_log -> tenants (tenant_id));
+diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(emails -> tenants (tenant_id));
+diesel::joinable!(invitations -> tenants (tenant_id));
+diesel::joinable!(invitations -> users (invited_by));
+diesel::joinable!(job_schedules -> tenants (tenant_id));
+diesel::joinable!(jobs -> tenants (tenant_id));
 diesel::joinable!(memberships -> tenants (tenant_id));
 diesel::joinable!(memberships -> users (user_id));
-diesel::joinable!(invitations -> users (invited_by));
-diesel::joinable!(invitations -> tenants (tenant_id));
-diesel::joinable!(sessions -> users (user_id));
-diesel::joinable!(sessions -> tenants (tenant_id));
+diesel::joinable!(password_resets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
+    emails,
+    invitations,
+    job_schedules,
+    jobs,
+    login_attempts,
+    memberships,
+    password_resets,
+    sessions,
     tenants,
     users,
-    memberships,
-    sessions,
-    invitations,
-    audit_log,
-    login_attempts,
 );

@@ -1,0 +1,89 @@
+//! The job that delivers one message from the outbox.
+
+use super::{Delivery, Mailer};
+use crate::db::schema::emails;
+use crate::error::Error;
+use crate::jobs::{Job, JobContext};
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendEmail {
+    pub email_id: Uuid,
+}
+
+impl Job for SendEmail {
+    const KIND: &'static str = "send_email";
+    const MAX_ATTEMPTS: i32 = 8;
+    type Deps = Mailer;
+
+    async fn run(self, mailer: &Mailer, ctx: &JobContext) -> Result<(), Error> {
+        let message: Option<(String, String, String, String)> = ctx
+            .db
+            .platform_tx(async |conn| {
+                Ok(emails::table
+                    .find(self.email_id)
+                    .select((
+                        emails::to_address,
+                        emails::subject,
+                        emails::body_text,
+                        emails::state,
+                    ))
+                    .first(conn)
+                    .await
+                    .optional()?)
+            })
+            .await?;
+        let Some((to, subject, body, state)) = message else {
+            return Ok(()); // its tenant was deleted meanwhile
+        };
+        if state != "queued" {
+            return Ok(()); // already handled by an earlier run of this job
+        }
+        let outcome = mailer.send(&to, &subject, &body).await;
+        ctx.db
+            .platform_tx(async |conn| {
+                let row = emails::table.find(self.email_id);
+                match &outcome {
+                    // An accepted message leaves no one-time link behind in the database.
+                    Ok(Delivery::Sent) => {
+                        diesel::update(row)
+                            .set((
+                                emails::state.eq("sent"),
+                                emails::sent_at.eq(Utc::now()),
+                                emails::body_text.eq("(delivered; the body is not kept)"),
+                                emails::last_error.eq(None::<String>),
+                            ))
+                            .execute(conn)
+                            .await?
+                    }
+                    Ok(Delivery::Logged) => {
+                        diesel::update(row)
+                            .set((emails::state.eq("logged"), emails::sent_at.eq(Utc::now())))
+                            .execute(conn)
+                            .await?
+                    }
+                    Err(e) => {
+                        let state = if ctx.is_last_attempt() {
+                            "failed"
+                        } else {
+                            "queued"
+                        };
+                        diesel::update(row)
+                            .set((
+                                emails::state.eq(state),
+                                emails::last_error.eq(Some(e.to_string())),
+                            ))
+                            .execute(conn)
+                            .await?
+                    }
+                };
+                Ok(())
+            })
+            .await?;
+        outcome.map(|_| ())
+    }
+}

@@ -1,0 +1,45 @@
+//! Tenants (organisations), and which of them a user belongs to.
+
+use crate::db::schema::{memberships, tenants};
+use crate::db::Conn;
+use crate::error::Error;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use models::session::TenantChoice;
+use models::{Role, TenantId, UserId};
+
+#[derive(Insertable)]
+#[diesel(table_name = tenants, check_for_backend(diesel::pg::Pg))]
+pub struct NewTenant<'a> {
+    pub id: TenantId,
+    pub name: &'a str,
+}
+
+impl NewTenant<'_> {
+    pub async fn insert(self, conn: &mut Conn) -> Result<(), Error> {
+        diesel::insert_into(tenants::table)
+            .values(self)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Every organisation `user` belongs to, by name. Needs the platform role: it looks across
+/// tenants, filtered to one user.
+pub async fn tenants_of(conn: &mut Conn, user: UserId) -> Result<Vec<TenantChoice>, Error> {
+    Ok(memberships::table
+        .inner_join(tenants::table)
+        .filter(memberships::user_id.eq(user))
+        .order((tenants::name.asc(), tenants::id.asc()))
+        .select((tenants::id, tenants::name, memberships::role))
+        .load::<(TenantId, String, Role)>(conn)
+        .await?
+        .into_iter()
+        .map(|(tenant_id, name, role)| TenantChoice {
+            tenant_id,
+            name,
+            role,
+        })
+        .collect())
+}

@@ -1,0 +1,147 @@
+//! Who is calling (session, IP, request id), and the sign-in guard for pages.
+
+use super::error_response;
+use super::REQUEST_ID;
+use crate::state::ServerState;
+use app::state::RequestAuth;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use models::AppError;
+use platform::auth::SESSION_COOKIE;
+use platform::Client;
+use std::net::SocketAddr;
+
+/// The value of cookie `name`, if sent.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn client_of(req: &Request, trust_proxy: bool) -> Client {
+    let headers = req.headers();
+    let forwarded = trust_proxy
+        .then(|| headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        .flatten()
+        .and_then(|v| v.split(',').next())
+        .map(|ip| ip.trim().to_string())
+        .filter(|ip| !ip.is_empty());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    Client {
+        ip: forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(300).collect()),
+        request_id: headers
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    }
+}
+
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+/// What a browser gets when a page cannot be served because the database is away: a page
+/// that says so and tries again by itself, not the JSON a server function answers.
+fn unavailable_page() -> Response {
+    const PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="5"><title>Back in a moment · Sales Hunter</title>
+<link rel="stylesheet" href="/pkg/sales-hunter.css"></head>
+<body class="h-full bg-slate-50 text-slate-900"><main class="mx-auto max-w-md px-4 py-24 text-center">
+<h1 class="text-2xl font-semibold">Sales Hunter is back in a moment</h1>
+<p class="mt-4 text-slate-700">We cannot reach our database right now. This page tries again every few seconds; nothing you saved is lost.</p>
+<p class="mt-6"><a class="font-semibold text-indigo-700" href="">Try again now</a></p>
+</main></body></html>"#;
+    Response::builder()
+        .status(StatusCode::SERVICE_UNAVAILABLE)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(header::RETRY_AFTER, "5")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::from(PAGE))
+        .unwrap_or_else(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())
+}
+
+/// Resolves the session cookie into a [`RequestAuth`] for the handlers, redirects signed-out
+/// page loads to the sign-in page (and signed-in ones away from it).
+pub async fn resolve_session(
+    State(state): State<ServerState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_string();
+    if is_static(&path) {
+        return next.run(req).await;
+    }
+    let client = client_of(&req, state.trust_proxy);
+    let token = cookie(req.headers(), SESSION_COOKIE).filter(|t| !t.is_empty());
+    let user = match &token {
+        Some(t) => match platform::auth::resolve_session(&state.app.db, t).await {
+            Ok(user) => user,
+            Err(e) => {
+                let e = AppError::from(e);
+                if req.method() == Method::GET && wants_html(req.headers()) {
+                    return unavailable_page();
+                }
+                return error_response(e);
+            }
+        },
+        None => None,
+    };
+    if req.method() == Method::GET {
+        if user.is_none() && state.protected_pages.contains(&path) {
+            let target = if path == "/" {
+                "/sign-in".to_string()
+            } else {
+                format!("/sign-in?next={path}")
+            };
+            return Redirect::to(&target).into_response();
+        }
+        if user.is_some() && (path == "/sign-in" || path == "/sign-up") {
+            return Redirect::to("/").into_response();
+        }
+    }
+    req.extensions_mut().insert(RequestAuth {
+        user,
+        token,
+        client,
+    });
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cookies() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "a=1; sh_session=abc; b=2".parse().expect("header"),
+        );
+        assert_eq!(cookie(&h, "sh_session").as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
+}

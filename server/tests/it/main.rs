@@ -1,0 +1,8 @@
+//! The integration tests: one binary (one link of the whole stack), a module per subject.
+//! Each test gets a fresh database cloned from a migrated template and the real router
+//! over real HTTP (`harness`).
+
+mod auth;
+mod harness;
+mod isolation;
+mod members;
