@@ -121,6 +121,15 @@ ensure_tools() {
   fi
 }
 
+# diesel_cli (PostgreSQL only), for the check that schema.rs is what print-schema writes.
+DIESEL_CLI_VERSION=2.3.4
+ensure_diesel_cli() {
+  diesel --version 2>/dev/null | grep -q "Version: $DIESEL_CLI_VERSION$" && return
+  [[ -e /usr/include/postgresql/libpq-fe.h ]] || apt_install libpq-dev
+  log "installing diesel_cli $DIESEL_CLI_VERSION"
+  cargo install "diesel_cli@$DIESEL_CLI_VERSION" --no-default-features --features postgres --locked
+}
+
 # Debian's chromium for the Playwright end-to-end tests.
 ensure_chromium() {
   [[ -x /usr/bin/chromium ]] || apt_install chromium
@@ -145,15 +154,13 @@ free_port() {
   die "no free port found"
 }
 
-# Split a postgres URL, postgres://user[:pw]@host[:port]/db[?query], into
-# PGU_USERINFO PGU_HOST PGU_PORT PGU_DB PGU_QUERY (globals: bash has no tuples).
+# Host, port and database of a postgres URL, postgres://user[:pw]@host[:port]/db[?query], as
+# PGU_HOST PGU_PORT PGU_DB (globals: bash has no tuples). Only to find or start a server;
+# everything else about URLs is the server binary's business.
 pg_url_parse() {
-  local url="$1" rest hostport
-  rest="${url#*://}"
-  PGU_QUERY=
-  if [[ "$rest" == *\?* ]]; then PGU_QUERY="${rest#*\?}"; rest="${rest%%\?*}"; fi
-  PGU_USERINFO=
-  if [[ "$rest" == *@* ]]; then PGU_USERINFO="${rest%@*}"; rest="${rest##*@}"; fi
+  local rest="${1#*://}" hostport
+  rest="${rest%%\?*}"
+  rest="${rest##*@}"
   hostport="${rest%%/*}"
   PGU_DB=
   [[ "$rest" == */* ]] && PGU_DB="${rest#*/}"
@@ -167,31 +174,6 @@ pg_url_parse() {
   fi
   PGU_HOST="${PGU_HOST:-localhost}"
   PGU_PORT="${PGU_PORT:-5432}"
-}
-
-# The same URL with the database name replaced.
-pg_url_with_db() {
-  local url="$1" db="$2" scheme
-  scheme="${url%%://*}"
-  pg_url_parse "$url"
-  local host="$PGU_HOST"
-  [[ "$host" == *:* ]] && host="[$host]"
-  printf '%s://%s%s:%s/%s%s\n' "$scheme" "${PGU_USERINFO:+$PGU_USERINFO@}" "$host" "$PGU_PORT" "$db" \
-    "${PGU_QUERY:+?$PGU_QUERY}"
-}
-
-# The URL with any password replaced by ***, safe to print. The password
-# ends at the last '@' before the query (it may itself contain '@').
-mask_url() {
-  local url="$1" scheme rest query="" userinfo
-  [[ "$url" == *://* ]] || { printf '%s\n' "$url"; return; }
-  scheme="${url%%://*}"; rest="${url#*://}"
-  if [[ "$rest" == *\?* ]]; then query="?${rest#*\?}"; rest="${rest%%\?*}"; fi
-  if [[ "$rest" == *@* ]]; then
-    userinfo="${rest%@*}"
-    [[ "$userinfo" == *:* ]] && rest="${userinfo%%:*}:***@${rest##*@}"
-  fi
-  printf '%s://%s%s\n' "$scheme" "$rest" "$query"
 }
 
 # 0 if something accepts TCP connections on host port within 2s.
@@ -274,7 +256,7 @@ ensure_postgres() {
   local db bindir port
 
   if pg_reachable "$DATABASE_URL"; then
-    echo "PostgreSQL: using $(mask_url "$DATABASE_URL")"
+    echo "PostgreSQL: using the server at $PGU_HOST:$PGU_PORT"
     return 0
   fi
 
@@ -328,31 +310,5 @@ ensure_postgres() {
     sleep 1
   done
   export DATABASE_URL="$url"
-  echo "PostgreSQL: using private cluster $PG_BASE -> $(mask_url "$DATABASE_URL")"
-}
-
-# Create the database named in URL if psql is available and it is missing.
-# Best effort: without psql the server's own migrate step has to create it.
-ensure_database() {
-  local url="$1" db
-  command -v psql >/dev/null || return 0
-  pg_url_parse "$url"
-  db="$PGU_DB"
-  [[ -n "$db" ]] || return 0
-  local admin
-  admin="$(pg_url_with_db "$url" postgres)"
-  if [[ "$(psql "$admin" -XAtqc "SELECT 1 FROM pg_database WHERE datname = '${db//\'/\'\'}'")" != 1 ]]; then
-    psql "$admin" -Xqc "CREATE DATABASE \"${db//\"/\"\"}\"" >/dev/null ||
-      log "warning: could not create database $db (leaving it to 'server migrate')"
-  fi
-}
-
-# Drop the database named in URL (best effort, needs psql).
-drop_database() {
-  local url="$1" db
-  command -v psql >/dev/null || { log "psql not found: not dropping the database"; return 0; }
-  pg_url_parse "$url"
-  db="$PGU_DB"
-  psql "$(pg_url_with_db "$url" postgres)" -Xqc "DROP DATABASE IF EXISTS \"${db//\"/\"\"}\" WITH (FORCE)" >/dev/null 2>&1 ||
-    log "warning: could not drop database $db"
+  echo "PostgreSQL: using the private cluster in $PG_BASE (127.0.0.1:$port)"
 }

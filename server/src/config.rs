@@ -48,16 +48,21 @@ fn pg_url(name: &str, value: &str) -> Result<PgUrl, String> {
 
 impl Config {
     pub fn from_env() -> Result<Config, String> {
-        let database_url = pg_url(
+        let mut database_url = pg_url(
             "DATABASE_URL",
             &var("DATABASE_URL").ok_or("DATABASE_URL: not set (see .env.example)")?,
         )?;
         // Without APP_DATABASE_URL: the same server and database, as the default login role
         // with no password (trust or peer authentication, as on a developer's machine).
-        let app_database_url = match var("APP_DATABASE_URL") {
+        let mut app_database_url = match var("APP_DATABASE_URL") {
             Some(v) => pg_url("APP_DATABASE_URL", &v)?,
             None => database_url.with_user(DEFAULT_LOGIN_ROLE, None),
         };
+        // Another database on the same server (the test command's throwaway ones).
+        if let Some(name) = var("DATABASE_NAME") {
+            database_url = database_url.with_database(&name);
+            app_database_url = app_database_url.with_database(&name);
+        }
         if app_database_url.user == database_url.user {
             return Err("APP_DATABASE_URL: must log in as another role than DATABASE_URL".into());
         }

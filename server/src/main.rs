@@ -15,6 +15,7 @@ commands:
   migrate                      create the database if needed, apply pending migrations and
                                create the login role of APP_DATABASE_URL
   seed                         create the demo tenant (idempotent) and print its sign-in
+  drop-database                drop the database of DATABASE_URL (throwaway test databases)
 
 configuration comes from the environment: see .env.example";
 
@@ -47,6 +48,7 @@ async fn main() -> ExitCode {
         },
         "migrate" => migrate(&config).await,
         "seed" => seed(&config).await,
+        "drop-database" => drop_database(&config).await,
         other => Err(anyhow::anyhow!("unknown command {other:?}\n\n{USAGE}")),
     };
     match result {
@@ -126,6 +128,23 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
         "migrations: {applied} applied, database {} is up to date; the server logs in as {:?}",
         owner.redacted(),
         config.app_database_url.user.as_deref().unwrap_or_default()
+    );
+    Ok(())
+}
+
+async fn drop_database(config: &Config) -> anyhow::Result<()> {
+    let url = &config.database_url;
+    if matches!(
+        url.database.as_str(),
+        "postgres" | "template0" | "template1"
+    ) {
+        bail!("refusing to drop {:?}", url.database);
+    }
+    let existed = platform::migrate::drop_database(url).await?;
+    println!(
+        "database {} {}",
+        url.redacted(),
+        if existed { "dropped" } else { "did not exist" }
     );
     Ok(())
 }

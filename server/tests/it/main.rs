@@ -5,4 +5,6 @@
 mod auth;
 mod harness;
 mod isolation;
+mod jobs;
 mod members;
+mod schema;

@@ -1,60 +1,4 @@
-//! Diesel's view of the tables created by `migrations/`. Written by hand; keep in step.
-
-diesel::table! {
-    tenants (id) {
-        id -> Uuid,
-        name -> Text,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    users (id) {
-        id -> Uuid,
-        email -> Text,
-        name -> Text,
-        password_hash -> Text,
-        is_platform_admin -> Bool,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    memberships (tenant_id, user_id) {
-        tenant_id -> Uuid,
-        user_id -> Uuid,
-        role -> Text,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    sessions (tenant_id, id) {
-        tenant_id -> Uuid,
-        id -> Uuid,
-        token_hash -> Text,
-        user_id -> Uuid,
-        ip -> Nullable<Text>,
-        user_agent -> Nullable<Text>,
-        created_at -> Timestamptz,
-        expires_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    invitations (tenant_id, id) {
-        tenant_id -> Uuid,
-        id -> Uuid,
-        email -> Text,
-        role -> Text,
-        token_hash -> Text,
-        invited_by -> Uuid,
-        created_at -> Timestamptz,
-        expires_at -> Timestamptz,
-        accepted_at -> Nullable<Timestamptz>,
-        revoked_at -> Nullable<Timestamptz>,
-    }
-}
+// @generated automatically by Diesel CLI.
 
 diesel::table! {
     audit_log (tenant_id, id) {
@@ -72,16 +16,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_attempts (id) {
-        id -> Int8,
-        email -> Text,
-        ip -> Text,
-        succeeded -> Bool,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
     emails (id) {
         id -> Uuid,
         tenant_id -> Nullable<Uuid>,
@@ -92,6 +26,21 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    invitations (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Uuid,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        accepted_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -131,6 +80,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_attempts (id) {
+        id -> Int8,
+        email -> Text,
+        ip -> Text,
+        succeeded -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    memberships (tenant_id, user_id) {
+        tenant_id -> Uuid,
+        user_id -> Uuid,
+        role -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     password_resets (id) {
         id -> Uuid,
         email -> Text,
@@ -140,6 +108,38 @@ diesel::table! {
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    sessions (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        token_hash -> Text,
+        user_id -> Uuid,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    tenants (id) {
+        id -> Uuid,
+        name -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        is_platform_admin -> Bool,
+        created_at -> Timestamptz,
     }
 }
 
