@@ -2,8 +2,9 @@
 
 use crate::components::{provide_toasts, ToastRegion};
 use crate::pages::{
-    accept_invite::AcceptInvitePage, admin::AdminPage, dashboard::DashboardPage,
-    members::MembersPage, not_found::NotFound, shell::AppShell, sign_in::SignInPage,
+    accept_invite::AcceptInvitePage, admin::AdminPage, choose_organisation::ChooseOrganisationPage,
+    dashboard::DashboardPage, forgot_password::ForgotPasswordPage, members::MembersPage,
+    not_found::NotFound, reset_password::ResetPasswordPage, shell::AppShell, sign_in::SignInPage,
     sign_up::SignUpPage, workspace,
 };
 use leptos::prelude::*;
@@ -49,6 +50,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") ssr=SsrMode::Async view=SignInPage/>
                 <Route path=path!("/sign-up") ssr=SsrMode::Async view=SignUpPage/>
                 <Route path=path!("/invite/:token") ssr=SsrMode::Async view=AcceptInvitePage/>
+                <Route path=path!("/forgot-password") ssr=SsrMode::Async view=ForgotPasswordPage/>
+                <Route path=path!("/reset-password/:token") ssr=SsrMode::Async view=ResetPasswordPage/>
+                <Route path=path!("/choose-organisation") ssr=SsrMode::Async view=ChooseOrganisationPage/>
                 <ParentRoute path=path!("") ssr=SsrMode::Async view=AppShell>
                     <Route path=path!("") ssr=SsrMode::Async view=DashboardPage/>
                     <Route path=path!("leads") ssr=SsrMode::Async view=workspace::LeadsPage/>

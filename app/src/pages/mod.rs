@@ -3,9 +3,12 @@
 pub mod accept_invite;
 pub mod admin;
 pub mod auth_layout;
+pub mod choose_organisation;
 pub mod dashboard;
+pub mod forgot_password;
 pub mod members;
 pub mod not_found;
+pub mod reset_password;
 pub mod shell;
 pub mod sign_in;
 pub mod sign_up;

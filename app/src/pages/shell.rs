@@ -1,6 +1,6 @@
 //! The signed-in frame: sidebar, top bar with tenant and user menu, and the page inside.
 
-use crate::api::auth::{current_user, SignOut};
+use crate::api::auth::{current_user, SignOut, SwitchTenant};
 use crate::components::FOCUS_RING;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
@@ -82,6 +82,30 @@ pub fn AppShell() -> impl IntoView {
 fn ShellLayout(user: SessionUser) -> impl IntoView {
     provide_context(user.clone());
     let sign_out = ServerAction::<SignOut>::new();
+    let switch = ServerAction::<SwitchTenant>::new();
+    let others: Vec<_> = user
+        .tenants
+        .iter()
+        .filter(|t| t.tenant_id != user.tenant_id)
+        .cloned()
+        .collect();
+    let switcher = (!others.is_empty()).then(|| {
+        view! {
+            <div class="border-b border-slate-100 py-1" data-testid="switch-organisation">
+                <p class="px-3 pt-1 text-xs font-medium uppercase tracking-wide text-slate-600">"Switch organisation"</p>
+                {others.into_iter().map(|t| view! {
+                    <ActionForm action=switch>
+                        <input type="hidden" name="tenant_id" value=t.tenant_id.to_string()/>
+                        <input type="hidden" name="next" value="/"/>
+                        <button type="submit" class=format!("w-full rounded-md px-3 py-2 text-left text-sm hover:bg-slate-100 {FOCUS_RING}")>
+                            {t.name.clone()}
+                            <span class="ml-1 text-xs text-slate-600">{format!("({})", t.role.label())}</span>
+                        </button>
+                    </ActionForm>
+                }).collect_view()}
+            </div>
+        }
+    });
     let initials: String = user
         .name
         .split_whitespace()
@@ -124,6 +148,7 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
                                 <p class="truncate text-xs text-slate-500">{user.email.clone()}</p>
                                 <p class="mt-1 text-xs text-slate-500">{format!("Role: {}", user.role.label())}</p>
                             </div>
+                            {switcher}
                             <a href="/settings/members" class=format!("mt-1 block rounded-md px-3 py-2 text-sm hover:bg-slate-100 {FOCUS_RING}")>"Team & invitations"</a>
                             <ActionForm action=sign_out>
                                 <button type="submit" class=format!("w-full rounded-md px-3 py-2 text-left text-sm text-red-700 hover:bg-red-50 {FOCUS_RING}")>

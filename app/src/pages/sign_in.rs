@@ -10,10 +10,16 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    let next = use_query_map().with_untracked(|q| q.get("next"));
+    let (next, reset) =
+        use_query_map().with_untracked(|q| (q.get("next"), q.get("reset").is_some()));
     view! {
         <Title text="Sign in"/>
         <AuthLayout title="Sign in to your organisation">
+            {reset.then(|| view! {
+                <p class="mb-5 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900" role="status" data-testid="password-changed">
+                    "Your password was changed and you were signed out everywhere. Sign in with the new one."
+                </p>
+            })}
             <ActionForm action=action attr:class="space-y-5" attr:novalidate=true>
                 <FormAlert message=form_error(action, &["email", "password"])/>
                 {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
@@ -21,6 +27,9 @@ pub fn SignInPage() -> impl IntoView {
                 <TextInput label="Password" name="password" kind="password" autocomplete="current-password" required=true error=field_error(action, "password")/>
                 <Button kind="submit" class="w-full" busy=action.pending()>"Sign in"</Button>
             </ActionForm>
+            <p class="mt-4 text-center text-sm">
+                <a href="/forgot-password" class="font-semibold text-indigo-700 hover:text-indigo-600">"Forgot password?"</a>
+            </p>
             <p class="mt-6 text-center text-sm text-slate-600">
                 "New to Sales Hunter? "
                 <a href="/sign-up" class="font-semibold text-indigo-600 hover:text-indigo-500">"Create an organisation"</a>

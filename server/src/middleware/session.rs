@@ -62,25 +62,44 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|a| a.contains("text/html"))
 }
 
-/// What a browser gets when a page cannot be served because the database is away: a page
-/// that says so and tries again by itself, not the JSON a server function answers.
-fn unavailable_page() -> Response {
-    const PAGE: &str = r#"<!DOCTYPE html>
+/// What a browser gets when a page cannot be served: a page that says what happened, not
+/// the JSON a server function answers. While the database is away it tries again by itself.
+fn error_page(e: &AppError) -> Response {
+    let unavailable = matches!(e, AppError::Unavailable { .. });
+    let (title, refresh) = if unavailable {
+        (
+            "Sales Hunter is back in a moment",
+            r#"<meta http-equiv="refresh" content="5">"#,
+        )
+    } else {
+        ("Something went wrong", "")
+    };
+    let detail = if unavailable {
+        "We cannot reach our database right now. This page tries again every few seconds; nothing you saved is lost.".to_string()
+    } else {
+        e.to_string()
+    };
+    let page = format!(
+        r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="5"><title>Back in a moment · Sales Hunter</title>
-<link rel="stylesheet" href="/pkg/sales-hunter.css"></head>
+{refresh}<title>{title} · Sales Hunter</title><link rel="stylesheet" href="/pkg/sales-hunter.css"></head>
 <body class="h-full bg-slate-50 text-slate-900"><main class="mx-auto max-w-md px-4 py-24 text-center">
-<h1 class="text-2xl font-semibold">Sales Hunter is back in a moment</h1>
-<p class="mt-4 text-slate-700">We cannot reach our database right now. This page tries again every few seconds; nothing you saved is lost.</p>
+<h1 class="text-2xl font-semibold">{title}</h1>
+<p class="mt-4 text-slate-700">{detail}</p>
 <p class="mt-6"><a class="font-semibold text-indigo-700" href="">Try again now</a></p>
-</main></body></html>"#;
-    Response::builder()
-        .status(StatusCode::SERVICE_UNAVAILABLE)
+</main></body></html>"#
+    );
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = Response::builder()
+        .status(status)
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-        .header(header::RETRY_AFTER, "5")
-        .header(header::CACHE_CONTROL, "no-store")
-        .body(Body::from(PAGE))
-        .unwrap_or_else(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())
+        .header(header::CACHE_CONTROL, "no-store");
+    if unavailable {
+        response = response.header(header::RETRY_AFTER, "5");
+    }
+    response
+        .body(Body::from(page))
+        .unwrap_or_else(|_| status.into_response())
 }
 
 /// Resolves the session cookie into a [`RequestAuth`] for the handlers, redirects signed-out
@@ -102,7 +121,7 @@ pub async fn resolve_session(
             Err(e) => {
                 let e = AppError::from(e);
                 if req.method() == Method::GET && wants_html(req.headers()) {
-                    return unavailable_page();
+                    return error_page(&e);
                 }
                 return error_response(e);
             }

@@ -226,6 +226,8 @@ impl Drop for TestApp {
 pub struct Options {
     pub trust_proxy: bool,
     pub public_url: Option<String>,
+    /// Serve with a pool that reaches no database (nothing listens on port 1).
+    pub database_down: bool,
 }
 
 impl TestApp {
@@ -255,12 +257,12 @@ impl TestApp {
         if let Some(url) = options.public_url {
             config.public_url = url;
         }
-        let db = Db::connect(
-            &config.app_database_url.to_string(),
-            4,
-            Duration::from_secs(5),
-        )
-        .expect("pool");
+        let db_url = if options.database_down {
+            "postgres://sales_hunter_app@127.0.0.1:1/unreachable".to_string()
+        } else {
+            config.app_database_url.to_string()
+        };
+        let db = Db::connect(&db_url, 4, Duration::from_secs(2)).expect("pool");
         let router = build_router(ServerState::new(&config, db.clone()));
         let server = tokio::spawn(async move {
             let _ = axum::serve(

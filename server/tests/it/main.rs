@@ -3,8 +3,11 @@
 //! over real HTTP (`harness`).
 
 mod auth;
+mod hardening;
 mod harness;
 mod isolation;
 mod jobs;
+mod mail;
 mod members;
 mod schema;
+mod tenants;
