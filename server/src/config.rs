@@ -26,6 +26,9 @@ pub struct Config {
     pub mail_from: String,
     /// Jobs one worker runs at once.
     pub worker_concurrency: usize,
+    /// The build put content hashes in the `/pkg` file names (cargo-leptos `hash-files`;
+    /// `LEPTOS_HASH_FILES`): pages link the hashed names, which may be cached for a year.
+    pub hash_files: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -101,6 +104,7 @@ impl Config {
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Sales Hunter <no-reply@sales-hunter.invalid>".into()),
             worker_concurrency,
+            hash_files: parse("LEPTOS_HASH_FILES", false)?,
         })
     }
 
@@ -123,6 +127,7 @@ impl Config {
             smtp_url: None,
             mail_from: "Sales Hunter <no-reply@sales-hunter.invalid>".into(),
             worker_concurrency: 2,
+            hash_files: false,
         }
     }
 

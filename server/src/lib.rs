@@ -2,7 +2,10 @@
 //! and the command line. `main.rs` only dispatches subcommands to this library, so the
 //! integration tests drive exactly the router that production serves.
 
+#![recursion_limit = "256"]
+
 pub mod config;
+pub mod listen;
 pub mod middleware;
 pub mod router;
 pub mod shutdown;

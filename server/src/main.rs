@@ -2,7 +2,6 @@
 
 use anyhow::{bail, Context};
 use server::{build_router, Config, ServerState};
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -96,13 +95,13 @@ async fn serve(config: &Config, worker_concurrency: Option<usize>) -> anyhow::Re
         .await
         .with_context(|| format!("cannot listen on {}", config.site_addr))?;
     tracing::info!(url = %format!("http://{}", config.site_addr), "serving");
-    axum::serve(
+    server::listen::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+        app,
+        server::listen::HEADER_READ_TIMEOUT,
+        server::shutdown::wait(stop),
     )
-    .with_graceful_shutdown(server::shutdown::wait(stop))
-    .await
-    .context("server error")?;
+    .await;
     if let Some(worker) = worker {
         let _ = worker.await;
     }

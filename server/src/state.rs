@@ -29,6 +29,8 @@ pub struct ServerState {
     pub trust_proxy: bool,
     /// Add `Strict-Transport-Security` (served over HTTPS).
     pub hsts: bool,
+    /// `/pkg` names carry content hashes: cache them for a year.
+    pub hashed_assets: bool,
     /// Page paths that redirect to sign-in without a session.
     pub protected_pages: Arc<HashSet<String>>,
 }
@@ -54,6 +56,7 @@ impl ServerState {
             .site_root(config.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(config.site_addr)
+            .hash_files(config.hash_files)
             .build();
         let protected_pages = route_list()
             .iter()
@@ -74,6 +77,7 @@ impl ServerState {
             public_origin: config.public_origin().to_string(),
             trust_proxy: config.trust_proxy,
             hsts: config.is_https(),
+            hashed_assets: config.hash_files,
             protected_pages: Arc::new(protected_pages),
         }
     }

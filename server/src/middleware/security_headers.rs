@@ -28,6 +28,7 @@ pub async fn security_headers(
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let is_pkg = req.uri().path().starts_with("/pkg/");
     let mut response = next.run(req).await;
+    let response_ok = response.status().is_success();
     let headers = response.headers_mut();
     let cached = headers.contains_key(header::CACHE_CONTROL);
     let mut set = |name: header::HeaderName, value: &str| {
@@ -56,10 +57,15 @@ pub async fn security_headers(
             "max-age=31536000; includeSubDomains",
         );
     }
-    if is_pkg && !cached {
-        // The build's file names do not change between releases (no content hash), so
-        // browsers revalidate (a 304 on the ETag/Last-Modified) instead of caching blindly.
-        set(header::CACHE_CONTROL, "no-cache");
+    if is_pkg && !cached && response_ok {
+        // Hashed names change with their content: cache for a year. Unhashed ones (a build
+        // without hash-files) are revalidated on every use instead.
+        let policy = if state.hashed_assets {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        set(header::CACHE_CONTROL, policy);
     }
     response
 }

@@ -82,7 +82,7 @@ fn error_page(e: &AppError) -> Response {
     let page = format!(
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-{refresh}<title>{title} · Sales Hunter</title><link rel="stylesheet" href="/pkg/sales-hunter.css"></head>
+{refresh}<title>{title} · Sales Hunter</title></head>
 <body class="h-full bg-slate-50 text-slate-900"><main class="mx-auto max-w-md px-4 py-24 text-center">
 <h1 class="text-2xl font-semibold">{title}</h1>
 <p class="mt-4 text-slate-700">{detail}</p>

@@ -253,3 +253,28 @@ fn a_page_load_while_the_database_is_away_gets_a_friendly_retrying_page() {
         assert!(body.contains("\"kind\":\"unavailable\""), "{body}");
     })
 }
+
+#[test]
+fn a_client_that_trickles_its_request_head_is_cut_off() {
+    run(async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let app = TestApp::spawn().await;
+        let addr = app.base.trim_start_matches("http://").to_string();
+        let mut slow = tokio::net::TcpStream::connect(&addr)
+            .await
+            .expect("connect");
+        slow.write_all(b"GET /sign-in HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .expect("write");
+        // The harness serves with a one-second deadline for the request head (10 s in production).
+        let mut buf = Vec::new();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            slow.read_to_end(&mut buf),
+        )
+        .await;
+        assert!(read.is_ok(), "the server closed the connection");
+        // Meanwhile, and after, others are served.
+        assert_eq!(app.get(None, "/healthz").await.status().as_u16(), 200);
+    })
+}

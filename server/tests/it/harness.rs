@@ -15,7 +15,6 @@ use platform::Db;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use server::{build_router, Config, ServerState};
-use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -264,13 +263,12 @@ impl TestApp {
         };
         let db = Db::connect(&db_url, 4, Duration::from_secs(2)).expect("pool");
         let router = build_router(ServerState::new(&config, db.clone()));
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await;
-        });
+        let server = tokio::spawn(server::listen::serve(
+            listener,
+            router,
+            Duration::from_secs(1),
+            std::future::pending(),
+        ));
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -36,6 +36,7 @@ fn an_invitation_is_mailed_with_its_one_time_link() {
         let mails = smtp.received();
         assert_eq!(mails.len(), 1);
         assert_eq!(mails[0].to, vec!["<new@example.com>".to_string()]);
+        assert_eq!(mails[0].from, "<no-reply@sales-hunter.test>");
         assert!(
             mails[0].data.contains("Olga Owner invited you to Olga Org"),
             "{}",
