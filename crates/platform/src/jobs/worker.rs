@@ -110,6 +110,7 @@ impl Worker {
         kinds.sort_unstable();
         tracing::info!(worker = %self.id, concurrency = self.options.concurrency, ?kinds, "worker started");
         let mut installed = false;
+        let mut maintained: Option<std::time::Instant> = None;
         let mut running: JoinSet<()> = JoinSet::new();
         loop {
             if *stop.borrow() {
@@ -118,8 +119,12 @@ impl Worker {
             if !installed {
                 installed = self.install_schedules().await;
             }
-            if let Err(e) = self.maintain().await {
-                tracing::warn!(error = %e, "job queue upkeep failed; trying again shortly");
+            // Upkeep once per poll interval, not after every finished job.
+            if maintained.is_none_or(|at| at.elapsed() >= self.options.poll_interval) {
+                maintained = Some(std::time::Instant::now());
+                if let Err(e) = self.maintain().await {
+                    tracing::warn!(error = %e, "job queue upkeep failed; trying again shortly");
+                }
             }
             let free = self.options.concurrency.saturating_sub(running.len());
             let mut claimed_all = false;
@@ -430,4 +435,29 @@ async fn record_failure(
         Ok(())
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_the_base_up_to_the_cap_with_jitter() {
+        let options = WorkerOptions {
+            backoff_base: Duration::from_secs(10),
+            backoff_cap: Duration::from_secs(300),
+            ..WorkerOptions::default()
+        };
+        for (attempt, expected) in [(1, 10.0), (2, 20.0), (3, 40.0), (5, 160.0)] {
+            let got = backoff(&options, attempt).as_secs_f64();
+            assert!(
+                got >= expected * 0.8 && got <= expected * 1.2,
+                "attempt {attempt}: {got}s, expected about {expected}s"
+            );
+        }
+        for attempt in [6, 20, 1000, i32::MAX] {
+            assert!(backoff(&options, attempt) <= options.backoff_cap, "attempt {attempt}");
+        }
+        assert!(backoff(&options, 0) <= Duration::from_secs(12), "attempt 0 counts as the first");
+    }
 }
