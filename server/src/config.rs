@@ -26,6 +26,9 @@ pub struct Config {
     pub mail_from: String,
     /// Jobs one worker runs at once.
     pub worker_concurrency: usize,
+    /// How long a worker holds a job without renewing its lease; a killed worker's jobs are
+    /// taken again after this long.
+    pub job_lease_secs: u64,
     /// The build put content hashes in the `/pkg` file names (cargo-leptos `hash-files`;
     /// `LEPTOS_HASH_FILES`): pages link the hashed names, which may be cached for a year.
     pub hash_files: bool,
@@ -104,6 +107,13 @@ impl Config {
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Sales Hunter <no-reply@sales-hunter.invalid>".into()),
             worker_concurrency,
+            job_lease_secs: {
+                let secs = parse("JOB_LEASE_SECS", 60u64)?;
+                if secs == 0 {
+                    return Err("JOB_LEASE_SECS: must be at least 1".into());
+                }
+                secs
+            },
             hash_files: parse("LEPTOS_HASH_FILES", false)?,
         })
     }
@@ -127,6 +137,7 @@ impl Config {
             smtp_url: None,
             mail_from: "Sales Hunter <no-reply@sales-hunter.invalid>".into(),
             worker_concurrency: 2,
+            job_lease_secs: 60,
             hash_files: false,
         }
     }

@@ -614,6 +614,25 @@ impl SmtpSink {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// An SMTP server that accepts connections and never says a word: a delivery to it hangs.
+    pub async fn start_silent() -> SmtpSink {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind smtp");
+        let port = listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        SmtpSink {
+            port,
+            mails: Arc::default(),
+            failures: Arc::default(),
+        }
+    }
+
     pub fn fail_next(&self, n: u32) {
         *self.failures.lock().expect("lock") = n;
     }

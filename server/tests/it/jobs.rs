@@ -481,3 +481,82 @@ fn pruning_removes_expired_sessions_and_old_records() {
         drop(live);
     })
 }
+
+/// The real binary: `server worker` is killed with SIGKILL while delivering a mail (its SMTP
+/// server never answers); a second `server worker` takes the job once the lease runs out
+/// and delivers it, once.
+#[test]
+fn a_worker_process_killed_mid_job_loses_nothing() {
+    run(async {
+        use crate::harness::SmtpSink;
+        use app::api::invitations::CreateInvitation;
+        use models::Role;
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        app.invoke(
+            Some(&owner),
+            CreateInvitation {
+                email: "new@example.com".into(),
+                role: Role::Rep,
+            },
+        )
+        .await
+        .expect("invite");
+        let silent = SmtpSink::start_silent().await;
+        let working = SmtpSink::start().await;
+        let worker = |smtp: &SmtpSink| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+                .args(["worker", "--concurrency", "1"])
+                .env("DATABASE_URL", app.config.database_url.to_string())
+                .env("APP_DATABASE_URL", app.config.app_database_url.to_string())
+                .env("SMTP_URL", smtp.url())
+                .env("JOB_LEASE_SECS", "2")
+                .env("RUST_LOG", "warn")
+                .env_remove("DATABASE_NAME")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("start server worker")
+        };
+        let mut doomed = worker(&silent);
+        wait_for(
+            &app,
+            "SELECT count(*) AS n FROM jobs WHERE kind = 'send_email' AND state = 'running'",
+            1,
+            Duration::from_secs(30),
+        )
+        .await;
+        doomed.kill().expect("SIGKILL");
+        doomed.wait().expect("reaped");
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM jobs WHERE state = 'running'")
+                .await,
+            1,
+            "nobody released it"
+        );
+
+        let mut survivor = worker(&working);
+        wait_for(
+            &app,
+            "SELECT count(*) AS n FROM jobs WHERE kind = 'send_email' AND state = 'done'",
+            1,
+            Duration::from_secs(30),
+        )
+        .await;
+        survivor.kill().expect("stop");
+        survivor.wait().expect("reaped");
+        assert_eq!(working.received().len(), 1, "delivered once");
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM jobs WHERE kind = 'send_email' AND attempts = 2")
+                .await,
+            1
+        );
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM emails WHERE state = 'sent'")
+                .await,
+            1
+        );
+    })
+}

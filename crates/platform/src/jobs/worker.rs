@@ -456,8 +456,14 @@ mod tests {
             );
         }
         for attempt in [6, 20, 1000, i32::MAX] {
-            assert!(backoff(&options, attempt) <= options.backoff_cap, "attempt {attempt}");
+            assert!(
+                backoff(&options, attempt) <= options.backoff_cap,
+                "attempt {attempt}"
+            );
         }
-        assert!(backoff(&options, 0) <= Duration::from_secs(12), "attempt 0 counts as the first");
+        assert!(
+            backoff(&options, 0) <= Duration::from_secs(12),
+            "attempt 0 counts as the first"
+        );
     }
 }
