@@ -138,20 +138,9 @@ ensure_chromium() {
 
 # ---------------------------------------------------------------- network
 
-# Print a free TCP port on 127.0.0.1.
+# Print a free TCP port on 127.0.0.1 (node is there: ensure_tools installs it).
 free_port() {
-  if command -v python3 >/dev/null; then
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' && return
-  fi
-  local port i
-  for i in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
-    if ! tcp_open 127.0.0.1 "$port"; then
-      echo "$port"
-      return
-    fi
-  done
-  die "no free port found"
+  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
 }
 
 # Host, port and database of a postgres URL, postgres://user[:pw]@host[:port]/db[?query], as
@@ -196,19 +185,9 @@ pg_reachable() {
   ' _ "$PGU_HOST" "$PGU_PORT" 2>/dev/null
 }
 
-# HTTP status code of a GET (empty if nothing answers); no curl needed.
-http_status() {
-  local url="$1" hostport path host port
-  hostport="${url#http://}"; path="/${hostport#*/}"; hostport="${hostport%%/*}"
-  [[ "$url" == http://*/* ]] || path=/
-  host="${hostport%%:*}"; port="${hostport##*:}"
-  [[ "$hostport" == *:* ]] || port=80
-  timeout 3 bash -c '
-    exec 3<>"/dev/tcp/$1/$2" || exit 1
-    printf "GET %s HTTP/1.0\r\nHost: %s\r\nConnection: close\r\n\r\n" "$3" "$1" >&3
-    IFS=" " read -r _ code _ <&3 && printf "%s\n" "$code"
-    cat <&3 >/dev/null   # drain, so the server does not see a reset
-  ' _ "$host" "$port" "$path" 2>/dev/null || true
+# 0 when a GET of the URL answers 200 within 3s.
+http_ok() {
+  node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(3000) }).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$1"
 }
 
 # ---------------------------------------------------------------- postgres

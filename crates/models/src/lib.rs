@@ -10,6 +10,8 @@ pub mod mail;
 pub mod members;
 pub mod role;
 pub mod session;
+#[cfg(feature = "diesel")]
+mod sql;
 pub mod validate;
 
 pub use error::AppError;

@@ -65,30 +65,9 @@ impl fmt::Display for Role {
     }
 }
 
-/// Stored as its `as_str()` text (a CHECK constraint keeps the column to those four).
+// Stored as its `as_str()` text (a CHECK constraint keeps the column to those four).
 #[cfg(feature = "diesel")]
-mod sql {
-    use super::Role;
-    use diesel::deserialize::{self, FromSql};
-    use diesel::pg::{Pg, PgValue};
-    use diesel::serialize::{self, Output, ToSql};
-    use diesel::sql_types::Text;
-    use std::io::Write;
-
-    impl ToSql<Text, Pg> for Role {
-        fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
-            out.write_all(self.as_str().as_bytes())?;
-            Ok(serialize::IsNull::No)
-        }
-    }
-
-    impl FromSql<Text, Pg> for Role {
-        fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
-            let text = std::str::from_utf8(bytes.as_bytes())?;
-            Role::parse(text).ok_or_else(|| format!("unknown role {text:?}").into())
-        }
-    }
-}
+crate::sql::text_enum!(Role);
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@ use crate::jobs::{Job, JobContext, Schedule};
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use models::jobs::JobState;
 use serde::{Deserialize, Serialize};
 
 /// How long records are kept once they no longer matter.
@@ -54,7 +55,7 @@ impl Job for PruneExpired {
                 .await?;
                 let jobs = diesel::delete(
                     jobs::table
-                        .filter(jobs::state.eq("done"))
+                        .filter(jobs::state.eq(JobState::Done))
                         .filter(jobs::finished_at.lt(now - Duration::days(KEEP_DONE_JOBS_DAYS))),
                 )
                 .execute(conn)

@@ -25,6 +25,18 @@ impl NewTenant<'_> {
     }
 }
 
+/// A membership with its tenant's name.
+#[derive(Queryable, Selectable)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+struct MembershipRow {
+    #[diesel(select_expression = tenants::id)]
+    tenant_id: TenantId,
+    #[diesel(select_expression = tenants::name)]
+    name: String,
+    #[diesel(select_expression = memberships::role)]
+    role: Role,
+}
+
 /// Every organisation `user` belongs to, by name. Needs the platform role: it looks across
 /// tenants, filtered to one user.
 pub async fn tenants_of(conn: &mut Conn, user: UserId) -> Result<Vec<TenantChoice>, Error> {
@@ -32,14 +44,14 @@ pub async fn tenants_of(conn: &mut Conn, user: UserId) -> Result<Vec<TenantChoic
         .inner_join(tenants::table)
         .filter(memberships::user_id.eq(user))
         .order((tenants::name.asc(), tenants::id.asc()))
-        .select((tenants::id, tenants::name, memberships::role))
-        .load::<(TenantId, String, Role)>(conn)
+        .select(MembershipRow::as_select())
+        .load::<MembershipRow>(conn)
         .await?
         .into_iter()
-        .map(|(tenant_id, name, role)| TenantChoice {
-            tenant_id,
-            name,
-            role,
+        .map(|r| TenantChoice {
+            tenant_id: r.tenant_id,
+            name: r.name,
+            role: r.role,
         })
         .collect())
 }

@@ -16,7 +16,7 @@ struct JobRow {
     id: i64,
     kind: String,
     queue: String,
-    state: String,
+    state: JobState,
     #[diesel(select_expression = tenants::name.nullable())]
     tenant_name: Option<String>,
     attempts: i32,
@@ -45,24 +45,23 @@ pub async fn list_jobs(
 ) -> Result<(JobCounts, Vec<JobSummary>), Error> {
     require_platform_admin(ctx)?;
     db.platform_tx(async |conn| {
-        let counts: Vec<(String, i64)> = jobs::table
+        let counts: Vec<(JobState, i64)> = jobs::table
             .group_by(jobs::state)
             .select((jobs::state, diesel::dsl::count_star()))
             .load(conn)
             .await?;
         let mut totals = JobCounts::default();
-        for (s, n) in counts {
-            match JobState::parse(&s) {
-                Some(JobState::Pending) => totals.pending = n,
-                Some(JobState::Running) => totals.running = n,
-                Some(JobState::Done) => totals.done = n,
-                Some(JobState::Dead) => totals.dead = n,
-                None => {}
+        for (state, n) in counts {
+            match state {
+                JobState::Pending => totals.pending = n,
+                JobState::Running => totals.running = n,
+                JobState::Done => totals.done = n,
+                JobState::Dead => totals.dead = n,
             }
         }
         let rows: Vec<JobRow> = jobs::table
             .left_join(tenants::table)
-            .filter(jobs::state.eq(state.as_str()))
+            .filter(jobs::state.eq(state))
             .order(jobs::id.desc())
             .limit(100)
             .select(JobRow::as_select())
@@ -70,23 +69,20 @@ pub async fn list_jobs(
             .await?;
         let list = rows
             .into_iter()
-            .map(|r| {
-                Ok(JobSummary {
-                    state: JobState::parse(&r.state)
-                        .ok_or_else(|| Error::Corrupt(format!("job state {:?}", r.state)))?,
-                    id: r.id,
-                    kind: r.kind,
-                    queue: r.queue,
-                    tenant_name: r.tenant_name,
-                    attempts: r.attempts,
-                    max_attempts: r.max_attempts,
-                    last_error: r.last_error,
-                    run_at: r.run_at,
-                    created_at: r.created_at,
-                    finished_at: r.finished_at,
-                })
+            .map(|r| JobSummary {
+                state: r.state,
+                id: r.id,
+                kind: r.kind,
+                queue: r.queue,
+                tenant_name: r.tenant_name,
+                attempts: r.attempts,
+                max_attempts: r.max_attempts,
+                last_error: r.last_error,
+                run_at: r.run_at,
+                created_at: r.created_at,
+                finished_at: r.finished_at,
             })
-            .collect::<Result<Vec<_>, Error>>()?;
+            .collect();
         Ok((totals, list))
     })
     .await
@@ -99,10 +95,10 @@ pub async fn retry_job(db: &Db, ctx: &RequestContext, id: i64) -> Result<(), Err
         let updated = diesel::update(
             jobs::table
                 .filter(jobs::id.eq(id))
-                .filter(jobs::state.eq(JobState::Dead.as_str())),
+                .filter(jobs::state.eq(JobState::Dead)),
         )
         .set((
-            jobs::state.eq(JobState::Pending.as_str()),
+            jobs::state.eq(JobState::Pending),
             jobs::attempts.eq(0),
             jobs::run_at.eq(Utc::now()),
             jobs::finished_at.eq(None::<DateTime<Utc>>),

@@ -15,35 +15,42 @@ pub struct SendEmail {
     pub email_id: Uuid,
 }
 
+/// What the job reads of the outbox row.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = emails, check_for_backend(diesel::pg::Pg))]
+struct Outgoing {
+    to_address: String,
+    subject: String,
+    body_text: String,
+    state: String,
+}
+
 impl Job for SendEmail {
     const KIND: &'static str = "send_email";
     const MAX_ATTEMPTS: i32 = 8;
     type Deps = Mailer;
 
     async fn run(self, mailer: &Mailer, ctx: &JobContext) -> Result<(), Error> {
-        let message: Option<(String, String, String, String)> = ctx
+        let message: Option<Outgoing> = ctx
             .db
             .platform_tx(async |conn| {
                 Ok(emails::table
                     .find(self.email_id)
-                    .select((
-                        emails::to_address,
-                        emails::subject,
-                        emails::body_text,
-                        emails::state,
-                    ))
+                    .select(Outgoing::as_select())
                     .first(conn)
                     .await
                     .optional()?)
             })
             .await?;
-        let Some((to, subject, body, state)) = message else {
+        let Some(message) = message else {
             return Ok(()); // its tenant was deleted meanwhile
         };
-        if state != "queued" {
+        if message.state != "queued" {
             return Ok(()); // already handled by an earlier run of this job
         }
-        let outcome = mailer.send(&to, &subject, &body).await;
+        let outcome = mailer
+            .send(&message.to_address, &message.subject, &message.body_text)
+            .await;
         ctx.db
             .platform_tx(async |conn| {
                 let row = emails::table.find(self.email_id);
