@@ -9,7 +9,7 @@ pub fn AuthLayout(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <div class="flex min-h-full flex-col justify-center px-4 py-12">
+        <main class="flex min-h-full flex-col justify-center px-4 py-12">
             <div class="mx-auto w-full max-w-sm">
                 <div class="flex items-center justify-center gap-2">
                     <span class="flex size-10 items-center justify-center rounded-xl bg-indigo-600 text-lg font-bold text-white" aria-hidden="true">"S"</span>
@@ -19,6 +19,6 @@ pub fn AuthLayout(
                 {subtitle.map(|s| view! { <p class="mt-2 text-center text-sm text-slate-600">{s}</p> })}
                 <div class="mt-8 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">{children()}</div>
             </div>
-        </div>
+        </main>
     }
 }
