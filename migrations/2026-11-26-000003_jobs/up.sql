@@ -38,8 +38,8 @@ CREATE UNIQUE INDEX jobs_dedup_idx
 CREATE TABLE job_schedules (
     name          text PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 200),
     tenant_id     uuid REFERENCES tenants (id) ON DELETE CASCADE,
-    kind          text NOT NULL,
-    queue         text NOT NULL DEFAULT 'default',
+    kind          text NOT NULL CHECK (length(kind) BETWEEN 1 AND 100),
+    queue         text NOT NULL DEFAULT 'default' CHECK (length(queue) BETWEEN 1 AND 100),
     payload       jsonb NOT NULL DEFAULT '{}'::jsonb,
     max_attempts  integer NOT NULL DEFAULT 10 CHECK (max_attempts >= 1),
     every_secs    integer NOT NULL CHECK (every_secs > 0),
@@ -53,9 +53,11 @@ CREATE INDEX job_schedules_due_idx ON job_schedules (next_run_at);
 ALTER TABLE jobs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON jobs
     USING (tenant_id = app_current_tenant()) WITH CHECK (tenant_id = app_current_tenant());
-GRANT SELECT, INSERT ON jobs TO sales_hunter_tenant;
+-- Only the columns NewJob sets: state, attempts and leases are the worker's.
+GRANT SELECT, INSERT (tenant_id, kind, queue, payload, priority, run_at, max_attempts, dedup_key)
+    ON jobs TO sales_hunter_tenant;
 
 ALTER TABLE job_schedules ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON job_schedules
     USING (tenant_id = app_current_tenant()) WITH CHECK (tenant_id = app_current_tenant());
-GRANT SELECT, INSERT, UPDATE, DELETE ON job_schedules TO sales_hunter_tenant;
+GRANT SELECT ON job_schedules TO sales_hunter_tenant;

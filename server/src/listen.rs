@@ -15,6 +15,8 @@ use tower::ServiceExt;
 
 /// How long a client may take to send a request's line and headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long requests in flight may take to finish once shutdown starts.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Serves `router` until `shutdown` resolves, then waits for open requests to finish.
 pub async fn serve(
@@ -74,5 +76,11 @@ pub async fn serve(
     }
     let _ = stop_tx.send(true);
     drop(open_rx);
-    open_tx.closed().await;
+    // A client that stops reading its response must not hold the shutdown for ever.
+    if tokio::time::timeout(SHUTDOWN_GRACE, open_tx.closed())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after the shutdown grace period; closing them");
+    }
 }

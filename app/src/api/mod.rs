@@ -100,8 +100,40 @@ pub(crate) mod ssr {
     /// A same-site path to go to after sign-in; anything else becomes `/`.
     pub fn safe_next(next: Option<String>) -> String {
         match next {
-            Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+            // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would be "//evil…".
+            Some(n)
+                if n.starts_with('/')
+                    && !n.starts_with("//")
+                    && !n.contains('\\')
+                    && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+            {
+                n
+            }
             _ => "/".to_string(),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::safe_next;
+
+        #[test]
+        fn next_stays_on_this_site() {
+            assert_eq!(
+                safe_next(Some("/settings/members?x=1".into())),
+                "/settings/members?x=1"
+            );
+            for hostile in [
+                "//evil.example",
+                "/\\evil.example",
+                "/\t/evil.example",
+                "/\n/evil",
+                "https://evil.example",
+                "",
+            ] {
+                assert_eq!(safe_next(Some(hostile.into())), "/", "{hostile:?}");
+            }
+            assert_eq!(safe_next(None), "/");
         }
     }
 }

@@ -131,6 +131,11 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::MissingArg(field) => Self::validation(field, "is required"),
             // The request body did not decode: bytes that are not a form, a missing field, a
             // value of the wrong type. The caller's mistake, named as precisely as serde says.
+            // In the browser, Deserialization means the server's answer was unreadable (an empty
+            // 503 from a timeout, a proxy's error page): the server is not answering properly.
+            ServerFnErrorErr::Deserialization(_) if cfg!(target_arch = "wasm32") => {
+                Self::unavailable("The server's answer could not be read. Try again in a moment.")
+            }
             ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
                 match missing_field(&message) {
                     Some(field) => Self::validation(field, "is required"),

@@ -23,6 +23,8 @@ use models::{validate, AppError, InvitationId, Role, TenantId, UserId};
 use uuid::Uuid;
 
 pub const INVITATION_TTL_DAYS: i64 = 7;
+/// Invitations (and so invitation mails) one organisation may send in 24 hours.
+pub const MAX_INVITATIONS_PER_DAY: i64 = 100;
 
 #[derive(Insertable)]
 #[diesel(table_name = invitations, check_for_backend(diesel::pg::Pg))]
@@ -52,6 +54,22 @@ pub async fn create_invitation(
     }
     let email = validate::email("email", email)?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
+        // Each invitation mails an address of the inviter's choosing: cap them per day so an
+        // organisation cannot use the platform to send mail in bulk.
+        let today: i64 = invitations::table
+            .filter(invitations::created_at.gt(Utc::now() - Duration::hours(24)))
+            .count()
+            .get_result(conn)
+            .await?;
+        if today >= MAX_INVITATIONS_PER_DAY {
+            return Err(AppError::RateLimited {
+                message: format!(
+                    "This organisation has sent {MAX_INVITATIONS_PER_DAY} invitations in the last 24 hours, the most allowed. Try again tomorrow."
+                ),
+                retry_after_secs: 3600,
+            }
+            .into());
+        }
         let already_member: i64 = memberships::table
             .inner_join(users::table)
             .filter(users::email.eq(&email))

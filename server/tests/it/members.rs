@@ -480,3 +480,29 @@ fn server_functions_refuse_anonymous_callers() {
         assert_eq!(err, AppError::Unauthorized);
     })
 }
+
+#[test]
+fn invitations_are_capped_per_organisation_and_day() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        app.exec(
+            "INSERT INTO invitations (tenant_id, id, email, role, token_hash, invited_by, expires_at, revoked_at) \
+             SELECT m.tenant_id, gen_random_uuid(), 'bulk' || n || '@example.com', 'rep', md5(n::text), m.user_id, \
+                    now() + interval '7 days', now() \
+             FROM memberships m, generate_series(1, 100) n",
+        )
+        .await;
+        let err = invite(&app, &owner, "one-more@example.com", "rep")
+            .await
+            .expect_err("capped");
+        assert!(matches!(err, AppError::RateLimited { .. }), "{err:?}");
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM emails").await,
+            0,
+            "no mail for a refused invitation"
+        );
+    })
+}

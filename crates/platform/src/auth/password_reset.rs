@@ -45,6 +45,11 @@ pub async fn request_password_reset(
 ) -> Result<(), Error> {
     let email = validate::email("email", email)?;
     db.platform_tx(async |conn| {
+        // Parallel requests for one address queue here, so none slips past the count.
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(format!("password_reset:{email}"))
+            .execute(conn)
+            .await?;
         let since = Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
         let by_address: i64 = password_resets::table
             .filter(password_resets::email.eq(&email))
@@ -140,6 +145,8 @@ pub async fn reset_password(
     client: &Client,
 ) -> Result<(), Error> {
     let password = validate::new_password("password", new_password)?;
+    // The link first (cheap), so that nobody without one can make the server hash.
+    check_reset_token(db, token).await?;
     let password_hash = hash_password(password).await?;
     db.platform_tx(async |conn| {
         let (reset, user) = open_reset(conn, token, true).await?;

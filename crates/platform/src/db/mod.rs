@@ -2,8 +2,9 @@
 //!
 //! The pool logs in as the application's own role (`APP_DATABASE_URL`): LOGIN, NOINHERIT and
 //! without privileges on any table. Every transaction first switches to one of two roles
-//! (`SET LOCAL ROLE`), so even SQL injected past the query builder that runs `RESET ROLE`
-//! is left with a role that can read nothing:
+//! (`SET LOCAL ROLE`), so a `RESET ROLE` slipped into a transaction is left with a role that
+//! can read nothing. The login role may still become either role, so the defence against
+//! injected SQL remains the query builder (every value a bind parameter):
 //!
 //! - [`Db::tenant_tx`]: everything a signed-in user does. It sets `app.tenant_id` and becomes
 //!   [`TENANT_ROLE`] (NOBYPASSRLS), so row-level security confines every statement to that

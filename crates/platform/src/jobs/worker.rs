@@ -7,7 +7,7 @@ use crate::db::schema::jobs;
 use crate::db::Db;
 use crate::error::Error;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Double, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Double, Integer, Text};
 use diesel_async::RunQueryDsl;
 use models::TenantId;
 use std::sync::Arc;
@@ -210,9 +210,12 @@ impl Worker {
                 if reclaimed > 0 {
                     tracing::warn!(reclaimed, "took back jobs whose worker stopped answering");
                 }
-                fire_due(conn).await?;
                 Ok(())
             })
+            .await?;
+        // Apart, so that a schedule that cannot fire does not stop leases from being taken back.
+        self.db
+            .platform_tx(async |conn| fire_due(conn).await.map(|_| ()))
             .await
     }
 
@@ -264,15 +267,27 @@ impl Worker {
                     job.kind
                 ))),
                 Some(runner) => {
-                    run_with_heartbeat(&db, &worker, job.id, &options, runner(job.payload, ctx))
-                        .await
+                    let claim = Claim {
+                        worker: &worker,
+                        id: job.id,
+                        attempt: job.attempts,
+                    };
+                    run_with_heartbeat(&db, &claim, &options, runner(job.payload, ctx)).await
                 }
             };
             let took_ms = started.elapsed().as_millis();
             let recorded = match &outcome {
                 Ok(()) => {
                     tracing::info!(id = job.id, kind = %job.kind, took_ms, "job done");
-                    record_done(&db, &worker, job.id).await
+                    record_done(
+                        &db,
+                        &Claim {
+                            worker: &worker,
+                            id: job.id,
+                            attempt: job.attempts,
+                        },
+                    )
+                    .await
                 }
                 Err(e) => {
                     let permanent = matches!(e, Error::Corrupt(_));
@@ -283,7 +298,12 @@ impl Worker {
                     } else {
                         tracing::warn!(id = job.id, kind = %job.kind, attempt = job.attempts, error = %e, retry_in_secs = retry_in.as_secs_f64(), "job failed; will retry");
                     }
-                    record_failure(&db, &worker, job.id, permanent, retry_in, &e.to_string()).await
+                    let claim = Claim {
+                        worker: &worker,
+                        id: job.id,
+                        attempt: job.attempts,
+                    };
+                    record_failure(&db, &claim, permanent, retry_in, &e.to_string()).await
                 }
             };
             if let Err(e) = recorded {
@@ -347,12 +367,20 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// One claim of a job: the worker and the attempt number it claimed. Every later update
+/// names both, so a run whose lease was lost (and the job claimed again, even by the same
+/// worker) can no longer touch the row.
+struct Claim<'a> {
+    worker: &'a str,
+    id: i64,
+    attempt: i32,
+}
+
 /// Runs the job on its own task (a panic is a failure, not a dead worker) while renewing the
-/// lease every third of its length.
+/// lease every third of its length. A run that loses its lease is stopped.
 async fn run_with_heartbeat(
     db: &Db,
-    worker: &str,
-    id: i64,
+    claim: &Claim<'_>,
     options: &WorkerOptions,
     job: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + Send>>,
 ) -> Result<(), Error> {
@@ -372,34 +400,40 @@ async fn run_with_heartbeat(
             _ = beat.tick() => {
                 let renewed = db.platform_tx(async |conn| {
                     Ok(diesel::sql_query(
-                        "UPDATE jobs SET locked_until = now() + make_interval(secs => $3) \
-                         WHERE id = $1 AND state = 'running' AND locked_by = $2",
+                        "UPDATE jobs SET locked_until = now() + make_interval(secs => $4) \
+                         WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempts = $3",
                     )
-                    .bind::<BigInt, _>(id)
-                    .bind::<Text, _>(worker)
+                    .bind::<BigInt, _>(claim.id)
+                    .bind::<Text, _>(claim.worker)
+                    .bind::<Integer, _>(claim.attempt)
                     .bind::<Double, _>(options.lease.as_secs_f64())
                     .execute(conn)
                     .await?)
                 }).await;
                 match renewed {
-                    Ok(0) => tracing::warn!(id, "lost the lease on a running job; another worker may run it too"),
+                    Ok(0) => {
+                        // Taken back after the lease ran out: someone else runs it now.
+                        tracing::warn!(id = claim.id, "lost the lease on a running job; stopping this run");
+                        return Err(Error::Task("the job's lease was lost".into()));
+                    }
                     Ok(_) => {}
-                    Err(e) => tracing::warn!(id, error = %e, "could not renew a job's lease"),
+                    Err(e) => tracing::warn!(id = claim.id, error = %e, "could not renew a job's lease"),
                 }
             }
         }
     }
 }
 
-async fn record_done(db: &Db, worker: &str, id: i64) -> Result<(), Error> {
+async fn record_done(db: &Db, claim: &Claim<'_>) -> Result<(), Error> {
     db.platform_tx(async |conn| {
         diesel::sql_query(
             "UPDATE jobs SET state = 'done', finished_at = now(), locked_by = NULL, \
                locked_until = NULL, last_error = NULL \
-             WHERE id = $1 AND state = 'running' AND locked_by = $2",
+             WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempts = $3",
         )
-        .bind::<BigInt, _>(id)
-        .bind::<Text, _>(worker)
+        .bind::<BigInt, _>(claim.id)
+        .bind::<Text, _>(claim.worker)
+        .bind::<Integer, _>(claim.attempt)
         .execute(conn)
         .await?;
         Ok(())
@@ -409,8 +443,7 @@ async fn record_done(db: &Db, worker: &str, id: i64) -> Result<(), Error> {
 
 async fn record_failure(
     db: &Db,
-    worker: &str,
-    id: i64,
+    claim: &Claim<'_>,
     permanent: bool,
     retry_in: Duration,
     error: &str,
@@ -419,14 +452,15 @@ async fn record_failure(
     db.platform_tx(async |conn| {
         diesel::sql_query(
             "UPDATE jobs SET \
-               state = CASE WHEN $3 OR attempts >= max_attempts THEN 'dead' ELSE 'pending' END, \
-               finished_at = CASE WHEN $3 OR attempts >= max_attempts THEN now() END, \
-               run_at = now() + make_interval(secs => $4), \
-               last_error = $5, locked_by = NULL, locked_until = NULL \
-             WHERE id = $1 AND state = 'running' AND locked_by = $2",
+               state = CASE WHEN $4 OR attempts >= max_attempts THEN 'dead' ELSE 'pending' END, \
+               finished_at = CASE WHEN $4 OR attempts >= max_attempts THEN now() END, \
+               run_at = now() + make_interval(secs => $5), \
+               last_error = $6, locked_by = NULL, locked_until = NULL \
+             WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempts = $3",
         )
-        .bind::<BigInt, _>(id)
-        .bind::<Text, _>(worker)
+        .bind::<BigInt, _>(claim.id)
+        .bind::<Text, _>(claim.worker)
+        .bind::<Integer, _>(claim.attempt)
         .bind::<Bool, _>(permanent)
         .bind::<Double, _>(retry_in.as_secs_f64())
         .bind::<Text, _>(&error)

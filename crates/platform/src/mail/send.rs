@@ -74,11 +74,9 @@ impl Job for SendEmail {
                             .await?
                     }
                     Err(e) => {
-                        let state = if ctx.is_last_attempt() {
-                            "failed"
-                        } else {
-                            "queued"
-                        };
+                        // A permanent error kills the job at once: the message will not go.
+                        let final_failure = ctx.is_last_attempt() || matches!(e, Error::Corrupt(_));
+                        let state = if final_failure { "failed" } else { "queued" };
                         diesel::update(row)
                             .set((
                                 emails::state.eq(state),
