@@ -10,6 +10,8 @@ pub struct AppState {
     pub db: Db,
     /// The origin users reach the app at, for links in mail.
     pub public_url: String,
+    /// The verticals this server runs (navigation, KPIs).
+    pub verticals: platform::verticals::VerticalRegistry,
     pub auth: AuthSettings,
 }
 

@@ -11,6 +11,7 @@ pub mod router;
 pub mod shutdown;
 pub mod state;
 pub mod telemetry;
+pub mod verticals;
 pub mod worker;
 
 pub use config::Config;

@@ -68,6 +68,7 @@ impl ServerState {
             app: AppState {
                 db,
                 public_url: config.public_url.clone(),
+                verticals: crate::verticals::registry(),
                 auth: AuthSettings {
                     session_ttl: chrono::Duration::hours(config.session_ttl_hours),
                     cookie_secure: config.cookie_secure(),

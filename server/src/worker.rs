@@ -7,11 +7,13 @@ use platform::mail::{Mailer, SendEmail};
 use platform::maintenance::PruneExpired;
 use platform::Db;
 
-/// Every job type, with what it needs. A new job type is registered here.
+/// Every job type, with what it needs: the platform's, then the verticals'. A new platform
+/// job type is registered here; a vertical registers its own.
 pub fn registry(mailer: Mailer) -> Registry {
-    Registry::new()
+    let platform = Registry::new()
         .register::<SendEmail>(mailer)
-        .register::<PruneExpired>(())
+        .register::<PruneExpired>(());
+    crate::verticals::registry().register_jobs(platform)
 }
 
 /// The worker as `server worker` and `server dev` run it.

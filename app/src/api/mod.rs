@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod invitations;
 pub mod members;
+pub mod navigation;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

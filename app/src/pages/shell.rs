@@ -1,47 +1,15 @@
 //! The signed-in frame: sidebar, top bar with tenant and user menu, and the page inside.
 
 use crate::api::auth::{current_user, SignOut, SwitchTenant};
+use crate::api::navigation::list_navigation;
 use crate::components::FOCUS_RING;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use models::session::SessionUser;
+use models::vertical::NavItem;
 use models::AppError;
 
-struct NavItem {
-    href: &'static str,
-    label: &'static str,
-    icon: &'static str,
-}
-
-const NAV: [NavItem; 5] = [
-    NavItem {
-        href: "/",
-        label: "Dashboard",
-        icon: "◧",
-    },
-    NavItem {
-        href: "/leads",
-        label: "Leads",
-        icon: "◎",
-    },
-    NavItem {
-        href: "/pipeline",
-        label: "Pipeline",
-        icon: "▤",
-    },
-    NavItem {
-        href: "/agents",
-        label: "Agents",
-        icon: "✦",
-    },
-    NavItem {
-        href: "/connectors",
-        label: "Connectors",
-        icon: "⇄",
-    },
-];
-
-fn nav_link(href: &'static str, label: &'static str, icon: &'static str) -> impl IntoView {
+fn nav_link(href: String, label: String, icon: String) -> impl IntoView {
     view! {
         <A
             href=href
@@ -61,13 +29,16 @@ fn nav_link(href: &'static str, label: &'static str, icon: &'static str) -> impl
 /// server already redirects page loads without a session; this covers client navigation.)
 #[component]
 pub fn AppShell() -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |_| current_user());
+    let user = Resource::new_blocking(
+        || (),
+        |_| async { Ok::<_, AppError>((current_user().await?, list_navigation().await?)) },
+    );
     view! {
         <Suspense fallback=|| view! { <div class="p-8 text-sm text-slate-500">"Loading…"</div> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(user)) => view! { <ShellLayout user/> }.into_any(),
-                    Ok(None) | Err(AppError::Unauthorized) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                    Ok((Some(user), navigation)) => view! { <ShellLayout user navigation/> }.into_any(),
+                    Ok((None, _)) | Err(AppError::Unauthorized) => view! { <Redirect path="/sign-in"/> }.into_any(),
                     Err(e) => view! {
                         <div class="p-8 text-sm text-red-700" role="alert">{e.to_string()}</div>
                     }
@@ -79,7 +50,7 @@ pub fn AppShell() -> impl IntoView {
 }
 
 #[component]
-fn ShellLayout(user: SessionUser) -> impl IntoView {
+fn ShellLayout(user: SessionUser, navigation: Vec<NavItem>) -> impl IntoView {
     provide_context(user.clone());
     let sign_out = ServerAction::<SignOut>::new();
     let switch = ServerAction::<SwitchTenant>::new();
@@ -114,7 +85,7 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
         .collect();
     let admin_link = user
         .is_platform_admin
-        .then(|| nav_link("/admin", "Admin", "⚙"));
+        .then(|| nav_link("/admin".into(), "Admin".into(), "⚙".into()));
     view! {
         <div class="min-h-full lg:flex">
             <aside class="bg-slate-900 lg:fixed lg:inset-y-0 lg:flex lg:w-60 lg:flex-col" aria-label="Main">
@@ -123,10 +94,10 @@ fn ShellLayout(user: SessionUser) -> impl IntoView {
                     <span class="font-semibold tracking-tight">"Sales Hunter"</span>
                 </div>
                 <nav class="flex gap-1 overflow-x-auto px-2 pb-2 lg:flex-1 lg:flex-col lg:overflow-visible lg:pb-4">
-                    {NAV.iter().map(|n| nav_link(n.href, n.label, n.icon)).collect_view()}
+                    {navigation.into_iter().map(|n| nav_link(n.href, n.label, n.icon)).collect_view()}
                     {admin_link}
                     <div class="hidden lg:mt-auto lg:block">
-                        {nav_link("/settings/members", "Team", "☺")}
+                        {nav_link("/settings/members".into(), "Team".into(), "☺".into())}
                     </div>
                 </nav>
             </aside>

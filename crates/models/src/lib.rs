@@ -13,6 +13,7 @@ pub mod session;
 #[cfg(feature = "diesel")]
 mod sql;
 pub mod validate;
+pub mod vertical;
 
 pub use error::AppError;
 pub use ids::{InvitationId, TenantId, UserId};

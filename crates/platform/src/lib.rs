@@ -17,6 +17,7 @@ pub mod migrate;
 pub mod seed;
 pub mod tenants;
 pub mod users;
+pub mod verticals;
 
 pub use context::{Client, RequestContext};
 pub use db::Db;

@@ -166,3 +166,23 @@ fn nobody_switches_into_an_organisation_they_do_not_belong_to() {
         );
     })
 }
+
+#[test]
+fn the_sidebar_comes_from_the_vertical_registry() {
+    run(async {
+        use app::api::navigation::ListNavigation;
+        let app = TestApp::spawn().await;
+        let session = app.sign_up("Olga Owner", "olga@example.com", "Org A").await;
+        let nav = app
+            .invoke(Some(&session), ListNavigation {})
+            .await
+            .expect("navigation");
+        let labels: Vec<_> = nav.iter().map(|n| n.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Dashboard", "Leads", "Pipeline", "Agents", "Connectors"]
+        );
+        let anonymous = app.invoke(None, ListNavigation {}).await;
+        assert_eq!(anonymous.expect_err("signed out"), AppError::Unauthorized);
+    })
+}

@@ -1,0 +1,111 @@
+//! The Sales Hunter vertical. So far it registers its navigation and the definitions of its
+//! ten KPIs; the CRM entities, the pipeline, the KPI maths and the agents come with their
+//! issues.
+
+use models::vertical::{KpiDefinition, NavItem};
+use platform::verticals::Vertical;
+
+pub struct SalesHunter;
+
+fn nav(href: &str, label: &str, icon: &str) -> NavItem {
+    NavItem {
+        href: href.into(),
+        label: label.into(),
+        icon: icon.into(),
+    }
+}
+
+fn kpi(key: &str, label: &str, definition: &str) -> KpiDefinition {
+    KpiDefinition {
+        key: key.into(),
+        label: label.into(),
+        definition: definition.into(),
+    }
+}
+
+impl Vertical for SalesHunter {
+    fn key(&self) -> &'static str {
+        "sales_hunter"
+    }
+
+    fn navigation(&self) -> Vec<NavItem> {
+        vec![
+            nav("/", "Dashboard", "◧"),
+            nav("/leads", "Leads", "◎"),
+            nav("/pipeline", "Pipeline", "▤"),
+            nav("/agents", "Agents", "✦"),
+            nav("/connectors", "Connectors", "⇄"),
+        ]
+    }
+
+    fn kpis(&self) -> Vec<KpiDefinition> {
+        vec![
+            kpi(
+                "pipeline_value",
+                "Pipeline value",
+                "The total amount of open opportunities.",
+            ),
+            kpi(
+                "weighted_pipeline",
+                "Weighted pipeline",
+                "Open amounts times their stage's win probability.",
+            ),
+            kpi(
+                "win_rate",
+                "Win rate",
+                "Won opportunities out of those closed in the period.",
+            ),
+            kpi(
+                "average_deal_size",
+                "Average deal size",
+                "The mean amount of opportunities won in the period.",
+            ),
+            kpi(
+                "sales_cycle",
+                "Sales cycle",
+                "The median days from creation to a win.",
+            ),
+            kpi(
+                "pipeline_velocity",
+                "Pipeline velocity",
+                "Open deals × win rate × average deal size ÷ cycle length, per day.",
+            ),
+            kpi(
+                "lead_conversion",
+                "Lead → opportunity",
+                "Leads created in the period that became opportunities.",
+            ),
+            kpi(
+                "lead_response_time",
+                "Lead response time",
+                "The median time from a lead's creation to its first activity.",
+            ),
+            kpi(
+                "activities_per_rep",
+                "Activities per rep",
+                "Calls, e-mails, meetings and notes per rep in the period.",
+            ),
+            kpi(
+                "pipeline_coverage",
+                "Pipeline coverage",
+                "Open pipeline against the period's quota.",
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_its_navigation_and_ten_kpis() {
+        assert_eq!(SalesHunter.navigation()[0].href, "/");
+        let kpis = SalesHunter.kpis();
+        assert_eq!(kpis.len(), 10);
+        let mut keys: Vec<_> = kpis.iter().map(|k| k.key.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), 10, "keys are unique");
+    }
+}
