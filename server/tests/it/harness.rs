@@ -443,6 +443,23 @@ impl TestApp {
     }
 }
 
+/// Olga signs up and invites new@example.com as a rep (a mail in the outbox); her session.
+pub async fn invite_new_person(app: &TestApp) -> String {
+    let owner = app
+        .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+        .await;
+    app.invoke(
+        Some(&owner),
+        app::api::invitations::CreateInvitation {
+            email: "new@example.com".into(),
+            role: models::Role::Rep,
+        },
+    )
+    .await
+    .expect("invite");
+    owner
+}
+
 /// A worker that retries at once and loses leases quickly, for tests.
 pub fn quick_worker() -> WorkerOptions {
     WorkerOptions {

@@ -488,22 +488,9 @@ fn pruning_removes_expired_sessions_and_old_records() {
 #[test]
 fn a_worker_process_killed_mid_job_loses_nothing() {
     run(async {
-        use crate::harness::SmtpSink;
-        use app::api::invitations::CreateInvitation;
-        use models::Role;
+        use crate::harness::{invite_new_person, SmtpSink};
         let app = TestApp::spawn().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        app.invoke(
-            Some(&owner),
-            CreateInvitation {
-                email: "new@example.com".into(),
-                role: Role::Rep,
-            },
-        )
-        .await
-        .expect("invite");
+        invite_new_person(&app).await;
         let silent = SmtpSink::start_silent().await;
         let working = SmtpSink::start().await;
         let worker = |smtp: &SmtpSink| {

@@ -1,7 +1,9 @@
 //! Mail through the outbox and a real SMTP conversation (the harness's sink): invitations,
 //! password reset end to end, a busy SMTP server, and the dev mailbox when none is set up.
 
-use crate::harness::{assert_field, quick_worker, run, session_cookie, SmtpSink, TestApp};
+use crate::harness::{
+    assert_field, invite_new_person, quick_worker, run, session_cookie, SmtpSink, TestApp,
+};
 use app::api::admin::ListEmails;
 use app::api::auth::{CheckResetToken, CurrentUser, RequestPasswordReset, ResetPassword};
 use app::api::invitations::{AcceptInvitation, CreateInvitation};
@@ -72,18 +74,7 @@ fn a_busy_smtp_server_is_tried_again() {
         let app = TestApp::spawn().await;
         let smtp = SmtpSink::start().await;
         smtp.fail_next(2);
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        app.invoke(
-            Some(&owner),
-            CreateInvitation {
-                email: "new@example.com".into(),
-                role: Role::Rep,
-            },
-        )
-        .await
-        .expect("invite");
+        invite_new_person(&app).await;
         app.worker(Some(&smtp), quick_worker())
             .drain()
             .await
@@ -102,18 +93,7 @@ fn a_busy_smtp_server_is_tried_again() {
 fn without_smtp_mail_is_logged_and_shown_in_the_dev_mailbox() {
     run(async {
         let app = TestApp::spawn().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        app.invoke(
-            Some(&owner),
-            CreateInvitation {
-                email: "new@example.com".into(),
-                role: Role::Rep,
-            },
-        )
-        .await
-        .expect("invite");
+        let owner = invite_new_person(&app).await;
         app.drain_jobs(None).await;
         assert_eq!(app.count("SELECT count(*) AS n FROM emails WHERE state = 'logged' AND body_text LIKE '%/invite/%'").await, 1);
         let refused = app.invoke(Some(&owner), ListEmails {}).await;
