@@ -29,6 +29,8 @@ pub struct Config {
     /// How long a worker holds a job without renewing its lease; a killed worker's jobs are
     /// taken again after this long.
     pub job_lease_secs: u64,
+    /// On SIGTERM, how long running jobs may take before they are released to other workers.
+    pub job_shutdown_grace_secs: u64,
     /// The build put content hashes in the `/pkg` file names (cargo-leptos `hash-files`;
     /// `LEPTOS_HASH_FILES`): pages link the hashed names, which may be cached for a year.
     pub hash_files: bool,
@@ -114,6 +116,7 @@ impl Config {
                 }
                 secs
             },
+            job_shutdown_grace_secs: parse("JOB_SHUTDOWN_GRACE_SECS", 20u64)?,
             hash_files: parse("LEPTOS_HASH_FILES", false)?,
         })
     }
@@ -138,6 +141,7 @@ impl Config {
             mail_from: "Sales Hunter <no-reply@sales-hunter.invalid>".into(),
             worker_concurrency: 2,
             job_lease_secs: 60,
+            job_shutdown_grace_secs: 20,
             hash_files: false,
         }
     }

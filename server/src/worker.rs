@@ -25,6 +25,7 @@ pub fn build(config: &Config, db: Db, concurrency: usize) -> Result<Worker, plat
     let options = WorkerOptions {
         concurrency,
         lease: std::time::Duration::from_secs(config.job_lease_secs),
+        shutdown_grace: std::time::Duration::from_secs(config.job_shutdown_grace_secs),
         ..WorkerOptions::default()
     };
     Ok(Worker::new(db, registry(mailer), options).schedule(PruneExpired::schedule()?))

@@ -482,6 +482,69 @@ fn pruning_removes_expired_sessions_and_old_records() {
     })
 }
 
+/// `server worker` on the test's database, mailing through `smtp`, with short leases and a
+/// short shutdown grace.
+fn worker_process(app: &TestApp, smtp: &crate::harness::SmtpSink) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["worker", "--concurrency", "1"])
+        .env("DATABASE_URL", app.config.database_url.to_string())
+        .env("APP_DATABASE_URL", app.config.app_database_url.to_string())
+        .env("SMTP_URL", smtp.url())
+        .env("JOB_LEASE_SECS", "2")
+        .env("JOB_SHUTDOWN_GRACE_SECS", "1")
+        .env("RUST_LOG", "warn")
+        .env_remove("DATABASE_NAME")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start server worker")
+}
+
+/// The real binary, asked to stop (SIGTERM) while a delivery hangs: it waits out its grace
+/// period, then releases the job for the next worker, its attempt not counted, and exits.
+#[test]
+fn a_worker_process_asked_to_stop_releases_its_job() {
+    run(async {
+        use crate::harness::{invite_new_person, SmtpSink};
+        let app = TestApp::spawn().await;
+        invite_new_person(&app).await;
+        let silent = SmtpSink::start_silent().await;
+        let mut worker = worker_process(&app, &silent);
+        wait_for(
+            &app,
+            "SELECT count(*) AS n FROM jobs WHERE kind = 'send_email' AND state = 'running'",
+            1,
+            Duration::from_secs(30),
+        )
+        .await;
+        let term = std::process::Command::new("kill")
+            .args(["-TERM", &worker.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(term.success());
+        let start = Instant::now();
+        loop {
+            if let Some(status) = worker.try_wait().expect("wait") {
+                assert!(status.success(), "{status}");
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "the worker did not stop"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            app.count(
+                "SELECT count(*) AS n FROM jobs WHERE kind = 'send_email' AND state = 'pending' \
+                 AND attempts = 0 AND locked_by IS NULL AND last_error LIKE 'released%'"
+            )
+            .await,
+            1
+        );
+    })
+}
+
 /// The real binary: `server worker` is killed with SIGKILL while delivering a mail (its SMTP
 /// server never answers); a second `server worker` takes the job once the lease runs out
 /// and delivers it, once.
@@ -493,20 +556,7 @@ fn a_worker_process_killed_mid_job_loses_nothing() {
         invite_new_person(&app).await;
         let silent = SmtpSink::start_silent().await;
         let working = SmtpSink::start().await;
-        let worker = |smtp: &SmtpSink| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-                .args(["worker", "--concurrency", "1"])
-                .env("DATABASE_URL", app.config.database_url.to_string())
-                .env("APP_DATABASE_URL", app.config.app_database_url.to_string())
-                .env("SMTP_URL", smtp.url())
-                .env("JOB_LEASE_SECS", "2")
-                .env("RUST_LOG", "warn")
-                .env_remove("DATABASE_NAME")
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .expect("start server worker")
-        };
+        let worker = |smtp: &SmtpSink| worker_process(&app, smtp);
         let mut doomed = worker(&silent);
         wait_for(
             &app,
