@@ -28,16 +28,6 @@ pub enum Error {
     Config(String),
 }
 
-impl Error {
-    /// Whether retrying later may succeed (the database or a remote service was away).
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            Error::Pool(_) | Error::Mail(_) | Error::App(AppError::Unavailable { .. })
-        )
-    }
-}
-
 /// A short id that ties what the user sees to the log line with the cause.
 pub fn error_reference() -> String {
     let bytes: [u8; 4] = rand::random();

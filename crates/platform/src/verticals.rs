@@ -51,8 +51,4 @@ impl VerticalRegistry {
     pub fn kpis(&self) -> Vec<KpiDefinition> {
         self.verticals.iter().flat_map(|v| v.kpis()).collect()
     }
-
-    pub fn keys(&self) -> Vec<&'static str> {
-        self.verticals.iter().map(|v| v.key()).collect()
-    }
 }

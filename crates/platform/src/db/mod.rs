@@ -130,10 +130,4 @@ impl Db {
         diesel::sql_query("SELECT 1").execute(&mut *conn).await?;
         Ok(())
     }
-
-    /// A raw connection from the pool, outside any transaction and as the bare login role
-    /// (which may read no table). For tests that prove exactly that.
-    pub async fn raw_conn(&self) -> Result<Object<AsyncPgConnection>, Error> {
-        self.conn().await
-    }
 }

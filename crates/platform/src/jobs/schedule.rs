@@ -8,7 +8,6 @@ use crate::db::schema::job_schedules;
 use crate::db::Conn;
 use crate::error::Error;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 use diesel_async::RunQueryDsl;
 use models::TenantId;
 use std::time::Duration;
@@ -17,7 +16,8 @@ use std::time::Duration;
 const NEXT_DUE: &str =
     "to_timestamp((floor(extract(epoch FROM now()) / every_secs) + 1) * every_secs)";
 
-#[derive(Debug, Clone, Insertable)]
+/// What a schedule stores; written at start-up, read back when due.
+#[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = job_schedules, check_for_backend(diesel::pg::Pg))]
 struct ScheduleRow {
     name: String,
@@ -63,10 +63,6 @@ impl Schedule {
         self
     }
 
-    pub fn name(&self) -> &str {
-        &self.row.name
-    }
-
     /// Writes the schedule; an existing one keeps its next due time unless its interval
     /// changed.
     pub(super) async fn install(&self, conn: &mut Conn) -> Result<(), Error> {
@@ -98,26 +94,19 @@ impl Schedule {
     }
 }
 
-#[derive(QueryableByName)]
-#[diesel(table_name = job_schedules, check_for_backend(diesel::pg::Pg))]
-struct Due {
-    name: String,
-    tenant_id: Option<TenantId>,
-    kind: String,
-    queue: String,
-    payload: serde_json::Value,
-    max_attempts: i32,
-}
-
 /// Enqueues the job of every due schedule and moves each to its next due time. Returns how
 /// many fired. Run inside one transaction: the row locks are what keep two workers apart.
 pub(super) async fn fire_due(conn: &mut Conn) -> Result<usize, Error> {
-    let due: Vec<Due> = diesel::sql_query(
-        "SELECT name, tenant_id, kind, queue, payload, max_attempts FROM job_schedules \
-         WHERE next_run_at <= now() ORDER BY next_run_at LIMIT 50 FOR UPDATE SKIP LOCKED",
-    )
-    .load(conn)
-    .await?;
+    // The database's clock throughout: due times are computed by it too.
+    let due: Vec<ScheduleRow> = job_schedules::table
+        .filter(job_schedules::next_run_at.le(diesel::dsl::now))
+        .order(job_schedules::next_run_at)
+        .limit(50)
+        .for_update()
+        .skip_locked()
+        .select(ScheduleRow::as_select())
+        .load(conn)
+        .await?;
     for d in &due {
         // While the previous run is still queued, a due time adds nothing (no pile-up).
         NewJob::raw(&d.kind, &d.queue, d.payload.clone(), d.max_attempts)
@@ -125,12 +114,14 @@ pub(super) async fn fire_due(conn: &mut Conn) -> Result<usize, Error> {
             .dedup_key(format!("schedule:{}", d.name))
             .enqueue(conn)
             .await?;
-        diesel::sql_query(format!(
-            "UPDATE job_schedules SET last_run_at = now(), next_run_at = {NEXT_DUE} WHERE name = $1"
-        ))
-        .bind::<Text, _>(&d.name)
-        .execute(conn)
-        .await?;
+        diesel::update(job_schedules::table.find(&d.name))
+            .set((
+                job_schedules::last_run_at.eq(diesel::dsl::now),
+                job_schedules::next_run_at
+                    .eq(diesel::dsl::sql::<diesel::sql_types::Timestamptz>(NEXT_DUE)),
+            ))
+            .execute(conn)
+            .await?;
     }
     Ok(due.len())
 }

@@ -260,6 +260,11 @@ impl Worker {
                 attempt: job.attempts,
                 max_attempts: job.max_attempts,
             };
+            let claim = Claim {
+                worker: &worker,
+                id: job.id,
+                attempt: job.attempts,
+            };
             let started = std::time::Instant::now();
             let outcome = match registry.runner(&job.kind) {
                 None => Err(Error::Config(format!(
@@ -267,11 +272,6 @@ impl Worker {
                     job.kind
                 ))),
                 Some(runner) => {
-                    let claim = Claim {
-                        worker: &worker,
-                        id: job.id,
-                        attempt: job.attempts,
-                    };
                     run_with_heartbeat(&db, &claim, &options, runner(job.payload, ctx)).await
                 }
             };
@@ -279,15 +279,7 @@ impl Worker {
             let recorded = match &outcome {
                 Ok(()) => {
                     tracing::info!(id = job.id, kind = %job.kind, took_ms, "job done");
-                    record_done(
-                        &db,
-                        &Claim {
-                            worker: &worker,
-                            id: job.id,
-                            attempt: job.attempts,
-                        },
-                    )
-                    .await
+                    record_done(&db, &claim).await
                 }
                 Err(e) => {
                     let permanent = matches!(e, Error::Corrupt(_));
@@ -298,11 +290,6 @@ impl Worker {
                     } else {
                         tracing::warn!(id = job.id, kind = %job.kind, attempt = job.attempts, error = %e, retry_in_secs = retry_in.as_secs_f64(), "job failed; will retry");
                     }
-                    let claim = Claim {
-                        worker: &worker,
-                        id: job.id,
-                        attempt: job.attempts,
-                    };
                     record_failure(&db, &claim, permanent, retry_in, &e.to_string()).await
                 }
             };
