@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod components;
+pub mod format;
 pub mod pages;
 pub mod root;
 #[cfg(feature = "ssr")]

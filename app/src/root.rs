@@ -3,9 +3,10 @@
 use crate::components::{provide_toasts, ToastRegion};
 use crate::pages::{
     accept_invite::AcceptInvitePage, admin::AdminPage, choose_organisation::ChooseOrganisationPage,
-    dashboard::DashboardPage, forgot_password::ForgotPasswordPage, members::MembersPage,
-    not_found::NotFound, reset_password::ResetPasswordPage, shell::AppShell, sign_in::SignInPage,
-    sign_up::SignUpPage, workspace,
+    dashboard::DashboardPage, forgot_password::ForgotPasswordPage, lead_detail::LeadDetailPage,
+    lead_new::NewLeadPage, leads::LeadsPage, members::MembersPage, not_found::NotFound,
+    opportunity::OpportunityPage, pipeline::PipelinePage, reset_password::ResetPasswordPage,
+    search::SearchPage, shell::AppShell, sign_in::SignInPage, sign_up::SignUpPage, workspace,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -55,8 +56,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/choose-organisation") ssr=SsrMode::Async view=ChooseOrganisationPage/>
                 <ParentRoute path=path!("") ssr=SsrMode::Async view=AppShell>
                     <Route path=path!("") ssr=SsrMode::Async view=DashboardPage/>
-                    <Route path=path!("leads") ssr=SsrMode::Async view=workspace::LeadsPage/>
-                    <Route path=path!("pipeline") ssr=SsrMode::Async view=workspace::PipelinePage/>
+                    <Route path=path!("leads") ssr=SsrMode::Async view=LeadsPage/>
+                    <Route path=path!("leads/new") ssr=SsrMode::Async view=NewLeadPage/>
+                    <Route path=path!("leads/:id") ssr=SsrMode::Async view=LeadDetailPage/>
+                    <Route path=path!("pipeline") ssr=SsrMode::Async view=PipelinePage/>
+                    <Route path=path!("opportunities/:id") ssr=SsrMode::Async view=OpportunityPage/>
+                    <Route path=path!("search") ssr=SsrMode::Async view=SearchPage/>
                     <Route path=path!("agents") ssr=SsrMode::Async view=workspace::AgentsPage/>
                     <Route path=path!("connectors") ssr=SsrMode::Async view=workspace::ConnectorsPage/>
                     <Route path=path!("settings/members") ssr=SsrMode::Async view=MembersPage/>

@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+pub mod export;
 pub mod listen;
 pub mod middleware;
 pub mod router;

@@ -13,7 +13,11 @@ commands:
   dev                          serve and run the worker in one process
   migrate                      create the database if needed, apply pending migrations and
                                create the login role of APP_DATABASE_URL
-  seed                         create the demo tenant (idempotent) and print its sign-in
+  seed [--leads N] [--opportunities M]
+                               create the demo tenant with its sales data (idempotent) and
+                               print its sign-in; with --leads/--opportunities, also add that
+                               many generated records to it (benchmarks) beside a small
+                               second tenant
   drop-database                drop the database of DATABASE_URL (throwaway test databases)
 
 configuration comes from the environment: see .env.example";
@@ -46,7 +50,7 @@ async fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         "migrate" => migrate(&config).await,
-        "seed" => seed(&config).await,
+        "seed" => seed(&config, &args[1..]).await,
         "drop-database" => drop_database(&config).await,
         other => Err(anyhow::anyhow!("unknown command {other:?}\n\n{USAGE}")),
     };
@@ -148,15 +152,46 @@ async fn drop_database(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn seed(config: &Config) -> anyhow::Result<()> {
+async fn seed(config: &Config, args: &[String]) -> anyhow::Result<()> {
     use platform::seed::*;
-    let report = seed_demo(&connect(config)?).await?;
+    let mut volume = (0usize, 0usize);
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest
+            .next()
+            .with_context(|| format!("{flag} needs a number"))?;
+        let n: usize = value
+            .replace('_', "")
+            .parse()
+            .with_context(|| format!("{flag} {value:?} is not a number"))?;
+        match flag.as_str() {
+            "--leads" => volume.0 = n,
+            "--opportunities" => volume.1 = n,
+            other => bail!("unknown seed option {other:?}\n\n{USAGE}"),
+        }
+    }
+    let db = connect(config)?;
+    let report = seed_demo(&db).await?;
     let state = if report.created {
         "created"
     } else {
         "already present"
     };
     println!("demo tenant {DEMO_TENANT:?} {state}");
+    if sales_hunter::seed::seed_demo_sales(&db, report.tenant_id).await? {
+        println!("  with demo leads, accounts, deals in every stage and a quarter of activity");
+    }
+    if volume != (0, 0) {
+        let second = seed_second_tenant(&db).await?;
+        sales_hunter::seed::seed_demo_sales(&db, second).await?;
+        let started = std::time::Instant::now();
+        sales_hunter::seed::seed_volume(&db, report.tenant_id, volume.0, volume.1, |what, n| {
+            if n % 50_000 == 0 || n == volume.0 || n == volume.1 {
+                println!("  {n} {what} added ({:.0?})", started.elapsed());
+            }
+        })
+        .await?;
+    }
     println!("  sign in as {DEMO_OWNER_EMAIL} (owner, platform admin) or {DEMO_REP_EMAIL} (rep)");
     println!("  password: {DEMO_PASSWORD}");
     Ok(())

@@ -53,6 +53,7 @@ pub fn build_router(state: ServerState) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID);
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/leads/export.csv", get(crate::export::export_leads))
         .leptos_routes_with_context(&state, route_list(), render_context(&state), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
         .layer(axum::middleware::from_fn(server_fn_status::server_fn_status))

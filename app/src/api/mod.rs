@@ -1,11 +1,15 @@
 //! Server functions, by subject. Each is `verb_noun`, returns `Result<_, AppError>`, checks
 //! the session and role it needs, and calls into `platform`.
 
+pub mod activities;
 pub mod admin;
 pub mod auth;
+pub mod dashboard;
 pub mod invitations;
+pub mod leads;
 pub mod members;
 pub mod navigation;
+pub mod pipeline;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

@@ -5,14 +5,15 @@ use leptos::server_fn::ServerFn;
 use models::AppError;
 
 /// The message for `field` from the action's last error, if it was about that field.
-pub fn field_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<String>>
+pub fn field_error<S>(action: ServerAction<S>, field: impl Into<String>) -> Signal<Option<String>>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
+    let field = field.into();
     Signal::derive(move || {
         action.value().with(|v| match v {
-            Some(Err(e)) => e.message_for(field),
+            Some(Err(e)) => e.message_for(&field),
             _ => None,
         })
     })

@@ -5,6 +5,7 @@
 
 pub mod badge;
 pub mod button;
+pub mod charts;
 pub mod empty_state;
 pub mod form;
 pub mod kpi_card;
@@ -17,6 +18,7 @@ pub mod toast;
 
 pub use badge::{Badge, Tone};
 pub use button::{Button, ButtonVariant};
+pub use charts::{BarChart, WonLostChart};
 pub use empty_state::EmptyState;
 pub use form::{field_error, form_error, FormAlert};
 pub use kpi_card::KpiCard;

@@ -3,6 +3,7 @@
 use crate::api::auth::{current_user, SignOut, SwitchTenant};
 use crate::api::navigation::list_navigation;
 use crate::components::FOCUS_RING;
+use crate::pages::search::CommandPalette;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use models::session::SessionUser;
@@ -104,9 +105,14 @@ fn ShellLayout(user: SessionUser, navigation: Vec<NavItem>) -> impl IntoView {
             <div class="flex-1 lg:pl-60">
                 <header class="sticky top-0 z-30 flex h-14 items-center justify-between border-b border-slate-200 bg-white/90 px-4 backdrop-blur sm:px-6">
                     <div class="flex min-w-0 items-center gap-2">
-                        <span class="text-xs uppercase tracking-wide text-slate-500">"Organisation"</span>
+                        <span class="text-xs uppercase tracking-wide text-slate-600">"Organisation"</span>
                         <span class="truncate font-semibold" data-testid="tenant-name">{user.tenant_name.clone()}</span>
                     </div>
+                    <form method="get" action="/search" role="search" class="mx-4 hidden max-w-sm flex-1 md:block">
+                        <label for="global-search" class="sr-only">"Search everything"</label>
+                        <input id="global-search" type="search" name="q" placeholder="Search…  (Ctrl K)"
+                            class="block w-full rounded-md border-0 bg-slate-100 px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-200 focus:bg-white focus:ring-2 focus:ring-indigo-600"/>
+                    </form>
                     <details class="relative" data-testid="user-menu">
                         <summary class=format!("flex cursor-pointer list-none items-center gap-2 rounded-full p-1 pr-3 hover:bg-slate-100 {FOCUS_RING}")>
                             <span class="flex size-8 items-center justify-center rounded-full bg-indigo-100 text-xs font-semibold text-indigo-700" aria-hidden="true">{initials}</span>
@@ -129,9 +135,10 @@ fn ShellLayout(user: SessionUser, navigation: Vec<NavItem>) -> impl IntoView {
                         </div>
                     </details>
                 </header>
-                <main class="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+                <main class="mx-auto max-w-7xl px-4 py-8 sm:px-6">
                     <Outlet/>
                 </main>
+                <CommandPalette/>
             </div>
         </div>
     }

@@ -20,30 +20,6 @@ fn Upcoming(
 }
 
 #[component]
-pub fn LeadsPage() -> impl IntoView {
-    view! {
-        <Upcoming
-            title="Leads"
-            description="Find, score and work the people and companies you sell to."
-            empty_title="No leads yet"
-            empty_body="The leads manager is not built yet. Once it is, leads you add, import or sync from Salesforce appear here with explainable scores."
-        />
-    }
-}
-
-#[component]
-pub fn PipelinePage() -> impl IntoView {
-    view! {
-        <Upcoming
-            title="Pipeline"
-            description="Your opportunities by stage, with value and forecast."
-            empty_title="No opportunities yet"
-            empty_body="The pipeline board is not built yet. It will show every open opportunity by stage once deals exist."
-        />
-    }
-}
-
-#[component]
 pub fn AgentsPage() -> impl IntoView {
     view! {
         <Upcoming

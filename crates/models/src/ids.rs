@@ -57,3 +57,35 @@ id_type!(
     /// A pending invitation to join a tenant.
     InvitationId
 );
+id_type!(
+    /// A lead: a person not yet qualified into a contact.
+    LeadId
+);
+id_type!(
+    /// A company the tenant sells to.
+    AccountId
+);
+id_type!(
+    /// A person at an account.
+    ContactId
+);
+id_type!(
+    /// A deal in the pipeline.
+    OpportunityId
+);
+id_type!(
+    /// A stage of a tenant's pipeline.
+    StageId
+);
+id_type!(
+    /// A logged call, e-mail, meeting or note.
+    ActivityId
+);
+id_type!(
+    /// A to-do with a due date.
+    TaskId
+);
+id_type!(
+    /// A named, saved view of a list.
+    SavedViewId
+);

@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod mail;
 pub mod members;
 pub mod role;
+pub mod sales;
 pub mod session;
 #[cfg(feature = "diesel")]
 mod sql;
@@ -16,5 +17,8 @@ pub mod validate;
 pub mod vertical;
 
 pub use error::AppError;
-pub use ids::{InvitationId, TenantId, UserId};
+pub use ids::{
+    AccountId, ActivityId, ContactId, InvitationId, LeadId, OpportunityId, SavedViewId, StageId,
+    TaskId, TenantId, UserId,
+};
 pub use role::Role;

@@ -56,6 +56,17 @@ impl NewAuditEntry {
         self
     }
 
+    /// Writes many entries in one statement (a bulk action's one row per record).
+    pub async fn record_all(entries: &[NewAuditEntry], conn: &mut Conn) -> Result<(), Error> {
+        if !entries.is_empty() {
+            diesel::insert_into(audit_log::table)
+                .values(entries)
+                .execute(conn)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn record(self, conn: &mut Conn) -> Result<(), Error> {
         diesel::insert_into(audit_log::table)
             .values(&self)
@@ -77,4 +88,45 @@ pub mod action {
     pub const INVITATION_ACCEPTED: &str = "invitation.accepted";
     pub const MEMBER_ROLE_CHANGED: &str = "member.role_changed";
     pub const MEMBER_REMOVED: &str = "member.removed";
+}
+
+/// The fields that differ between two versions of a record, as
+/// `{"field": {"from": …, "to": …}}`, for an audit entry's details. Both are serialised to
+/// JSON objects; fields in `skip` (timestamps the change itself moves) are left out.
+pub fn changes<T: serde::Serialize>(before: &T, after: &T, skip: &[&str]) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let (Ok(Value::Object(a)), Ok(Value::Object(b))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return json!({});
+    };
+    let mut out = Map::new();
+    for (key, to) in &b {
+        let from = a.get(key).unwrap_or(&Value::Null);
+        if from != to && !skip.contains(&key.as_str()) {
+            out.insert(key.clone(), json!({ "from": from, "to": to }));
+        }
+    }
+    Value::Object(out)
+}
+
+/// A whole record as it was, for the audit entry of its deletion.
+pub fn snapshot<T: serde::Serialize>(record: &T) -> serde_json::Value {
+    serde_json::to_value(record).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changes;
+    use serde_json::json;
+
+    #[test]
+    fn changes_lists_only_what_moved() {
+        let a = json!({"name": "Ada", "status": "new", "updated_at": 1});
+        let b = json!({"name": "Ada", "status": "working", "updated_at": 2});
+        assert_eq!(
+            changes(&a, &b, &["updated_at"]),
+            json!({"status": {"from": "new", "to": "working"}})
+        );
+    }
 }

@@ -85,6 +85,28 @@ async fn load_member(conn: &mut Conn, user: UserId, lock: bool) -> Result<Member
         .into())
 }
 
+/// The names of the tenant's members by id: records carry an owner id, pages show a name.
+pub async fn member_names(
+    conn: &mut Conn,
+) -> Result<std::collections::HashMap<UserId, String>, Error> {
+    let rows: Vec<(UserId, String)> = memberships::table
+        .inner_join(users::table)
+        .select((users::id, users::name))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// True when `user` is a member of the current tenant (the transaction's).
+pub async fn is_member(conn: &mut Conn, user: UserId) -> Result<bool, Error> {
+    let n: i64 = memberships::table
+        .filter(memberships::user_id.eq(user))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(n > 0)
+}
+
 /// Everyone in the tenant, owners first, then by name. Any role may look.
 pub async fn list_members(db: &Db, ctx: &RequestContext) -> Result<Vec<Member>, Error> {
     let rows: Vec<MemberRow> = db

@@ -335,6 +335,23 @@ impl TestApp {
         decode(F::PATH, status, &body)
     }
 
+    /// Calls a server function whose input is JSON (`input = Json`).
+    pub async fn invoke_json<F>(
+        &self,
+        session: Option<&str>,
+        args: F,
+    ) -> Result<F::Output, AppError>
+    where
+        F: ServerFn + Serialize,
+        F::Output: DeserializeOwned,
+    {
+        let body = serde_json::to_vec(&args).expect("arguments serialise");
+        let (status, _, body) = self
+            .send(session, F::PATH, "application/json", body, &[])
+            .await;
+        decode(F::PATH, status, &body)
+    }
+
     /// A POST of a form to server function `F`, with extra headers; status, headers, body.
     pub async fn post<F: ServerFn>(
         &self,
@@ -498,20 +515,33 @@ fn urlencode(s: &str) -> String {
 }
 
 /// A server function's arguments as a form (flat structs of strings, numbers and enums).
+/// Arguments as a form the way serde_qs reads it: nested structs and maps as
+/// `input[first_name]=…`, `input[custom][tier]=…`.
 fn serde_urlencoded_form<T: Serialize>(args: &T) -> String {
+    fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}[{k}]")
+                    };
+                    flatten(&key, v, out);
+                }
+            }
+            serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+            other => out.push((prefix.to_string(), other.to_string())),
+        }
+    }
     let value = serde_json::to_value(args).expect("arguments serialise");
-    let serde_json::Value::Object(map) = value else {
-        panic!("server function arguments are a struct");
-    };
-    map.into_iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| {
-            let v = match v {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            };
-            format!("{}={}", urlencode(&k), urlencode(&v))
-        })
+    assert!(value.is_object(), "server function arguments are a struct");
+    let mut pairs = Vec::new();
+    flatten("", &value, &mut pairs);
+    pairs
+        .into_iter()
+        .map(|(k, v)| format!("{}={}", urlencode(&k), urlencode(&v)))
         .collect::<Vec<_>>()
         .join("&")
 }

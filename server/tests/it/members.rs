@@ -18,7 +18,7 @@ use models::{AppError, Role};
 
 const PASSWORD: &str = "a good long password";
 
-async fn me(app: &TestApp, session: &str) -> SessionUser {
+pub async fn me(app: &TestApp, session: &str) -> SessionUser {
     app.call::<CurrentUser>(Some(session), &[])
         .await
         .expect("me")
@@ -63,7 +63,7 @@ async fn accept(
 }
 
 /// An owner and a member with `role` in one tenant: (owner session, member session, member).
-async fn team_with(app: &TestApp, role: &str) -> (String, String, SessionUser) {
+pub async fn team_with(app: &TestApp, role: &str) -> (String, String, SessionUser) {
     let owner = app
         .sign_up("Olga Owner", "olga@example.com", "Olga Org")
         .await;

@@ -1,6 +1,46 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    accounts (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        domain -> Text,
+        industry -> Text,
+        employee_count -> Nullable<Int4>,
+        annual_revenue_minor -> Nullable<Int8>,
+        country -> Text,
+        region -> Text,
+        technologies -> Array<Nullable<Text>>,
+        owner_id -> Nullable<Uuid>,
+        custom -> Jsonb,
+        external_source -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    activities (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        kind -> Text,
+        subject -> Text,
+        body -> Text,
+        outcome -> Text,
+        occurred_at -> Timestamptz,
+        user_id -> Nullable<Uuid>,
+        lead_id -> Nullable<Uuid>,
+        contact_id -> Nullable<Uuid>,
+        account_id -> Nullable<Uuid>,
+        opportunity_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     audit_log (tenant_id, id) {
         tenant_id -> Uuid,
         id -> Int8,
@@ -11,6 +51,41 @@ diesel::table! {
         details -> Jsonb,
         ip -> Nullable<Text>,
         request_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    contacts (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        account_id -> Nullable<Uuid>,
+        first_name -> Text,
+        last_name -> Text,
+        title -> Text,
+        seniority -> Text,
+        email -> Text,
+        phone -> Text,
+        linkedin_url -> Text,
+        owner_id -> Nullable<Uuid>,
+        custom -> Jsonb,
+        external_source -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    custom_fields (tenant_id, object, key) {
+        tenant_id -> Uuid,
+        object -> Text,
+        key -> Text,
+        label -> Text,
+        kind -> Text,
+        options -> Array<Nullable<Text>>,
+        position -> Int4,
         created_at -> Timestamptz,
     }
 }
@@ -80,6 +155,42 @@ diesel::table! {
 }
 
 diesel::table! {
+    leads (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        first_name -> Text,
+        last_name -> Text,
+        email -> Text,
+        phone -> Text,
+        title -> Text,
+        company -> Text,
+        domain -> Text,
+        industry -> Text,
+        employee_count -> Nullable<Int4>,
+        country -> Text,
+        source -> Text,
+        status -> Text,
+        score -> Int2,
+        score_breakdown -> Jsonb,
+        owner_id -> Nullable<Uuid>,
+        first_activity_at -> Nullable<Timestamptz>,
+        last_activity_at -> Nullable<Timestamptz>,
+        converted_at -> Nullable<Timestamptz>,
+        converted_account_id -> Nullable<Uuid>,
+        converted_contact_id -> Nullable<Uuid>,
+        converted_opportunity_id -> Nullable<Uuid>,
+        custom -> Jsonb,
+        external_source -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        full_name -> Text,
+        activity_sort -> Timestamptz,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
     login_attempts (id) {
         id -> Int8,
         email -> Text,
@@ -99,6 +210,55 @@ diesel::table! {
 }
 
 diesel::table! {
+    opportunities (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        account_id -> Nullable<Uuid>,
+        primary_contact_id -> Nullable<Uuid>,
+        lead_id -> Nullable<Uuid>,
+        amount_minor -> Int8,
+        currency -> Text,
+        stage_id -> Uuid,
+        close_date -> Date,
+        owner_id -> Nullable<Uuid>,
+        forecast_category -> Nullable<Text>,
+        next_step -> Text,
+        lost_reason -> Text,
+        stage_entered_at -> Timestamptz,
+        closed_at -> Nullable<Timestamptz>,
+        custom -> Jsonb,
+        external_source -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    opportunity_contacts (tenant_id, opportunity_id, contact_id) {
+        tenant_id -> Uuid,
+        opportunity_id -> Uuid,
+        contact_id -> Uuid,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    opportunity_history (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Int8,
+        opportunity_id -> Uuid,
+        stage_id -> Uuid,
+        amount_minor -> Int8,
+        close_date -> Date,
+        changed_by -> Nullable<Uuid>,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     password_resets (id) {
         id -> Uuid,
         email -> Text,
@@ -112,6 +272,39 @@ diesel::table! {
 }
 
 diesel::table! {
+    pipeline_stages (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        position -> Int4,
+        probability -> Int2,
+        forecast_category -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    sales_settings (tenant_id) {
+        tenant_id -> Uuid,
+        currency -> Text,
+        quarterly_quota_minor -> Int8,
+    }
+}
+
+diesel::table! {
+    saved_views (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        user_id -> Uuid,
+        object -> Text,
+        name -> Text,
+        query -> Text,
+        shared -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sessions (tenant_id, id) {
         tenant_id -> Uuid,
         id -> Uuid,
@@ -121,6 +314,23 @@ diesel::table! {
         user_agent -> Nullable<Text>,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    tasks (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        title -> Text,
+        due_on -> Date,
+        assignee_id -> Nullable<Uuid>,
+        done_at -> Nullable<Timestamptz>,
+        lead_id -> Nullable<Uuid>,
+        contact_id -> Nullable<Uuid>,
+        account_id -> Nullable<Uuid>,
+        opportunity_id -> Nullable<Uuid>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -143,27 +353,52 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(accounts -> tenants (tenant_id));
+diesel::joinable!(activities -> tenants (tenant_id));
+diesel::joinable!(activities -> users (user_id));
 diesel::joinable!(audit_log -> tenants (tenant_id));
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(contacts -> tenants (tenant_id));
+diesel::joinable!(custom_fields -> tenants (tenant_id));
 diesel::joinable!(emails -> tenants (tenant_id));
 diesel::joinable!(invitations -> tenants (tenant_id));
 diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(job_schedules -> tenants (tenant_id));
 diesel::joinable!(jobs -> tenants (tenant_id));
+diesel::joinable!(leads -> tenants (tenant_id));
 diesel::joinable!(memberships -> tenants (tenant_id));
 diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(opportunities -> tenants (tenant_id));
+diesel::joinable!(opportunity_history -> users (changed_by));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(pipeline_stages -> tenants (tenant_id));
+diesel::joinable!(sales_settings -> tenants (tenant_id));
+diesel::joinable!(saved_views -> tenants (tenant_id));
+diesel::joinable!(tasks -> tenants (tenant_id));
+diesel::joinable!(tasks -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    activities,
     audit_log,
+    contacts,
+    custom_fields,
     emails,
     invitations,
     job_schedules,
     jobs,
+    leads,
     login_attempts,
     memberships,
+    opportunities,
+    opportunity_contacts,
+    opportunity_history,
     password_resets,
+    pipeline_stages,
+    sales_settings,
+    saved_views,
     sessions,
+    tasks,
     tenants,
     users,
 );

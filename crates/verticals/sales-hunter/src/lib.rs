@@ -1,6 +1,25 @@
-//! The Sales Hunter vertical. So far it registers its navigation and the definitions of its
-//! ten KPIs; the CRM entities, the pipeline, the KPI maths and the agents come with their
-//! issues.
+//! The Sales Hunter vertical: the CRM a sales team works in all day — leads, accounts,
+//! contacts, opportunities and their pipeline, activities and tasks, custom fields, saved
+//! views, global search, the ten KPIs of the dashboard — and its demo data. Every function
+//! takes the request context, checks the role, and runs in one tenant transaction.
+
+pub mod access;
+pub mod accounts;
+pub mod actions;
+pub mod activities;
+pub mod board;
+pub mod contacts;
+pub mod custom_fields;
+pub mod dashboard;
+pub mod fields;
+pub mod kpis;
+pub mod leads;
+pub mod opportunities;
+pub mod saved_views;
+pub mod score;
+pub mod search;
+pub mod seed;
+pub mod stages;
 
 use models::vertical::{KpiDefinition, NavItem};
 use platform::verticals::Vertical;

@@ -1,0 +1,163 @@
+//! The sales core as it crosses the wire: leads, accounts, contacts, opportunities, the
+//! pipeline, activities, tasks, custom fields and the dashboard.
+
+pub mod activity;
+pub mod custom_field;
+pub mod dashboard;
+pub mod lead;
+pub mod lead_query;
+pub mod opportunity;
+pub mod search;
+pub mod stage;
+
+/// An enum stored and sent as snake_case text, with labels for the UI: `as_str`, `parse`,
+/// `label`, `ALL`, serde, and (server side) the SQL mapping.
+macro_rules! str_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $text:literal, $label:literal;)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+        #[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self {
+                    $($name::$variant => $label,)+
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+
+        #[cfg(feature = "diesel")]
+        crate::sql::text_enum!($name);
+    };
+}
+pub(crate) use str_enum;
+
+/// Formats integer minor units of a currency for people: `1234567` USD → `$12,345.67`,
+/// rounded to whole units when `whole` is set.
+pub fn format_money(minor: i64, currency: &str, whole: bool) -> String {
+    let symbol = match currency {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        _ => "",
+    };
+    let negative = minor < 0;
+    let minor = minor.unsigned_abs();
+    let units = if whole {
+        (minor + 50) / 100
+    } else {
+        minor / 100
+    };
+    let digits = units.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if negative { "-" } else { "" };
+    let cents = if whole {
+        String::new()
+    } else {
+        format!(".{:02}", minor % 100)
+    };
+    if symbol.is_empty() {
+        format!("{sign}{grouped}{cents} {currency}")
+    } else {
+        format!("{sign}{symbol}{grouped}{cents}")
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// Parses an amount typed by a person ("12,500", "12500.5", "$1,000") into minor units.
+pub fn parse_money(field: &str, value: &str) -> Result<i64, crate::AppError> {
+    let bad = || crate::AppError::validation(field, "must be an amount such as 12500 or 12,500.00");
+    let cleaned: String = value
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '$' | '€' | '£' | '_'))
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(0);
+    }
+    let (whole, frac) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    if whole.is_empty() && frac.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+    {
+        return Err(bad());
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
+    let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .filter(|v| *v <= 100_000_000_000_000)
+        .ok_or_else(|| crate::AppError::validation(field, "is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_round_trips() {
+        assert_eq!(format_money(1_234_567, "USD", false), "$12,345.67");
+        assert_eq!(format_money(1_234_567, "USD", true), "$12,346");
+        assert_eq!(format_money(100, "CHF", true), "1 CHF");
+        assert_eq!(parse_money("amount", "12,500.5"), Ok(1_250_050));
+        assert_eq!(parse_money("amount", "$1,000"), Ok(100_000));
+        assert_eq!(parse_money("amount", ""), Ok(0));
+        for bad in ["abc", "1.234", "-5", "1e5", "."] {
+            assert_eq!(
+                parse_money("amount", bad).map_err(|e| e.field().map(str::to_string)),
+                Err(Some("amount".into())),
+                "{bad}"
+            );
+        }
+    }
+}

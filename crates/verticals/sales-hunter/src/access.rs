@@ -1,0 +1,32 @@
+//! Who may change what: reps see the tenant's records and edit their own; managers, admins
+//! and owners edit all.
+
+use models::{AppError, Role, UserId};
+use platform::RequestContext;
+
+/// Managers and above edit every record; a rep only those they own.
+pub fn ensure_can_edit(
+    ctx: &RequestContext,
+    owner: Option<UserId>,
+    what: &str,
+) -> Result<(), AppError> {
+    if ctx.role.at_least(Role::Manager) || owner == Some(ctx.user_id) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(format!(
+            "Reps can change only their own {what}; this one belongs to someone else."
+        )))
+    }
+}
+
+/// Whom a record may be assigned to by this user: reps keep what they create.
+pub fn ensure_can_assign(ctx: &RequestContext, owner: Option<UserId>) -> Result<(), AppError> {
+    if ctx.role.at_least(Role::Manager) || owner == Some(ctx.user_id) {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            "owner_id",
+            "reps can assign records only to themselves",
+        ))
+    }
+}

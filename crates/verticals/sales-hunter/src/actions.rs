@@ -1,0 +1,14 @@
+//! The vertical's audit actions, named `noun.verb` like the platform's.
+
+pub const CUSTOM_FIELD_CREATED: &str = "custom_field.created";
+pub const LEAD_CREATED: &str = "lead.created";
+pub const LEAD_UPDATED: &str = "lead.updated";
+pub const LEAD_DELETED: &str = "lead.deleted";
+pub const LEAD_CONVERTED: &str = "lead.converted";
+pub const OPPORTUNITY_CREATED: &str = "opportunity.created";
+pub const OPPORTUNITY_UPDATED: &str = "opportunity.updated";
+pub const ACTIVITY_LOGGED: &str = "activity.logged";
+pub const TASK_CREATED: &str = "task.created";
+pub const TASK_COMPLETED: &str = "task.completed";
+pub const SAVED_VIEW_CREATED: &str = "saved_view.created";
+pub const SAVED_VIEW_DELETED: &str = "saved_view.deleted";

@@ -1,0 +1,160 @@
+//! Custom field definitions per tenant and object. Admins define them; values are checked
+//! against them on every write (`models::sales::custom_field::validate_values`).
+
+use crate::actions;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use models::sales::custom_field::{CustomField, CustomFieldKind, CustomObject};
+use models::{AppError, Role, TenantId};
+use platform::audit::NewAuditEntry;
+use platform::db::schema::custom_fields;
+use platform::db::{Conn, Db};
+use platform::error::is_unique_violation;
+use platform::{Error, RequestContext};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = custom_fields, check_for_backend(diesel::pg::Pg))]
+struct CustomFieldRow {
+    object: CustomObject,
+    key: String,
+    label: String,
+    kind: CustomFieldKind,
+    // PostgreSQL arrays may hold NULLs, so diesel reads text[] as optional elements.
+    options: Vec<Option<String>>,
+}
+
+impl From<CustomFieldRow> for CustomField {
+    fn from(r: CustomFieldRow) -> Self {
+        CustomField {
+            object: r.object,
+            key: r.key,
+            label: r.label,
+            kind: r.kind,
+            options: r.options.into_iter().flatten().collect(),
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = custom_fields, check_for_backend(diesel::pg::Pg))]
+struct NewCustomField<'a> {
+    tenant_id: TenantId,
+    object: CustomObject,
+    key: &'a str,
+    label: &'a str,
+    kind: CustomFieldKind,
+    options: Vec<Option<String>>,
+    position: i32,
+}
+
+/// The definitions for one object, in form order.
+pub async fn definitions(conn: &mut Conn, object: CustomObject) -> Result<Vec<CustomField>, Error> {
+    let rows: Vec<CustomFieldRow> = custom_fields::table
+        .filter(custom_fields::object.eq(object))
+        .order((custom_fields::position, custom_fields::created_at))
+        .select(CustomFieldRow::as_select())
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(CustomField::from).collect())
+}
+
+pub async fn list_custom_fields(
+    db: &Db,
+    ctx: &RequestContext,
+    object: CustomObject,
+) -> Result<Vec<CustomField>, Error> {
+    db.tenant_tx(ctx.tenant_id, async |conn| definitions(conn, object).await)
+        .await
+}
+
+/// The key a label becomes: "Deal tier" → `deal_tier`.
+pub fn key_of(label: &str) -> String {
+    let mut key = String::new();
+    for c in label.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            key.push(c);
+        } else if !key.ends_with('_') && !key.is_empty() {
+            key.push('_');
+        }
+    }
+    let key = key.trim_end_matches('_').to_string();
+    if key.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("f_{key}")
+    } else {
+        key
+    }
+}
+
+/// Defines a new custom field (admins and owners).
+pub async fn create_custom_field(
+    db: &Db,
+    ctx: &RequestContext,
+    object: CustomObject,
+    label: &str,
+    kind: CustomFieldKind,
+    options: &str,
+) -> Result<CustomField, Error> {
+    ctx.require(Role::Admin)?;
+    let label = crate::fields::required("label", label, 60)?;
+    let key: String = key_of(&label).chars().take(40).collect();
+    if key.is_empty() {
+        return Err(AppError::validation("label", "must contain a letter or digit").into());
+    }
+    let options: Vec<String> = options
+        .split(',')
+        .map(|o| o.trim().to_string())
+        .filter(|o| !o.is_empty())
+        .collect();
+    let needs_options = matches!(kind, CustomFieldKind::Select | CustomFieldKind::MultiSelect);
+    if needs_options && options.is_empty() {
+        return Err(
+            AppError::validation("options", "list the choices, separated by commas").into(),
+        );
+    }
+    if options.len() > 100 || options.iter().any(|o| o.chars().count() > 100) {
+        return Err(
+            AppError::validation("options", "at most 100 choices of 100 characters").into(),
+        );
+    }
+    let options = if needs_options { options } else { Vec::new() };
+    db.tenant_tx(ctx.tenant_id, async |conn| {
+        let position = definitions(conn, object).await?.len() as i32;
+        diesel::insert_into(custom_fields::table)
+            .values(NewCustomField {
+                tenant_id: ctx.tenant_id,
+                object,
+                key: &key,
+                label: &label,
+                kind,
+                options: options.iter().cloned().map(Some).collect(),
+                position,
+            })
+            .execute(conn)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e, "custom_fields_pkey") {
+                    Error::from(AppError::validation(
+                        "label",
+                        "a field with this name exists already",
+                    ))
+                } else {
+                    e.into()
+                }
+            })?;
+        NewAuditEntry::by(ctx, actions::CUSTOM_FIELD_CREATED)
+            .target("custom_field", format!("{}.{key}", object.as_str()))
+            .details(
+                serde_json::json!({ "label": label, "kind": kind.as_str(), "options": options }),
+            )
+            .record(conn)
+            .await?;
+        Ok(CustomField {
+            object,
+            key: key.clone(),
+            label: label.clone(),
+            kind,
+            options: options.clone(),
+        })
+    })
+    .await
+}

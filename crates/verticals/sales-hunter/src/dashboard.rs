@@ -1,0 +1,310 @@
+//! The dashboard's facts: a few aggregate queries per period, then the maths in `kpis`.
+//!
+//! Aggregates with `FILTER`, `percentile_cont` and a lateral look-up of each deal's state at
+//! a past moment are written as SQL with bind parameters (typed through `QueryableByName`);
+//! the query builder has no words for them.
+
+use crate::kpis::{readings, PeriodFacts};
+use crate::stages::list_stages;
+use crate::SalesHunter;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Nullable, Timestamptz, Uuid as SqlUuid};
+use diesel_async::RunQueryDsl;
+use models::sales::dashboard::{ChartBar, Dashboard, Period, TrendPoint};
+use models::sales::stage::StageKind;
+use models::{StageId, UserId};
+use platform::db::schema::{memberships, sales_settings};
+use platform::db::{Conn, Db};
+use platform::verticals::Vertical;
+use platform::{Error, RequestContext};
+
+#[derive(QueryableByName)]
+struct OpenRow {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = BigInt)]
+    amount: i64,
+    #[diesel(sql_type = Double)]
+    weighted: f64,
+}
+
+#[derive(QueryableByName)]
+struct ClosedRow {
+    #[diesel(sql_type = BigInt)]
+    won: i64,
+    #[diesel(sql_type = BigInt)]
+    lost: i64,
+    #[diesel(sql_type = BigInt)]
+    won_amount: i64,
+    #[diesel(sql_type = Nullable<Double>)]
+    median_cycle_days: Option<f64>,
+}
+
+#[derive(QueryableByName)]
+struct LeadRow {
+    #[diesel(sql_type = BigInt)]
+    created: i64,
+    #[diesel(sql_type = BigInt)]
+    converted: i64,
+    #[diesel(sql_type = BigInt)]
+    working: i64,
+    #[diesel(sql_type = BigInt)]
+    qualified: i64,
+    #[diesel(sql_type = Nullable<Double>)]
+    median_response_hours: Option<f64>,
+}
+
+#[derive(QueryableByName)]
+struct CountRow {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Deals open right now, at their current amount and stage.
+const OPEN_NOW: &str = "
+SELECT count(*)::bigint AS n,
+       COALESCE(sum(o.amount_minor), 0)::bigint AS amount,
+       COALESCE(sum(o.amount_minor * s.probability / 100.0), 0)::float8 AS weighted
+FROM opportunities o
+JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id
+WHERE o.closed_at IS NULL AND ($1::uuid IS NULL OR o.owner_id = $1)";
+
+/// Deals open at moment $2, at the amount and stage they had then (from their history).
+const OPEN_AT: &str = "
+SELECT count(*)::bigint AS n,
+       COALESCE(sum(h.amount_minor), 0)::bigint AS amount,
+       COALESCE(sum(h.amount_minor * s.probability / 100.0), 0)::float8 AS weighted
+FROM opportunities o
+CROSS JOIN LATERAL (
+    SELECT stage_id, amount_minor FROM opportunity_history h
+    WHERE h.tenant_id = o.tenant_id AND h.opportunity_id = o.id AND h.changed_at <= $2
+    ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) h
+JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = h.stage_id AND s.kind = 'open'
+WHERE o.created_at <= $2 AND ($1::uuid IS NULL OR o.owner_id = $1)";
+
+const CLOSED: &str = "
+SELECT count(*) FILTER (WHERE s.kind = 'won')::bigint AS won,
+       count(*) FILTER (WHERE s.kind = 'lost')::bigint AS lost,
+       COALESCE(sum(o.amount_minor) FILTER (WHERE s.kind = 'won'), 0)::bigint AS won_amount,
+       (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM o.closed_at - o.created_at) / 86400)
+            FILTER (WHERE s.kind = 'won'))::float8 AS median_cycle_days
+FROM opportunities o
+JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id
+WHERE o.closed_at >= $2 AND o.closed_at < $3 AND ($1::uuid IS NULL OR o.owner_id = $1)";
+
+const LEADS: &str = "
+SELECT count(*)::bigint AS created,
+       count(*) FILTER (WHERE converted_opportunity_id IS NOT NULL)::bigint AS converted,
+       count(*) FILTER (WHERE status IN ('working', 'nurture', 'qualified', 'converted'))::bigint AS working,
+       count(*) FILTER (WHERE status IN ('qualified', 'converted'))::bigint AS qualified,
+       (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_activity_at - created_at) / 3600)
+            FILTER (WHERE first_activity_at IS NOT NULL))::float8 AS median_response_hours
+FROM leads
+WHERE created_at >= $2 AND created_at < $3 AND ($1::uuid IS NULL OR owner_id = $1)";
+
+const ACTIVITIES: &str = "
+SELECT count(*)::bigint AS n FROM activities
+WHERE occurred_at >= $2 AND occurred_at < $3 AND ($1::uuid IS NULL OR user_id = $1)";
+
+async fn facts(
+    conn: &mut Conn,
+    owner: Option<UserId>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+    quarterly_quota: i64,
+) -> Result<(PeriodFacts, LeadRow), Error> {
+    let owner_uuid = owner.map(|u| u.0);
+    let open: OpenRow = if to >= now {
+        diesel::sql_query(OPEN_NOW)
+            .bind::<Nullable<SqlUuid>, _>(owner_uuid)
+            .get_result(conn)
+            .await?
+    } else {
+        diesel::sql_query(OPEN_AT)
+            .bind::<Nullable<SqlUuid>, _>(owner_uuid)
+            .bind::<Timestamptz, _>(to)
+            .get_result(conn)
+            .await?
+    };
+    let closed: ClosedRow = diesel::sql_query(CLOSED)
+        .bind::<Nullable<SqlUuid>, _>(owner_uuid)
+        .bind::<Timestamptz, _>(from)
+        .bind::<Timestamptz, _>(to)
+        .get_result(conn)
+        .await?;
+    let leads: LeadRow = diesel::sql_query(LEADS)
+        .bind::<Nullable<SqlUuid>, _>(owner_uuid)
+        .bind::<Timestamptz, _>(from)
+        .bind::<Timestamptz, _>(to)
+        .get_result(conn)
+        .await?;
+    let activities: CountRow = diesel::sql_query(ACTIVITIES)
+        .bind::<Nullable<SqlUuid>, _>(owner_uuid)
+        .bind::<Timestamptz, _>(from)
+        .bind::<Timestamptz, _>(to)
+        .get_result(conn)
+        .await?;
+    let reps = if owner.is_some() {
+        1
+    } else {
+        memberships::table.count().get_result::<i64>(conn).await?
+    };
+    let days = (to - from).num_days().max(1);
+    let f = PeriodFacts {
+        open_count: open.n,
+        open_amount_minor: open.amount,
+        open_weighted_minor: open.weighted,
+        won_count: closed.won,
+        lost_count: closed.lost,
+        won_amount_minor: closed.won_amount,
+        median_cycle_days: closed.median_cycle_days,
+        leads_created: leads.created,
+        leads_converted: leads.converted,
+        median_response_hours: leads.median_response_hours,
+        activities: activities.n,
+        reps,
+        quota_minor: quota_for(quarterly_quota, days),
+    };
+    Ok((f, leads))
+}
+
+/// A quarterly quota scaled to a period of `days`.
+pub fn quota_for(quarterly_minor: i64, days: i64) -> i64 {
+    ((quarterly_minor as i128 * days as i128 * 4) / 365) as i64
+}
+
+#[derive(QueryableByName)]
+struct StageSum {
+    #[diesel(sql_type = SqlUuid)]
+    stage_id: uuid::Uuid,
+    #[diesel(sql_type = BigInt)]
+    amount: i64,
+}
+
+#[derive(QueryableByName)]
+struct MonthRow {
+    #[diesel(sql_type = Timestamptz)]
+    month: DateTime<Utc>,
+    #[diesel(sql_type = BigInt)]
+    won: i64,
+    #[diesel(sql_type = BigInt)]
+    lost: i64,
+}
+
+/// The dashboard for the period ending now; `mine` narrows it to the user's own records.
+pub async fn get_dashboard(
+    db: &Db,
+    ctx: &RequestContext,
+    period: Period,
+    mine: bool,
+) -> Result<Dashboard, Error> {
+    let now = Utc::now();
+    let len = Duration::days(period.days());
+    let from = now - len;
+    let prev_from = from - len;
+    let owner = mine.then_some(ctx.user_id);
+    db.tenant_tx(ctx.tenant_id, async |conn| {
+        let settings: Option<(String, i64)> = sales_settings::table
+            .select((sales_settings::currency, sales_settings::quarterly_quota_minor))
+            .first(conn)
+            .await
+            .optional()?;
+        let (currency, quota) = settings.unwrap_or_else(|| ("USD".into(), 0));
+        let (current, leads) = facts(conn, owner, from, now, now, quota).await?;
+        let (previous, _) = facts(conn, owner, prev_from, from, now, quota).await?;
+        let kpis = readings(&SalesHunter.kpis(), &current, &previous);
+
+        let stages = list_stages(conn, ctx.tenant_id).await?;
+        let sums: Vec<StageSum> = diesel::sql_query(
+            "SELECT stage_id, COALESCE(sum(amount_minor), 0)::bigint AS amount FROM opportunities
+             WHERE closed_at IS NULL AND ($1::uuid IS NULL OR owner_id = $1) GROUP BY stage_id",
+        )
+        .bind::<Nullable<SqlUuid>, _>(owner.map(|u| u.0))
+        .load(conn)
+        .await?;
+        let pipeline_by_stage = stages
+            .iter()
+            .filter(|s| s.kind == StageKind::Open)
+            .map(|s| ChartBar {
+                label: s.name.clone(),
+                value: sums
+                    .iter()
+                    .find(|x| StageId(x.stage_id) == s.id)
+                    .map_or(0, |x| x.amount),
+            })
+            .collect();
+
+        let six_months_ago = first_of_month(now.date_naive(), 5);
+        let months: Vec<MonthRow> = diesel::sql_query(
+            "SELECT date_trunc('month', o.closed_at, 'UTC') AS month,
+                    count(*) FILTER (WHERE s.kind = 'won')::bigint AS won,
+                    count(*) FILTER (WHERE s.kind = 'lost')::bigint AS lost
+             FROM opportunities o JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id
+             WHERE o.closed_at >= $2 AND ($1::uuid IS NULL OR o.owner_id = $1)
+             GROUP BY 1 ORDER BY 1",
+        )
+        .bind::<Nullable<SqlUuid>, _>(owner.map(|u| u.0))
+        .bind::<Timestamptz, _>(six_months_ago.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+        .load(conn)
+        .await?;
+        let won_lost = (0..6)
+            .rev()
+            .map(|back| {
+                let start = first_of_month(now.date_naive(), back);
+                let row = months.iter().find(|m| m.month.date_naive() == start);
+                TrendPoint {
+                    label: start.format("%b").to_string(),
+                    won: row.map_or(0, |r| r.won),
+                    lost: row.map_or(0, |r| r.lost),
+                }
+            })
+            .collect();
+        let funnel = vec![
+            ChartBar { label: "Created".into(), value: leads.created },
+            ChartBar { label: "Worked".into(), value: leads.working },
+            ChartBar { label: "Qualified".into(), value: leads.qualified },
+            ChartBar { label: "Opportunity".into(), value: leads.converted },
+        ];
+        let my_day = crate::activities::my_day(conn, ctx.user_id, now.date_naive()).await?;
+        Ok(Dashboard {
+            period,
+            from: from.date_naive(),
+            to: now.date_naive(),
+            scope: if mine { "mine" } else { "team" }.into(),
+            currency,
+            kpis,
+            pipeline_by_stage,
+            won_lost,
+            funnel,
+            my_day,
+        })
+    })
+    .await
+}
+
+/// The first day of the month `back` months before `d`'s.
+fn first_of_month(d: NaiveDate, back: u32) -> NaiveDate {
+    let months = d.year() * 12 + d.month0() as i32 - back as i32;
+    NaiveDate::from_ymd_opt(months.div_euclid(12), months.rem_euclid(12) as u32 + 1, 1).unwrap_or(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_and_quotas() {
+        let d = NaiveDate::from_ymd_opt(2026, 2, 17).expect("ok");
+        assert_eq!(
+            first_of_month(d, 0),
+            NaiveDate::from_ymd_opt(2026, 2, 1).expect("ok")
+        );
+        assert_eq!(
+            first_of_month(d, 3),
+            NaiveDate::from_ymd_opt(2025, 11, 1).expect("ok")
+        );
+        assert_eq!(quota_for(100_000, 365), 400_000);
+    }
+}

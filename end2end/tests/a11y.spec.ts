@@ -1,0 +1,40 @@
+import { expect, Page, test } from '@playwright/test';
+import * as path from 'path';
+import { DEMO_OWNER, hydrated, open, signIn } from './helpers';
+
+// axe-core is injected as an inline script, which the app's CSP rightly refuses.
+test.use({ bypassCSP: true });
+
+const AXE = path.join(__dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
+
+/** Serious and critical axe-core violations on the current page. */
+async function violations(page: Page) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => {
+    // @ts-ignore axe is injected above
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: any) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')).join(', ')}`);
+  });
+  return result as string[];
+}
+
+test('every page passes the accessibility audit (no serious or critical violation)', async ({ page }, info) => {
+  // The markup is the same with JavaScript off; axe needs script to run.
+  test.skip(!hydrated(info), 'axe-core runs as script in the page');
+  for (const p of ['/sign-in', '/sign-up', '/forgot-password']) {
+    await open(page, info, p);
+    expect(await violations(page), p).toEqual([]);
+  }
+  await signIn(page, info, DEMO_OWNER);
+  const pages = ['/', '/leads', '/leads/new', '/pipeline', '/search?q=glo', '/settings/members', '/admin'];
+  await open(page, info, '/leads');
+  const lead = await page.getByTestId('leads-table').locator('tbody a').first().getAttribute('href');
+  await open(page, info, '/pipeline');
+  const deal = await page.getByTestId('deal-card').first().getByRole('link').first().getAttribute('href');
+  for (const p of [...pages, lead!, deal!]) {
+    await open(page, info, p);
+    expect(await violations(page), p).toEqual([]);
+  }
+});

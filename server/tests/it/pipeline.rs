@@ -1,0 +1,481 @@
+//! The pipeline board, opportunities, activities, tasks, the dashboard and global search.
+
+use crate::harness::{assert_field, run, TestApp};
+use crate::leads::{create, input};
+use crate::members::{me, team_with};
+use app::api::activities::*;
+use app::api::dashboard::*;
+use app::api::pipeline::*;
+use models::sales::activity::{ActivityInput, TaskInput};
+use models::sales::opportunity::{Board, OpportunityInput};
+use models::sales::search::HitKind;
+use models::sales::stage::StageKind;
+use models::AppError;
+
+async fn board(app: &TestApp, session: &str, view: &str) -> Board {
+    app.invoke(Some(session), GetBoard { view: view.into() })
+        .await
+        .expect("board")
+}
+
+#[test]
+fn deals_move_through_the_board_with_history_and_audit() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let (owner, rep, _) = team_with(&app, "rep").await;
+        let id = app
+            .invoke(
+                Some(&owner),
+                CreateOpportunity {
+                    name: "Acme fleet".into(),
+                    amount: "120,000".into(),
+                    close_date: "2027-01-15".into(),
+                },
+            )
+            .await
+            .expect("create");
+        let err = app
+            .invoke(
+                Some(&owner),
+                CreateOpportunity {
+                    name: "X".into(),
+                    amount: "lots".into(),
+                    close_date: "2027-01-15".into(),
+                },
+            )
+            .await
+            .expect_err("amount");
+        assert_field(&err, "amount");
+
+        let b = board(&app, &owner, "").await;
+        assert_eq!(b.columns.len(), 5, "the default open stages");
+        let first = &b.columns[0];
+        assert_eq!(
+            (first.count, first.total_minor, first.weighted_minor),
+            (1, 12_000_000, 1_200_000)
+        );
+        assert_eq!(first.cards[0].id, id);
+        let next = b.columns[1].stage.id;
+
+        // Reps cannot move someone else's deal.
+        let err = app
+            .invoke(
+                Some(&rep),
+                MoveOpportunity {
+                    id,
+                    stage_id: next,
+                    lost_reason: String::new(),
+                },
+            )
+            .await
+            .expect_err("rep");
+        assert!(matches!(err, AppError::Forbidden { .. }), "{err:?}");
+        let moved = app
+            .invoke(
+                Some(&owner),
+                MoveOpportunity {
+                    id,
+                    stage_id: next,
+                    lost_reason: String::new(),
+                },
+            )
+            .await
+            .expect("move");
+        assert_eq!(moved.stage.id, next);
+        let b = board(&app, &owner, "").await;
+        assert_eq!((b.columns[0].count, b.columns[1].count), (0, 1));
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM opportunity_history")
+                .await,
+            2
+        );
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM audit_log WHERE action = 'opportunity.updated' AND details ? 'stage'").await,
+            1
+        );
+
+        let lost = b
+            .stages
+            .iter()
+            .find(|s| s.kind == StageKind::Lost)
+            .expect("lost stage")
+            .id;
+        let err = app
+            .invoke(
+                Some(&owner),
+                MoveOpportunity {
+                    id,
+                    stage_id: lost,
+                    lost_reason: " ".into(),
+                },
+            )
+            .await
+            .expect_err("reason");
+        assert_field(&err, "lost_reason");
+        let closed = app
+            .invoke(
+                Some(&owner),
+                MoveOpportunity {
+                    id,
+                    stage_id: lost,
+                    lost_reason: "Budget cut".into(),
+                },
+            )
+            .await
+            .expect("lose");
+        assert!(closed.closed_at.is_some());
+        assert_eq!(closed.lost_reason, "Budget cut");
+        assert!(
+            board(&app, &owner, "")
+                .await
+                .columns
+                .iter()
+                .all(|c| c.count == 0),
+            "closed deals leave the board"
+        );
+
+        // Editing fields: amount and close date changes are history too.
+        let detail = app
+            .invoke(Some(&owner), GetOpportunity { id })
+            .await
+            .expect("detail");
+        let open = detail.stages[2].id;
+        let edit = OpportunityInput {
+            name: "Acme fleet (expanded)".into(),
+            amount: "150000".into(),
+            currency: "EUR".into(),
+            stage_id: open.to_string(),
+            close_date: "2027-02-28".into(),
+            owner_id: me(&app, &owner).await.user_id.to_string(),
+            ..OpportunityInput::default()
+        };
+        let reopened = app
+            .invoke(
+                Some(&owner),
+                UpdateOpportunity {
+                    id,
+                    input: edit.clone(),
+                },
+            )
+            .await
+            .expect("edit");
+        assert_eq!(
+            (
+                reopened.amount_minor,
+                reopened.currency.as_str(),
+                reopened.closed_at
+            ),
+            (15_000_000, "EUR", None)
+        );
+        let detail = app
+            .invoke(Some(&owner), GetOpportunity { id })
+            .await
+            .expect("detail");
+        assert_eq!(detail.history.len(), 4);
+        assert_eq!(detail.history[0].amount_minor, 15_000_000, "newest first");
+        let err = app
+            .invoke(
+                Some(&owner),
+                UpdateOpportunity {
+                    id,
+                    input: OpportunityInput {
+                        close_date: "someday".into(),
+                        ..edit
+                    },
+                },
+            )
+            .await
+            .expect_err("date");
+        assert_field(&err, "close_date");
+
+        // Filters: by owner and close date.
+        assert_eq!(board(&app, &owner, "owner=me").await.columns[2].count, 1);
+        assert_eq!(board(&app, &rep, "owner=me").await.columns[2].count, 0);
+        assert_eq!(
+            board(&app, &owner, "from=2027-03-01").await.columns[2].count,
+            0
+        );
+        let other = app.sign_up("Tom Other", "tom@example.com", "Tom Org").await;
+        assert!(board(&app, &other, "")
+            .await
+            .columns
+            .iter()
+            .all(|c| c.count == 0));
+        let err = app
+            .invoke(Some(&other), GetOpportunity { id })
+            .await
+            .expect_err("isolation");
+        assert!(matches!(err, AppError::NotFound { .. }), "{err:?}");
+    });
+}
+
+#[test]
+fn activities_and_tasks_feed_the_timeline_my_day_and_the_dashboard() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        let lead = create(
+            &app,
+            &owner,
+            input("Ada", "Lovelace", "ada@analytical.io", "Analytical"),
+        )
+        .await
+        .expect("lead");
+        let call = ActivityInput {
+            kind: "call".into(),
+            subject: "Intro call".into(),
+            outcome: "Connected".into(),
+            ..ActivityInput::default()
+        };
+        app.invoke(
+            Some(&owner),
+            LogActivity {
+                about_type: "lead".into(),
+                about_id: lead.id.to_string(),
+                input: call.clone(),
+            },
+        )
+        .await
+        .expect("log");
+        let err = app
+            .invoke(
+                Some(&owner),
+                LogActivity {
+                    about_type: "lead".into(),
+                    about_id: lead.id.to_string(),
+                    input: ActivityInput {
+                        kind: "fax".into(),
+                        ..call.clone()
+                    },
+                },
+            )
+            .await
+            .expect_err("kind");
+        assert_field(&err, "kind");
+        let err = app
+            .invoke(
+                Some(&owner),
+                LogActivity {
+                    about_type: "lead".into(),
+                    about_id: uuid::Uuid::new_v4().to_string(),
+                    input: call,
+                },
+            )
+            .await
+            .expect_err("no such lead");
+        assert!(matches!(err, AppError::NotFound { .. }), "{err:?}");
+        let detail = app
+            .invoke(Some(&owner), app::api::leads::GetLead { id: lead.id })
+            .await
+            .expect("detail");
+        assert_eq!(detail.activities.len(), 1);
+        assert!(detail.lead.last_activity_at.is_some());
+        assert!(
+            detail
+                .lead
+                .score_breakdown
+                .iter()
+                .any(|r| r.label.contains("activity")),
+            "engagement scores"
+        );
+
+        let today = chrono::Utc::now().date_naive();
+        let task = app
+            .invoke(
+                Some(&owner),
+                CreateTask {
+                    about_type: "lead".into(),
+                    about_id: lead.id.to_string(),
+                    input: TaskInput {
+                        title: "Send pricing".into(),
+                        due_on: today.to_string(),
+                        assignee_id: String::new(),
+                    },
+                },
+            )
+            .await
+            .expect("task");
+        let err = app
+            .invoke(
+                Some(&owner),
+                CreateTask {
+                    about_type: String::new(),
+                    about_id: String::new(),
+                    input: TaskInput {
+                        title: "x".into(),
+                        due_on: "tomorrow".into(),
+                        assignee_id: String::new(),
+                    },
+                },
+            )
+            .await
+            .expect_err("date");
+        assert_field(&err, "due_on");
+
+        let dash = app
+            .invoke(
+                Some(&owner),
+                GetDashboard {
+                    period: "quarter".into(),
+                    scope: String::new(),
+                },
+            )
+            .await
+            .expect("dashboard");
+        assert_eq!(dash.kpis.len(), 10);
+        assert_eq!(dash.my_day.len(), 1);
+        assert_eq!(dash.my_day[0].id, task);
+        assert_eq!(
+            dash.my_day[0].subject_label.as_deref(),
+            Some("Ada Lovelace")
+        );
+        let kpi = |key: &str| dash.kpis.iter().find(|k| k.key == key).expect(key).clone();
+        assert_eq!(kpi("activities_per_rep").value, Some(1.0));
+        assert_eq!(kpi("lead_conversion").value, Some(0.0));
+        assert_eq!(
+            kpi("win_rate").value,
+            None,
+            "no closed deals: no figure, not zero"
+        );
+        assert!(kpi("lead_response_time").value.is_some_and(|h| h < 1.0));
+        assert_eq!(dash.funnel[0].value, 1);
+
+        // Win a deal: the win rate, deal size and pipeline move.
+        let id = app
+            .invoke(
+                Some(&owner),
+                CreateOpportunity {
+                    name: "Big one".into(),
+                    amount: "10000".into(),
+                    close_date: today.to_string(),
+                },
+            )
+            .await
+            .expect("deal");
+        let dash = app
+            .invoke(
+                Some(&owner),
+                GetDashboard {
+                    period: "quarter".into(),
+                    scope: "mine".into(),
+                },
+            )
+            .await
+            .expect("dashboard");
+        let pipeline = dash
+            .kpis
+            .iter()
+            .find(|k| k.key == "pipeline_value")
+            .expect("pv");
+        assert_eq!(pipeline.value, Some(1_000_000.0));
+        let won = app
+            .invoke(Some(&owner), GetOpportunity { id })
+            .await
+            .expect("d")
+            .stages
+            .into_iter()
+            .find(|s| s.kind == StageKind::Won)
+            .expect("won")
+            .id;
+        app.invoke(
+            Some(&owner),
+            MoveOpportunity {
+                id,
+                stage_id: won,
+                lost_reason: String::new(),
+            },
+        )
+        .await
+        .expect("win");
+        let dash = app
+            .invoke(
+                Some(&owner),
+                GetDashboard {
+                    period: "quarter".into(),
+                    scope: String::new(),
+                },
+            )
+            .await
+            .expect("dashboard");
+        let kpi = |key: &str| dash.kpis.iter().find(|k| k.key == key).expect(key).clone();
+        assert_eq!(kpi("win_rate").value, Some(1.0));
+        assert_eq!(kpi("average_deal_size").value, Some(1_000_000.0));
+        assert_eq!(kpi("pipeline_value").value, Some(0.0));
+        assert_eq!(dash.won_lost.last().map(|p| p.won), Some(1));
+        let err = app
+            .invoke(
+                Some(&owner),
+                GetDashboard {
+                    period: "decade".into(),
+                    scope: String::new(),
+                },
+            )
+            .await
+            .expect_err("period");
+        assert_field(&err, "period");
+
+        app.invoke(Some(&owner), CompleteTask { id: task })
+            .await
+            .expect("done");
+        let dash = app
+            .invoke(
+                Some(&owner),
+                GetDashboard {
+                    period: String::new(),
+                    scope: String::new(),
+                },
+            )
+            .await
+            .expect("dashboard");
+        assert!(dash.my_day.is_empty());
+    });
+}
+
+#[test]
+fn global_search_finds_every_kind_within_the_tenant() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        create(
+            &app,
+            &owner,
+            input("Ada", "Lovelace", "ada@zephyr.io", "Zephyr Robotics"),
+        )
+        .await
+        .expect("lead");
+        app.invoke(
+            Some(&owner),
+            CreateOpportunity {
+                name: "Zephyr fleet".into(),
+                amount: "1".into(),
+                close_date: "2027-01-01".into(),
+            },
+        )
+        .await
+        .expect("deal");
+        let hits = app
+            .invoke(Some(&owner), SearchRecords { q: "zephyr".into() })
+            .await
+            .expect("search");
+        let kinds: Vec<HitKind> = hits.iter().map(|h| h.kind).collect();
+        assert!(
+            kinds.contains(&HitKind::Lead) && kinds.contains(&HitKind::Opportunity),
+            "{hits:?}"
+        );
+        assert!(app
+            .invoke(Some(&owner), SearchRecords { q: "z".into() })
+            .await
+            .expect("short")
+            .is_empty());
+        let other = app.sign_up("Tom Other", "tom@example.com", "Tom Org").await;
+        assert!(app
+            .invoke(Some(&other), SearchRecords { q: "zephyr".into() })
+            .await
+            .expect("other")
+            .is_empty());
+    });
+}
