@@ -54,6 +54,17 @@ where
     type Fut = Fut;
 }
 
+/// Plans the rest of the transaction's statements for their actual values. diesel-async
+/// prepares and caches statements per connection, and after five runs PostgreSQL may switch a
+/// statement to a generic plan that cannot see a `LIKE` pattern (so it cannot pick the
+/// trigram index) nor how large the tenant is. Searches and filtered lists call this first.
+pub async fn plan_for_values(conn: &mut Conn) -> Result<(), Error> {
+    diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<AsyncPgConnection>,

@@ -66,6 +66,7 @@ pub async fn get_board(db: &Db, ctx: &RequestContext, query: &BoardQuery) -> Res
         query.per_column.min(MAX_PER_COLUMN)
     };
     db.tenant_tx(ctx.tenant_id, async |conn| {
+        platform::db::plan_for_values(conn).await?;
         let stages = list_stages(conn, ctx.tenant_id).await?;
         // SUM(bigint) is numeric in PostgreSQL; amounts fit a bigint, so it is cast back.
         let sums: Vec<(StageId, i64, Option<i64>)> = filtered!(

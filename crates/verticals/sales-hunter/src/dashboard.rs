@@ -70,7 +70,8 @@ FROM opportunities o
 JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id
 WHERE o.closed_at IS NULL AND ($1::uuid IS NULL OR o.owner_id = $1)";
 
-/// Deals open at moment $2, at the amount and stage they had then (from their history).
+/// Deals open at moment $2, at the amount and stage they had then (from their history). A
+/// deal whose last close is before $2 was closed then (reopening clears `closed_at`).
 const OPEN_AT: &str = "
 SELECT count(*)::bigint AS n,
        COALESCE(sum(h.amount_minor), 0)::bigint AS amount,
@@ -81,7 +82,8 @@ CROSS JOIN LATERAL (
     WHERE h.tenant_id = o.tenant_id AND h.opportunity_id = o.id AND h.changed_at <= $2
     ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) h
 JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = h.stage_id AND s.kind = 'open'
-WHERE o.created_at <= $2 AND ($1::uuid IS NULL OR o.owner_id = $1)";
+WHERE o.created_at <= $2 AND (o.closed_at IS NULL OR o.closed_at > $2)
+  AND ($1::uuid IS NULL OR o.owner_id = $1)";
 
 const CLOSED: &str = "
 SELECT count(*) FILTER (WHERE s.kind = 'won')::bigint AS won,
@@ -206,6 +208,8 @@ pub async fn get_dashboard(
     let prev_from = from - len;
     let owner = mine.then_some(ctx.user_id);
     db.tenant_tx(ctx.tenant_id, async |conn| {
+        // `$1 IS NULL OR owner_id = $1` needs the value to be planned well.
+        platform::db::plan_for_values(conn).await?;
         let settings: Option<(String, i64)> = sales_settings::table
             .select((sales_settings::currency, sales_settings::quarterly_quota_minor))
             .first(conn)

@@ -37,6 +37,7 @@ pub async fn search_records(
     }
     let p = pattern(q);
     db.tenant_tx(ctx.tenant_id, async |conn| {
+        platform::db::plan_for_values(conn).await?;
         let mut hits = Vec::new();
         let rows: Vec<(LeadId, String, String, String)> = leads::table
             .filter(leads::search_text.like(&p))

@@ -95,6 +95,9 @@ pub async fn export_page(
         .map(|c| decode_cursor(sort, c))
         .transpose()?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
+        if query.is_filtered() {
+            platform::db::plan_for_values(conn).await?;
+        }
         let filter = lead_filter(query, ctx.user_id, defs)?;
         let page = load_page(conn, &filter, cursor, query.descending, EXPORT_PAGE).await?;
         let next = (page.len() as i64 == EXPORT_PAGE)

@@ -258,6 +258,9 @@ pub async fn list_leads(
         (None, None) => None,
     };
     db.tenant_tx(ctx.tenant_id, async |conn| {
+        if query.is_filtered() {
+            platform::db::plan_for_values(conn).await?;
+        }
         let defs = crate::custom_fields::definitions(conn, CustomObject::Lead).await?;
         let filter = lead_filter(query, ctx.user_id, &defs)?;
         let walk_desc = query.descending != backwards;
