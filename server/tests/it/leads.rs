@@ -743,7 +743,7 @@ fn another_tenant_sees_and_touches_none_of_it() {
             .expect("bulk");
         assert_eq!(n, 0, "other tenants' ids match nothing");
         // The same e-mail is free in another tenant.
-        create(&app, &tom, input("Ada", "Twin", "ada@x.io", ""))
+        let twin = create(&app, &tom, input("Ada", "Twin", "ada@x.io", ""))
             .await
             .expect("own namespace");
         let dup = app
@@ -756,7 +756,11 @@ fn another_tenant_sees_and_touches_none_of_it() {
             )
             .await
             .expect("dup");
-        assert_ne!(dup.map(|d| d.id), Some(lead.id));
+        assert_eq!(
+            dup.map(|d| d.id),
+            Some(twin.id),
+            "for Tom only Tom's lead is a duplicate"
+        );
         assert_eq!(
             app.count("SELECT count(*) AS n FROM leads WHERE first_name = 'Hacked'")
                 .await,

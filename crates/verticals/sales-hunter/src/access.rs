@@ -2,7 +2,9 @@
 //! and owners edit all.
 
 use models::{AppError, Role, UserId};
-use platform::RequestContext;
+use platform::db::Conn;
+use platform::members::is_member;
+use platform::{Error, RequestContext};
 
 /// Managers and above edit every record; a rep only those they own.
 pub fn ensure_can_edit(
@@ -29,4 +31,16 @@ pub fn ensure_can_assign(ctx: &RequestContext, owner: Option<UserId>) -> Result<
             "reps can assign records only to themselves",
         ))
     }
+}
+
+/// Refuses an owner who is not a member of the transaction's tenant.
+pub async fn ensure_owner_is_member(conn: &mut Conn, owner: Option<UserId>) -> Result<(), Error> {
+    if let Some(o) = owner {
+        if !is_member(conn, o).await? {
+            return Err(
+                AppError::validation("owner_id", "is not a member of this organisation").into(),
+            );
+        }
+    }
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! close-date change appends a row to `opportunity_history`, so durations, slippage and
 //! velocity can be computed later.
 
-use crate::access::{ensure_can_assign, ensure_can_edit};
+use crate::access::{ensure_can_assign, ensure_can_edit, ensure_owner_is_member};
 use crate::actions;
 use crate::fields;
 use crate::stages::list_stages;
@@ -21,7 +21,7 @@ use platform::db::schema::{
     accounts, contacts, opportunities, opportunity_contacts, opportunity_history, users,
 };
 use platform::db::{Conn, Db};
-use platform::members::{is_member, member_names};
+use platform::members::member_names;
 use platform::{Error, RequestContext};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -378,15 +378,7 @@ pub async fn update_opportunity(
         ensure_can_edit(ctx, before.owner_id, "opportunities")?;
         if owner != before.owner_id {
             ensure_can_assign(ctx, owner)?;
-            if let Some(o) = owner {
-                if !is_member(conn, o).await? {
-                    return Err(AppError::validation(
-                        "owner_id",
-                        "is not a member of this organisation",
-                    )
-                    .into());
-                }
-            }
+            ensure_owner_is_member(conn, owner).await?;
         }
         let currency = fields::currency("currency", &input.currency, &before.currency)?;
         let stages = list_stages(conn, ctx.tenant_id).await?;

@@ -14,8 +14,6 @@ pub struct ScoreInput<'a> {
     pub has_activity: bool,
 }
 
-pub const RULES_LABEL: &str = "Placeholder rules (the Prospector agent will replace them)";
-
 fn reason(label: &str, points: i16) -> ScoreReason {
     ScoreReason {
         label: label.to_string(),

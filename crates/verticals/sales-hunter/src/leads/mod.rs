@@ -7,7 +7,7 @@ mod list;
 mod write;
 
 pub use convert::convert_lead;
-pub use export::{csv_field, export_fields, export_header, export_page, EXPORT_PAGE};
+pub use export::{export_fields, export_header, export_page};
 pub use list::{lead_filter, list_leads, LeadFilter};
 pub use write::{
     bulk_update_leads, clean_lead, create_lead, delete_lead, find_duplicate_lead, get_lead,

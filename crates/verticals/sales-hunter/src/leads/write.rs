@@ -2,7 +2,7 @@
 //! audit entry (the fields' before → after) in the same transaction.
 
 use super::{load_lead, LeadRecord};
-use crate::access::{ensure_can_assign, ensure_can_edit};
+use crate::access::{ensure_can_assign, ensure_can_edit, ensure_owner_is_member};
 use crate::actions;
 use crate::custom_fields::definitions;
 use crate::fields;
@@ -17,7 +17,7 @@ use platform::audit::{changes, snapshot, NewAuditEntry};
 use platform::db::schema::leads;
 use platform::db::{Conn, Db};
 use platform::error::is_unique_violation;
-use platform::members::{is_member, member_names};
+use platform::members::member_names;
 use platform::{Error, RequestContext};
 use uuid::Uuid;
 
@@ -108,17 +108,6 @@ pub fn clean_lead(
         owner_id: owner,
         custom,
     })
-}
-
-async fn ensure_owner_is_member(conn: &mut Conn, owner: Option<UserId>) -> Result<(), Error> {
-    if let Some(o) = owner {
-        if !is_member(conn, o).await? {
-            return Err(
-                AppError::validation("owner_id", "is not a member of this organisation").into(),
-            );
-        }
-    }
-    Ok(())
 }
 
 async fn duplicate_of(
