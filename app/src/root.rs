@@ -2,11 +2,25 @@
 
 use crate::components::{provide_toasts, ToastRegion};
 use crate::pages::{
-    accept_invite::AcceptInvitePage, admin::AdminPage, choose_organisation::ChooseOrganisationPage,
-    dashboard::DashboardPage, forgot_password::ForgotPasswordPage, lead_detail::LeadDetailPage,
-    lead_new::NewLeadPage, leads::LeadsPage, members::MembersPage, not_found::NotFound,
-    opportunity::OpportunityPage, pipeline::PipelinePage, reset_password::ResetPasswordPage,
-    search::SearchPage, shell::AppShell, sign_in::SignInPage, sign_up::SignUpPage, workspace,
+    accept_invite::AcceptInvitePage,
+    admin::AdminPage,
+    choose_organisation::ChooseOrganisationPage,
+    dashboard::DashboardPage,
+    forgot_password::ForgotPasswordPage,
+    lead_detail::LeadDetailPage,
+    lead_import::{LeadImportPage, LeadImportsPage},
+    lead_new::NewLeadPage,
+    leads::LeadsPage,
+    members::MembersPage,
+    not_found::NotFound,
+    opportunity::OpportunityPage,
+    pipeline::PipelinePage,
+    reset_password::ResetPasswordPage,
+    search::SearchPage,
+    shell::AppShell,
+    sign_in::SignInPage,
+    sign_up::SignUpPage,
+    workspace,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -58,6 +72,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") ssr=SsrMode::Async view=DashboardPage/>
                     <Route path=path!("leads") ssr=SsrMode::Async view=LeadsPage/>
                     <Route path=path!("leads/new") ssr=SsrMode::Async view=NewLeadPage/>
+                    <Route path=path!("leads/import") ssr=SsrMode::Async view=LeadImportsPage/>
+                    <Route path=path!("leads/import/:id") ssr=SsrMode::Async view=LeadImportPage/>
                     <Route path=path!("leads/:id") ssr=SsrMode::Async view=LeadDetailPage/>
                     <Route path=path!("pipeline") ssr=SsrMode::Async view=PipelinePage/>
                     <Route path=path!("opportunities/:id") ssr=SsrMode::Async view=OpportunityPage/>

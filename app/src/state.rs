@@ -32,3 +32,17 @@ pub struct RequestAuth {
     pub token: Option<String>,
     pub client: platform::Client,
 }
+
+impl RequestAuth {
+    /// The signed-in user's context, if someone is signed in.
+    pub fn context(&self) -> Option<platform::RequestContext> {
+        let user = self.user.as_ref()?;
+        Some(platform::RequestContext {
+            tenant_id: user.tenant_id,
+            user_id: user.user_id,
+            role: user.role,
+            is_platform_admin: user.is_platform_admin,
+            client: self.client.clone(),
+        })
+    }
+}

@@ -10,9 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use models::sales::lead_query::LeadQuery;
 use models::AppError;
-use platform::RequestContext;
 
-fn error(status: StatusCode, e: AppError) -> Response {
+pub(crate) fn error(status: StatusCode, e: AppError) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -26,15 +25,8 @@ pub async fn export_leads(
     Extension(auth): Extension<RequestAuth>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let Some(user) = auth.user else {
+    let Some(ctx) = auth.context() else {
         return error(StatusCode::UNAUTHORIZED, AppError::Unauthorized);
-    };
-    let ctx = RequestContext {
-        tenant_id: user.tenant_id,
-        user_id: user.user_id,
-        role: user.role,
-        is_platform_admin: user.is_platform_admin,
-        client: auth.client,
     };
     let query = match LeadQuery::parse(query.as_deref().unwrap_or_default()) {
         Ok(q) => q.first_page(),
@@ -45,47 +37,62 @@ pub async fn export_leads(
         Ok(d) => d,
         Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, e.into()),
     };
-    // State: (the next cursor, whether the header went out, whether the end is reached).
-    let first = Bytes::from(sales_hunter::leads::export_header(&defs));
-    let stream = futures_util::stream::unfold(
-        (None::<String>, Some(first), false),
-        move |(after, header_chunk, done)| {
-            let (db, ctx, query, defs) = (db.clone(), ctx.clone(), query.clone(), defs.clone());
-            async move {
-                if let Some(h) = header_chunk {
-                    return Some((Ok::<_, std::io::Error>(h), (after, None, done)));
+    let header = sales_hunter::leads::export_header(&defs);
+    let body = paged_csv(header, None, move |after| {
+        let (db, ctx, query, defs) = (db.clone(), ctx.clone(), query.clone(), defs.clone());
+        async move { sales_hunter::leads::export_page(&db, &ctx, &query, &defs, after).await }
+    });
+    csv_attachment("leads.csv", body)
+}
+
+/// A CSV body streamed a page at a time: `header`, then `fetch(cursor)` from `start` until a
+/// page comes back without a next cursor. An error mid-way cuts the body short (the status
+/// is sent already), so the file is visibly incomplete rather than silently short.
+pub(crate) fn paged_csv<C, F, Fut>(header: String, start: Option<C>, fetch: F) -> Body
+where
+    C: Send + 'static,
+    F: Fn(Option<C>) -> Fut + Send + 'static,
+    Fut:
+        std::future::Future<Output = Result<(String, Option<C>), platform::Error>> + Send + 'static,
+{
+    use futures_util::StreamExt;
+    // State: (the cursor, the end reached).
+    let pages = futures_util::stream::unfold((start, false), move |(after, done)| {
+        let page = (!done).then(|| fetch(after));
+        async move {
+            match page?.await {
+                Ok((chunk, next)) => {
+                    let done = next.is_none();
+                    Some((Ok(Bytes::from(chunk)), (next, done)))
                 }
-                if done {
-                    return None;
-                }
-                match sales_hunter::leads::export_page(&db, &ctx, &query, &defs, after).await {
-                    Ok((chunk, next)) => {
-                        let done = next.is_none();
-                        Some((Ok(Bytes::from(chunk)), (next, None, done)))
-                    }
-                    Err(e) => {
-                        // The status is sent already; end the body early so the file is visibly cut.
-                        let e = AppError::from(e);
-                        tracing::error!(error = %e, "lead export stopped");
-                        Some((
-                            Err(std::io::Error::other("export failed")),
-                            (None, None, true),
-                        ))
-                    }
+                Err(e) => {
+                    let e = AppError::from(e);
+                    tracing::error!(error = %e, "a CSV download stopped");
+                    Some((Err(std::io::Error::other("download failed")), (None, true)))
                 }
             }
-        },
-    );
+        }
+    });
+    let stream =
+        futures_util::stream::once(std::future::ready(Ok(Bytes::from(header)))).chain(pages);
+    Body::from_stream(stream)
+}
+
+/// A CSV download named `file_name`.
+pub(crate) fn csv_attachment(file_name: &str, body: Body) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"leads.csv\"",
+                format!(
+                    "attachment; filename=\"{}\"",
+                    file_name.replace(['"', '\\'], "")
+                ),
             ),
-            (header::CACHE_CONTROL, "no-store"),
+            (header::CACHE_CONTROL, "no-store".to_string()),
         ],
-        Body::from_stream(stream),
+        body,
     )
         .into_response()
 }

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod export;
+pub mod import;
 pub mod listen;
 pub mod middleware;
 pub mod router;

@@ -1,6 +1,7 @@
 //! The one router: pages (server-rendered), server functions (registered under `/api/` by
 //! `leptos_routes_with_context`), static files, health; and the layers around them.
 
+use crate::import;
 use crate::middleware::security_headers::{security_headers, CspNonce};
 use crate::middleware::{loggable_path, origin, server_fn_status, session, REQUEST_ID};
 use crate::state::{route_list, ServerState};
@@ -8,7 +9,7 @@ use app::shell;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::LeptosRoutes;
@@ -18,7 +19,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
-/// The largest request body accepted (forms and JSON of server functions).
+/// The largest request body accepted (forms and JSON of server functions); the CSV upload
+/// has its own (`import::UPLOAD_BODY_BYTES`).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// How long a client may take to send its body, and a request to be answered.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(15);
@@ -51,16 +53,25 @@ fn render_context(state: &ServerState) -> impl Fn() + Clone + Send + Sync + 'sta
 pub fn build_router(state: ServerState) -> Router {
     let options = state.leptos_options.clone();
     let request_id = HeaderName::from_static(REQUEST_ID);
+    // Every body is held to 1 MiB but the CSV upload's, which has its own limit.
+    let uploads = Router::new()
+        .route(import::UPLOAD_PATH, post(import::upload_lead_import))
+        .layer(DefaultBodyLimit::max(import::UPLOAD_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            import::UPLOAD_BODY_BYTES,
+        ));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/leads/export.csv", get(crate::export::export_leads))
+        .route("/leads/import/{id}/errors.csv", get(import::download_import_errors))
         .leptos_routes_with_context(&state, route_list(), render_context(&state), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
         .layer(axum::middleware::from_fn(server_fn_status::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::resolve_session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), origin::same_origin))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers))

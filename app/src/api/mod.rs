@@ -5,6 +5,7 @@ pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod dashboard;
+pub mod imports;
 pub mod invitations;
 pub mod leads;
 pub mod members;
@@ -53,15 +54,7 @@ pub(crate) mod ssr {
 
     /// The signed-in user's context, or `Unauthorized`.
     pub fn require_user() -> Result<RequestContext, AppError> {
-        let auth = request_auth()?;
-        let user = auth.user.ok_or(AppError::Unauthorized)?;
-        Ok(RequestContext {
-            tenant_id: user.tenant_id,
-            user_id: user.user_id,
-            role: user.role,
-            is_platform_admin: user.is_platform_admin,
-            client: auth.client,
-        })
+        request_auth()?.context().ok_or(AppError::Unauthorized)
     }
 
     fn set_cookie(value: String) {

@@ -88,6 +88,7 @@ pub fn LeadsPage() -> impl IntoView {
         <Title text="Leads"/>
         <PageHeader title="Leads" description="Find, score and work the people and companies you sell to.">
             <div class="flex gap-2">
+                <a href="/leads/import" class=format!("inline-flex items-center rounded-md bg-white px-3.5 py-2 text-sm font-semibold text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 {FOCUS_RING}") data-testid="import-leads">"Import"</a>
                 <a href="/leads/new" class=format!("inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 {FOCUS_RING}") data-testid="new-lead">"New lead"</a>
             </div>
         </PageHeader>

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod forgot_password;
 pub mod lead_detail;
 pub mod lead_form;
+pub mod lead_import;
 pub mod lead_new;
 pub mod leads;
 pub mod members;

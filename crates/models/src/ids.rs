@@ -89,3 +89,7 @@ id_type!(
     /// A named, saved view of a list.
     SavedViewId
 );
+id_type!(
+    /// An upload of leads from a CSV file, with its mapping and progress.
+    LeadImportId
+);

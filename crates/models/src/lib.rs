@@ -18,7 +18,7 @@ pub mod vertical;
 
 pub use error::AppError;
 pub use ids::{
-    AccountId, ActivityId, ContactId, InvitationId, LeadId, OpportunityId, SavedViewId, StageId,
-    TaskId, TenantId, UserId,
+    AccountId, ActivityId, ContactId, InvitationId, LeadId, LeadImportId, OpportunityId,
+    SavedViewId, StageId, TaskId, TenantId, UserId,
 };
 pub use role::Role;

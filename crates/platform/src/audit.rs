@@ -35,7 +35,7 @@ impl NewAuditEntry {
             target_type: None,
             target_id: None,
             details: serde_json::Value::Object(Default::default()),
-            ip: Some(client.ip.clone()),
+            ip: (!client.ip.is_empty()).then(|| client.ip.clone()),
             request_id: client.request_id.clone(),
         }
     }

@@ -10,6 +10,17 @@ pub struct Client {
     pub request_id: Option<String>,
 }
 
+impl Client {
+    /// A background job acting for a member: no address; the job stands in for the request.
+    pub fn job(id: i64) -> Client {
+        Client {
+            ip: String::new(),
+            user_agent: None,
+            request_id: Some(format!("job-{id}")),
+        }
+    }
+}
+
 /// A signed-in user acting in one tenant.
 #[derive(Debug, Clone)]
 pub struct RequestContext {

@@ -516,7 +516,7 @@ fn urlencode(s: &str) -> String {
 
 /// A server function's arguments as a form (flat structs of strings, numbers and enums).
 /// Arguments as a form the way serde_qs reads it: nested structs and maps as
-/// `input[first_name]=…`, `input[custom][tier]=…`.
+/// `input[first_name]=…`, `input[custom][tier]=…`, sequences as `mapping[0]=…`.
 fn serde_urlencoded_form<T: Serialize>(args: &T) -> String {
     fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
         match v {
@@ -529,6 +529,11 @@ fn serde_urlencoded_form<T: Serialize>(args: &T) -> String {
                         format!("{prefix}[{k}]")
                     };
                     flatten(&key, v, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    flatten(&format!("{prefix}[{i}]"), v, out);
                 }
             }
             serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),

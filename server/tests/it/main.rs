@@ -5,6 +5,7 @@
 mod auth;
 mod hardening;
 mod harness;
+mod imports;
 mod isolation;
 mod jobs;
 mod leads;

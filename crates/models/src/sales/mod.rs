@@ -5,6 +5,7 @@ pub mod activity;
 pub mod custom_field;
 pub mod dashboard;
 pub mod lead;
+pub mod lead_import;
 pub mod lead_query;
 pub mod opportunity;
 pub mod search;

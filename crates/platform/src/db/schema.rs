@@ -155,6 +155,50 @@ diesel::table! {
 }
 
 diesel::table! {
+    lead_import_errors (tenant_id, import_id, row_number) {
+        tenant_id -> Uuid,
+        import_id -> Uuid,
+        row_number -> Int4,
+        field -> Text,
+        message -> Text,
+        cells -> Array<Nullable<Text>>,
+    }
+}
+
+diesel::table! {
+    lead_import_rows (tenant_id, import_id, row_number) {
+        tenant_id -> Uuid,
+        import_id -> Uuid,
+        row_number -> Int4,
+        cells -> Array<Nullable<Text>>,
+    }
+}
+
+diesel::table! {
+    lead_imports (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        created_by -> Nullable<Uuid>,
+        file_name -> Text,
+        headers -> Array<Nullable<Text>>,
+        mapping -> Array<Nullable<Text>>,
+        external_source -> Text,
+        update_existing -> Bool,
+        state -> Text,
+        total_rows -> Int4,
+        last_row -> Int4,
+        created_count -> Int4,
+        updated_count -> Int4,
+        unchanged_count -> Int4,
+        failed_count -> Int4,
+        error -> Text,
+        created_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     leads (tenant_id, id) {
         tenant_id -> Uuid,
         id -> Uuid,
@@ -365,6 +409,7 @@ diesel::joinable!(invitations -> tenants (tenant_id));
 diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(job_schedules -> tenants (tenant_id));
 diesel::joinable!(jobs -> tenants (tenant_id));
+diesel::joinable!(lead_imports -> tenants (tenant_id));
 diesel::joinable!(leads -> tenants (tenant_id));
 diesel::joinable!(memberships -> tenants (tenant_id));
 diesel::joinable!(memberships -> users (user_id));
@@ -387,6 +432,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     job_schedules,
     jobs,
+    lead_import_errors,
+    lead_import_rows,
+    lead_imports,
     leads,
     login_attempts,
     memberships,

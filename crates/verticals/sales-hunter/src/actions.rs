@@ -12,3 +12,7 @@ pub const TASK_CREATED: &str = "task.created";
 pub const TASK_COMPLETED: &str = "task.completed";
 pub const SAVED_VIEW_CREATED: &str = "saved_view.created";
 pub const SAVED_VIEW_DELETED: &str = "saved_view.deleted";
+pub const LEAD_IMPORT_UPLOADED: &str = "lead_import.uploaded";
+pub const LEAD_IMPORT_STARTED: &str = "lead_import.started";
+pub const LEAD_IMPORT_CANCELLED: &str = "lead_import.cancelled";
+pub const LEAD_IMPORT_DELETED: &str = "lead_import.deleted";

@@ -57,6 +57,10 @@ impl Vertical for SalesHunter {
         ]
     }
 
+    fn register_jobs(&self, jobs: platform::jobs::Registry) -> platform::jobs::Registry {
+        jobs.register::<leads::import::ImportLeads>(())
+    }
+
     fn kpis(&self) -> Vec<KpiDefinition> {
         vec![
             kpi(

@@ -52,7 +52,7 @@ pub fn csv_field(value: &str) -> String {
     }
 }
 
-fn line(fields: impl IntoIterator<Item = String>) -> String {
+pub(crate) fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
     let mut out = fields
         .into_iter()
         .map(|f| csv_field(&f))
@@ -64,7 +64,7 @@ fn line(fields: impl IntoIterator<Item = String>) -> String {
 
 /// The header row: the standard columns, then one per custom field (by label).
 pub fn export_header(defs: &[CustomField]) -> String {
-    line(
+    csv_line(
         COLUMNS
             .iter()
             .map(|c| c.to_string())
@@ -142,7 +142,7 @@ pub async fn export_page(
             let custom = defs
                 .iter()
                 .map(|d| r.custom.get(&d.key).map(value_as_text).unwrap_or_default());
-            out.push_str(&line(fixed.into_iter().chain(custom)));
+            out.push_str(&csv_line(fixed.into_iter().chain(custom)));
         }
         Ok((out, next))
     })

@@ -3,6 +3,7 @@
 
 mod convert;
 mod export;
+pub mod import;
 mod list;
 mod write;
 
@@ -25,7 +26,7 @@ use platform::Error;
 use std::collections::HashMap;
 
 /// A whole lead row.
-#[derive(Queryable, Selectable)]
+#[derive(Queryable, Selectable, Clone)]
 #[diesel(table_name = leads, check_for_backend(diesel::pg::Pg))]
 pub struct LeadRecord {
     pub id: LeadId,

@@ -24,7 +24,7 @@ use uuid::Uuid;
 /// At most this many leads in one bulk action.
 pub const MAX_BULK: usize = 500;
 
-#[derive(Insertable, AsChangeset, Clone)]
+#[derive(Insertable, AsChangeset, Clone, Debug, PartialEq, serde::Serialize)]
 #[diesel(table_name = leads, check_for_backend(diesel::pg::Pg))]
 #[diesel(treat_none_as_null = true)]
 pub struct LeadChanges {
@@ -44,6 +44,29 @@ pub struct LeadChanges {
     pub score_breakdown: serde_json::Value,
     pub owner_id: Option<UserId>,
     pub custom: serde_json::Value,
+}
+
+impl From<&Lead> for LeadChanges {
+    fn from(l: &Lead) -> Self {
+        LeadChanges {
+            first_name: l.first_name.clone(),
+            last_name: l.last_name.clone(),
+            email: l.email.clone(),
+            phone: l.phone.clone(),
+            title: l.title.clone(),
+            company: l.company.clone(),
+            domain: l.domain.clone(),
+            industry: l.industry.clone(),
+            employee_count: l.employee_count,
+            country: l.country.clone(),
+            source: l.source.clone(),
+            status: l.status,
+            score: l.score,
+            score_breakdown: serde_json::to_value(&l.score_breakdown).unwrap_or_default(),
+            owner_id: l.owner_id,
+            custom: l.custom.clone(),
+        }
+    }
 }
 
 #[derive(Insertable)]

@@ -1,0 +1,308 @@
+//! The import job: a batch of rows per transaction, which also moves the cursor and the
+//! counters — so a worker killed midway loses nothing and doubles nothing: the next run
+//! starts after the last committed batch.
+
+use super::plan::{Plan, Planner};
+use super::{load_import, texts, ImportRecord};
+use crate::actions;
+use crate::custom_fields::definitions;
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use models::sales::custom_field::CustomObject;
+use models::sales::lead_import::{validate_mapping, ImportState, RowOutcome};
+use models::{LeadImportId, Role, TenantId, UserId};
+use platform::audit::{changes, NewAuditEntry};
+use platform::db::schema::{
+    lead_import_errors, lead_import_rows, lead_imports, leads, memberships, users,
+};
+use platform::db::Conn;
+use platform::jobs::{Job, JobContext};
+use platform::{Client, Error, RequestContext};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Rows per transaction.
+pub const IMPORT_BATCH: i64 = 500;
+
+/// Imports the rows of one started import.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImportLeads {
+    pub import_id: LeadImportId,
+}
+
+impl Job for ImportLeads {
+    const KIND: &'static str = "sales.import_leads";
+    const MAX_ATTEMPTS: i32 = 5;
+    type Deps = ();
+
+    async fn run(self, _: &(), job: &JobContext) -> Result<(), Error> {
+        let tenant = job
+            .tenant_id
+            .ok_or_else(|| Error::Corrupt("an import job without a tenant".into()))?;
+        loop {
+            let step = job
+                .db
+                .tenant_tx(tenant, async |conn| {
+                    import_batch(conn, tenant, self.import_id, job.id).await
+                })
+                .await;
+            match step {
+                Ok(true) => return Ok(()),
+                Ok(false) => {}
+                Err(e) => {
+                    if job.is_last_attempt() {
+                        tracing::error!(import = %self.import_id.0, error = %e, "a lead import gave up");
+                        let reason = "an error on our side stopped it after several attempts; \
+                                      the rows imported before it are kept";
+                        if let Err(e) = job
+                            .db
+                            .tenant_tx(tenant, async |conn| {
+                                fail(conn, self.import_id, reason).await
+                            })
+                            .await
+                        {
+                            tracing::error!(error = %e, "could not mark a lead import failed");
+                        }
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+/// Marks an import failed with a reason the page shows.
+async fn fail(conn: &mut Conn, id: LeadImportId, reason: &str) -> Result<(), Error> {
+    diesel::update(lead_imports::table.filter(lead_imports::id.eq(id)))
+        .set((
+            lead_imports::state.eq(ImportState::Failed),
+            lead_imports::error.eq(reason),
+            lead_imports::finished_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The member an import acts as, with their role now.
+async fn acting_member(
+    conn: &mut Conn,
+    tenant_id: TenantId,
+    user: UserId,
+    job_id: i64,
+) -> Result<Option<RequestContext>, Error> {
+    let role: Option<Role> = memberships::table
+        .filter(memberships::user_id.eq(user))
+        .select(memberships::role)
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(role.map(|role| RequestContext {
+        tenant_id,
+        user_id: user,
+        role,
+        is_platform_admin: false,
+        client: Client::job(job_id),
+    }))
+}
+
+/// The planner for an import's mapping, as the tenant's fields and members are now.
+pub(super) async fn planner(
+    conn: &mut Conn,
+    ctx: RequestContext,
+    import: &ImportRecord,
+) -> Result<Planner, Error> {
+    let defs = definitions(conn, CustomObject::Lead).await?;
+    let headers = import.headers();
+    let targets = validate_mapping(&headers, &import.mapping(), &defs)?;
+    let members: Vec<(String, UserId)> = memberships::table
+        .inner_join(users::table)
+        .select((users::email, users::id))
+        .load(conn)
+        .await?;
+    Ok(Planner {
+        ctx,
+        width: headers.len(),
+        targets,
+        defs,
+        members: members
+            .into_iter()
+            .map(|(e, id)| (e.to_lowercase(), id))
+            .collect(),
+        external_source: import.external_source.clone(),
+        update_existing: import.update_existing,
+    })
+}
+
+/// Imports the next batch; true when the import has nothing more to do.
+async fn import_batch(
+    conn: &mut Conn,
+    tenant_id: TenantId,
+    id: LeadImportId,
+    job_id: i64,
+) -> Result<bool, Error> {
+    let Ok(import) = load_import(conn, id, true).await else {
+        return Ok(true); // deleted meanwhile
+    };
+    if !import.state.is_active() {
+        return Ok(true);
+    }
+    let Some(ctx) = (match import.created_by {
+        Some(user) => acting_member(conn, tenant_id, user, job_id).await?,
+        None => None,
+    }) else {
+        fail(
+            conn,
+            id,
+            "the member who started it has left the organisation",
+        )
+        .await?;
+        return Ok(true);
+    };
+    let planner = match planner(conn, ctx, &import).await {
+        Ok(p) => p,
+        Err(Error::App(e)) => {
+            fail(conn, id, &e.to_string()).await?;
+            return Ok(true);
+        }
+        Err(e) => return Err(e),
+    };
+    // The lookups bind arrays of keys: plan them for the values, not generically.
+    platform::db::plan_for_values(conn).await?;
+    let rows: Vec<(i32, Vec<Option<String>>)> = lead_import_rows::table
+        .filter(lead_import_rows::import_id.eq(id))
+        .filter(lead_import_rows::row_number.gt(import.last_row))
+        .order(lead_import_rows::row_number)
+        .limit(IMPORT_BATCH)
+        .select((lead_import_rows::row_number, lead_import_rows::cells))
+        .load(conn)
+        .await?;
+    let Some(last) = rows.last().map(|r| r.0) else {
+        diesel::update(lead_imports::table.filter(lead_imports::id.eq(id)))
+            .set((
+                lead_imports::state.eq(ImportState::Done),
+                lead_imports::finished_at.eq(Utc::now()),
+            ))
+            .execute(conn)
+            .await?;
+        diesel::delete(lead_import_rows::table.filter(lead_import_rows::import_id.eq(id)))
+            .execute(conn)
+            .await?;
+        return Ok(true);
+    };
+    let rows: Vec<(i32, Vec<String>)> = rows.into_iter().map(|(n, c)| (n, texts(&c))).collect();
+    let plan = planner.plan(conn, &rows).await?;
+    let counts = apply(conn, &planner.ctx, &import, &rows, plan).await?;
+    diesel::update(lead_imports::table.filter(lead_imports::id.eq(id)))
+        .set((
+            lead_imports::state.eq(ImportState::Running),
+            lead_imports::last_row.eq(last),
+            lead_imports::started_at.eq(diesel::dsl::sql::<
+                diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+            >("COALESCE(started_at, now())")),
+            lead_imports::created_count.eq(lead_imports::created_count + counts[0]),
+            lead_imports::updated_count.eq(lead_imports::updated_count + counts[1]),
+            lead_imports::unchanged_count.eq(lead_imports::unchanged_count + counts[2]),
+            lead_imports::failed_count.eq(lead_imports::failed_count + counts[3]),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(false)
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = lead_import_errors, check_for_backend(diesel::pg::Pg))]
+struct NewImportError {
+    tenant_id: TenantId,
+    import_id: LeadImportId,
+    row_number: i32,
+    field: String,
+    message: String,
+    cells: Vec<Option<String>>,
+}
+
+/// Writes a batch's plan: new leads, changed leads, an audit entry for each, and the rows
+/// that failed. Gives the counts [created, updated, unchanged or skipped, failed].
+async fn apply(
+    conn: &mut Conn,
+    ctx: &RequestContext,
+    import: &ImportRecord,
+    rows: &[(i32, Vec<String>)],
+    plan: Plan,
+) -> Result<[i32; 4], Error> {
+    let via = serde_json::json!(import.id);
+    let mut audit = Vec::with_capacity(plan.inserts.len() + plan.updates.len());
+    for lead in &plan.inserts {
+        audit.push(
+            NewAuditEntry::by(ctx, actions::LEAD_CREATED)
+                .target("lead", lead.id)
+                .details(serde_json::json!({ "import": via, "lead": lead.fields })),
+        );
+    }
+    if !plan.inserts.is_empty() {
+        diesel::insert_into(leads::table)
+            .values(plan.inserts)
+            .execute(conn)
+            .await?;
+    }
+    let now = Utc::now();
+    for u in &plan.updates {
+        let target = leads::table.filter(leads::id.eq(u.id));
+        diesel::update(target)
+            .set((&u.after, leads::updated_at.eq(now)))
+            .execute(conn)
+            .await?;
+        let mut diff = changes(&u.before, &u.after, &["score_breakdown"]);
+        if let Some(x) = &u.external_id {
+            diesel::update(target)
+                .set((
+                    leads::external_source.eq(&import.external_source),
+                    leads::external_id.eq(x),
+                ))
+                .execute(conn)
+                .await?;
+            diff["external_id"] = serde_json::json!({ "from": null, "to": x });
+        }
+        diff["import"] = via.clone();
+        audit.push(
+            NewAuditEntry::by(ctx, actions::LEAD_UPDATED)
+                .target("lead", u.id)
+                .details(diff),
+        );
+    }
+    NewAuditEntry::record_all(&audit, conn).await?;
+    let cells: HashMap<i32, &Vec<String>> = rows.iter().map(|(n, c)| (*n, c)).collect();
+    let mut counts = [0; 4];
+    let mut errors = Vec::new();
+    for row in plan.rows {
+        let slot = match row.outcome {
+            RowOutcome::Create => 0,
+            RowOutcome::Update { .. } => 1,
+            RowOutcome::Unchanged { .. } | RowOutcome::Skip { .. } => 2,
+            RowOutcome::Error { field, message } => {
+                errors.push(NewImportError {
+                    tenant_id: ctx.tenant_id,
+                    import_id: import.id,
+                    row_number: row.row_number,
+                    field,
+                    message,
+                    cells: cells
+                        .get(&row.row_number)
+                        .map(|c| super::to_texts(c))
+                        .unwrap_or_default(),
+                });
+                3
+            }
+        };
+        counts[slot] += 1;
+    }
+    if !errors.is_empty() {
+        diesel::insert_into(lead_import_errors::table)
+            .values(errors)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    Ok(counts)
+}

@@ -1,0 +1,1 @@
+DROP TABLE lead_import_errors, lead_import_rows, lead_imports;
