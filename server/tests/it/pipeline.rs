@@ -479,3 +479,68 @@ fn global_search_finds_every_kind_within_the_tenant() {
             .is_empty());
     });
 }
+
+#[test]
+fn the_previous_periods_pipeline_is_read_from_history_once_and_kept() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        let today = chrono::Utc::now().date_naive();
+        let id = app
+            .invoke(
+                Some(&owner),
+                CreateOpportunity {
+                    name: "Old deal".into(),
+                    amount: "5000".into(),
+                    close_date: today.to_string(),
+                },
+            )
+            .await
+            .expect("deal");
+        // Open since 200 days ago, at 5,000 then; raised to 7,000 last week.
+        for sql in [
+            format!("UPDATE opportunities SET created_at = now() - interval '200 days', amount_minor = 700000 WHERE id = '{id}'"),
+            format!("UPDATE opportunity_history SET changed_at = now() - interval '200 days' WHERE opportunity_id = '{id}'"),
+            format!(
+                "INSERT INTO opportunity_history (tenant_id, opportunity_id, stage_id, amount_minor, close_date, changed_at)
+                 SELECT tenant_id, id, stage_id, 700000, close_date, now() - interval '7 days' FROM opportunities WHERE id = '{id}'"
+            ),
+        ] {
+            app.exec(&sql).await;
+        }
+        let pipeline = || async {
+            let dash = app
+                .invoke(
+                    Some(&owner),
+                    GetDashboard {
+                        period: "quarter".into(),
+                        scope: String::new(),
+                    },
+                )
+                .await
+                .expect("dashboard");
+            let k = dash
+                .kpis
+                .into_iter()
+                .find(|k| k.key == "pipeline_value")
+                .expect("pv");
+            (k.value, k.previous)
+        };
+        assert_eq!(
+            pipeline().await,
+            (Some(700_000.0), Some(500_000.0)),
+            "now, and as it stood 90 days ago"
+        );
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM pipeline_snapshots WHERE scope = 'team' AND amount_minor = 500000").await,
+            1,
+            "kept"
+        );
+        // The kept figure is what later loads read (here: a planted one proves it).
+        app.exec("UPDATE pipeline_snapshots SET amount_minor = 123400")
+            .await;
+        assert_eq!(pipeline().await.1, Some(1234.0 * 100.0));
+    })
+}

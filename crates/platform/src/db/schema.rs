@@ -316,6 +316,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    pipeline_snapshots (tenant_id, at, scope) {
+        tenant_id -> Uuid,
+        at -> Timestamptz,
+        scope -> Text,
+        open_count -> Int8,
+        amount_minor -> Int8,
+        weighted_minor -> Float8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     pipeline_stages (tenant_id, id) {
         tenant_id -> Uuid,
         id -> Uuid,
@@ -416,6 +428,7 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(opportunities -> tenants (tenant_id));
 diesel::joinable!(opportunity_history -> users (changed_by));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(pipeline_snapshots -> tenants (tenant_id));
 diesel::joinable!(pipeline_stages -> tenants (tenant_id));
 diesel::joinable!(sales_settings -> tenants (tenant_id));
 diesel::joinable!(saved_views -> tenants (tenant_id));
@@ -442,6 +455,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     opportunity_contacts,
     opportunity_history,
     password_resets,
+    pipeline_snapshots,
     pipeline_stages,
     sales_settings,
     saved_views,

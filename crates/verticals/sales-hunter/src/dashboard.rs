@@ -14,7 +14,7 @@ use diesel_async::RunQueryDsl;
 use models::sales::dashboard::{ChartBar, Dashboard, Period, TrendPoint};
 use models::sales::stage::StageKind;
 use models::{StageId, UserId};
-use platform::db::schema::{memberships, sales_settings};
+use platform::db::schema::{memberships, pipeline_snapshots, sales_settings};
 use platform::db::{Conn, Db};
 use platform::verticals::Vertical;
 use platform::{Error, RequestContext};
@@ -61,15 +61,6 @@ struct CountRow {
     n: i64,
 }
 
-/// Deals open right now, at their current amount and stage.
-const OPEN_NOW: &str = "
-SELECT count(*)::bigint AS n,
-       COALESCE(sum(o.amount_minor), 0)::bigint AS amount,
-       COALESCE(sum(o.amount_minor * s.probability / 100.0), 0)::float8 AS weighted
-FROM opportunities o
-JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id
-WHERE o.closed_at IS NULL AND ($1::uuid IS NULL OR o.owner_id = $1)";
-
 /// Deals open at moment $2, at the amount and stage they had then (from their history). A
 /// deal whose last close is before $2 was closed then (reopening clears `closed_at`).
 const OPEN_AT: &str = "
@@ -109,27 +100,87 @@ const ACTIVITIES: &str = "
 SELECT count(*)::bigint AS n FROM activities
 WHERE occurred_at >= $2 AND occurred_at < $3 AND ($1::uuid IS NULL OR user_id = $1)";
 
+/// The open pipeline, by stage and right now: one pass that feeds the pipeline KPIs and the
+/// chart (the board's index carries the amounts).
+#[derive(QueryableByName)]
+struct StageSum {
+    #[diesel(sql_type = SqlUuid)]
+    stage_id: uuid::Uuid,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = BigInt)]
+    amount: i64,
+}
+
+const OPEN_BY_STAGE: &str = "
+SELECT stage_id, count(*)::bigint AS n, COALESCE(sum(amount_minor), 0)::bigint AS amount
+FROM opportunities
+WHERE closed_at IS NULL AND ($1::uuid IS NULL OR owner_id = $1)
+GROUP BY stage_id";
+
+/// The open pipeline at midnight (UTC) `at`: kept in `pipeline_snapshots` the first time it is
+/// asked for, from the deals' history. The past does not change, so the copy stays true.
+async fn pipeline_at(
+    conn: &mut Conn,
+    owner: Option<UserId>,
+    at: DateTime<Utc>,
+) -> Result<OpenRow, Error> {
+    let scope = owner.map_or_else(|| "team".to_string(), |o| o.0.to_string());
+    let kept: Option<(i64, i64, f64)> = pipeline_snapshots::table
+        .filter(pipeline_snapshots::at.eq(at))
+        .filter(pipeline_snapshots::scope.eq(&scope))
+        .select((
+            pipeline_snapshots::open_count,
+            pipeline_snapshots::amount_minor,
+            pipeline_snapshots::weighted_minor,
+        ))
+        .first(conn)
+        .await
+        .optional()?;
+    if let Some((n, amount, weighted)) = kept {
+        return Ok(OpenRow {
+            n,
+            amount,
+            weighted,
+        });
+    }
+    let row: OpenRow = diesel::sql_query(OPEN_AT)
+        .bind::<Nullable<SqlUuid>, _>(owner.map(|u| u.0))
+        .bind::<Timestamptz, _>(at)
+        .get_result(conn)
+        .await?;
+    diesel::insert_into(pipeline_snapshots::table)
+        .values((
+            pipeline_snapshots::tenant_id.eq(diesel::dsl::sql::<SqlUuid>("app_current_tenant()")),
+            pipeline_snapshots::at.eq(at),
+            pipeline_snapshots::scope.eq(&scope),
+            pipeline_snapshots::open_count.eq(row.n),
+            pipeline_snapshots::amount_minor.eq(row.amount),
+            pipeline_snapshots::weighted_minor.eq(row.weighted),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(row)
+}
+
+/// Midnight (UTC) at the start of `t`'s day: the moment a past period's pipeline is read at.
+fn midnight(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc()
+}
+
 async fn facts(
     conn: &mut Conn,
     owner: Option<UserId>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    now: DateTime<Utc>,
+    open: OpenRow,
     quarterly_quota: i64,
 ) -> Result<(PeriodFacts, LeadRow), Error> {
     let owner_uuid = owner.map(|u| u.0);
-    let open: OpenRow = if to >= now {
-        diesel::sql_query(OPEN_NOW)
-            .bind::<Nullable<SqlUuid>, _>(owner_uuid)
-            .get_result(conn)
-            .await?
-    } else {
-        diesel::sql_query(OPEN_AT)
-            .bind::<Nullable<SqlUuid>, _>(owner_uuid)
-            .bind::<Timestamptz, _>(to)
-            .get_result(conn)
-            .await?
-    };
     let closed: ClosedRow = diesel::sql_query(CLOSED)
         .bind::<Nullable<SqlUuid>, _>(owner_uuid)
         .bind::<Timestamptz, _>(from)
@@ -178,14 +229,6 @@ pub fn quota_for(quarterly_minor: i64, days: i64) -> i64 {
 }
 
 #[derive(QueryableByName)]
-struct StageSum {
-    #[diesel(sql_type = SqlUuid)]
-    stage_id: uuid::Uuid,
-    #[diesel(sql_type = BigInt)]
-    amount: i64,
-}
-
-#[derive(QueryableByName)]
 struct MonthRow {
     #[diesel(sql_type = Timestamptz)]
     month: DateTime<Utc>,
@@ -216,18 +259,25 @@ pub async fn get_dashboard(
             .await
             .optional()?;
         let (currency, quota) = settings.unwrap_or_else(|| ("USD".into(), 0));
-        let (current, leads) = facts(conn, owner, from, now, now, quota).await?;
-        let (previous, _) = facts(conn, owner, prev_from, from, now, quota).await?;
+        let stages = list_stages(conn, ctx.tenant_id).await?;
+        let sums: Vec<StageSum> = diesel::sql_query(OPEN_BY_STAGE)
+            .bind::<Nullable<SqlUuid>, _>(owner.map(|u| u.0))
+            .load(conn)
+            .await?;
+        let open_now = stages
+            .iter()
+            .filter(|s| s.kind == StageKind::Open)
+            .filter_map(|s| sums.iter().find(|x| StageId(x.stage_id) == s.id).map(|x| (s, x)))
+            .fold(OpenRow { n: 0, amount: 0, weighted: 0.0 }, |acc, (s, x)| OpenRow {
+                n: acc.n + x.n,
+                amount: acc.amount + x.amount,
+                weighted: acc.weighted + x.amount as f64 * f64::from(s.probability) / 100.0,
+            });
+        let open_then = pipeline_at(conn, owner, midnight(from)).await?;
+        let (current, leads) = facts(conn, owner, from, now, open_now, quota).await?;
+        let (previous, _) = facts(conn, owner, prev_from, from, open_then, quota).await?;
         let kpis = readings(&SalesHunter.kpis(), &current, &previous);
 
-        let stages = list_stages(conn, ctx.tenant_id).await?;
-        let sums: Vec<StageSum> = diesel::sql_query(
-            "SELECT stage_id, COALESCE(sum(amount_minor), 0)::bigint AS amount FROM opportunities
-             WHERE closed_at IS NULL AND ($1::uuid IS NULL OR owner_id = $1) GROUP BY stage_id",
-        )
-        .bind::<Nullable<SqlUuid>, _>(owner.map(|u| u.0))
-        .load(conn)
-        .await?;
         let pipeline_by_stage = stages
             .iter()
             .filter(|s| s.kind == StageKind::Open)
