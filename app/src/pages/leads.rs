@@ -121,8 +121,8 @@ fn LeadsView(
 ) -> impl IntoView {
     let me = expect_context::<SessionUser>();
     let selected = RwSignal::new(BTreeSet::<LeadId>::new());
-    let matching = if page.matching > LeadPage::COUNT_CAP {
-        format!("{}+ leads", format::count(LeadPage::COUNT_CAP))
+    let matching = if page.matching > page.count_cap {
+        format!("{}+ leads", format::count(page.count_cap))
     } else if page.matching == 1 {
         "1 lead".to_string()
     } else {

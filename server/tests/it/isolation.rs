@@ -311,3 +311,58 @@ fn with_reset_role_injected_the_login_role_can_read_no_table() {
         );
     })
 }
+
+/// The search functions run as the tables' owner (so PostgreSQL may use the trigram index),
+/// which row-level security does not bind: they must keep to the transaction's tenant
+/// themselves, and find nothing when no tenant is set.
+#[test]
+fn the_search_functions_answer_only_for_the_transactions_tenant() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let (a, b) = two_tenants(&app).await;
+        for (who, id) in [
+            (&a, "00000000-0000-0000-0000-00000000000a"),
+            (&b, "00000000-0000-0000-0000-00000000000b"),
+        ] {
+            app.exec(&format!(
+                "INSERT INTO leads (tenant_id, id, last_name, company) VALUES ('{}', '{id}', 'Zebulon', 'Shared Co')",
+                who.tenant_id
+            ))
+            .await;
+        }
+        #[derive(diesel::QueryableByName, Debug, PartialEq)]
+        struct Id {
+            #[diesel(sql_type = SqlUuid)]
+            id: Uuid,
+        }
+        for table in ["leads", "contacts", "accounts", "opportunities"] {
+            let sql = format!("SELECT {table}_matching('%zebulon%', 100) AS id");
+            let seen = app
+                .db
+                .tenant_tx(a.tenant_id, async |conn| {
+                    Ok(diesel::sql_query(&sql).load::<Id>(conn).await?)
+                })
+                .await
+                .expect("search");
+            let want = if table == "leads" {
+                vec![Id {
+                    id: "00000000-0000-0000-0000-00000000000a".parse().expect("id"),
+                }]
+            } else {
+                vec![]
+            };
+            assert_eq!(seen, want, "{table}");
+            let unset = app
+                .db
+                .platform_tx(async |conn| {
+                    diesel::sql_query("SET LOCAL ROLE sales_hunter_tenant")
+                        .execute(conn)
+                        .await?;
+                    Ok(diesel::sql_query(&sql).load::<Id>(conn).await?)
+                })
+                .await
+                .expect("search");
+            assert!(unset.is_empty(), "{table} without a tenant: {unset:?}");
+        }
+    })
+}

@@ -954,3 +954,46 @@ fn the_current_view_exports_as_csv_with_custom_fields_and_defused_formulas() {
         assert_ne!(anonymous.status(), 200);
     });
 }
+
+/// A search word matching few leads is filtered by the ids the trigram index gives; one
+/// matching many, by LIKE along the sort order. Both find the same leads, and a search counts
+/// to 1,000.
+#[test]
+fn searches_for_rare_and_common_words_find_the_same_leads_either_way() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        let tenant = me(&app, &owner).await.tenant_id;
+        app.exec(&format!(
+            "INSERT INTO leads (tenant_id, id, first_name, last_name, company, created_at)
+             SELECT '{tenant}', gen_random_uuid(), 'Common', 'Person ' || i,
+                    CASE WHEN i % 1000 = 0 THEN 'Rarebird Ltd' ELSE 'Manyco' END,
+                    now() - i * interval '1 minute'
+             FROM generate_series(1, 2500) i"
+        ))
+        .await;
+        let common = list(&app, &owner, "q=manyco").await;
+        assert_eq!(
+            common.matching,
+            LeadPage::SEARCH_COUNT_CAP + 1,
+            "counted to the cap"
+        );
+        assert_eq!(common.count_cap, LeadPage::SEARCH_COUNT_CAP);
+        assert_eq!(common.rows[0].full_name, "Common Person 1", "newest first");
+        assert!(common.rows.iter().all(|r| r.company == "Manyco"));
+        let rare = list(&app, &owner, "q=rarebird").await;
+        assert_eq!(rare.matching, 2);
+        assert_eq!(
+            rare.rows
+                .iter()
+                .map(|r| r.full_name.as_str())
+                .collect::<Vec<_>>(),
+            ["Common Person 1000", "Common Person 2000"]
+        );
+        let both = list(&app, &owner, "q=common+rarebird").await;
+        assert_eq!(both.matching, 2, "a common and a rare word together");
+        assert_eq!(list(&app, &owner, "").await.count_cap, LeadPage::COUNT_CAP);
+    })
+}

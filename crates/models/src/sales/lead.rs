@@ -48,12 +48,15 @@ pub struct LeadPage {
     pub rows: Vec<LeadRow>,
     pub next: Option<String>,
     pub prev: Option<String>,
-    /// How many leads match, counted up to `COUNT_CAP` (more shows as "10,000+").
+    /// How many leads match, counted up to `count_cap` (more shows as "10,000+").
     pub matching: i64,
+    /// `COUNT_CAP`, or `SEARCH_COUNT_CAP` for a search.
+    pub count_cap: i64,
 }
 
 impl LeadPage {
     pub const COUNT_CAP: i64 = 10_000;
+    pub const SEARCH_COUNT_CAP: i64 = 1_000;
 }
 
 /// Everything about one lead.

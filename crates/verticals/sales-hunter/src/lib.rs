@@ -20,6 +20,7 @@ pub mod score;
 pub mod search;
 pub mod seed;
 pub mod stages;
+pub mod text_search;
 
 use models::vertical::{KpiDefinition, NavItem};
 use platform::verticals::Vertical;

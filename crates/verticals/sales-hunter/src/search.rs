@@ -1,6 +1,7 @@
 //! Global search (Ctrl/⌘-K and the plain search page) across leads, contacts, accounts and
 //! opportunities, each through its trigram-indexed `search_text`.
 
+use crate::text_search::{few_matches, like_pattern, Searchable};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::sales::lead_query::encode;
@@ -12,16 +13,8 @@ use platform::{Error, RequestContext};
 
 /// Hits per kind.
 pub const PER_KIND: i64 = 5;
-
-fn pattern(q: &str) -> String {
-    let escaped = q
-        .trim()
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
+/// A search matching fewer rows of a kind than this filters by their ids (see `text_search`).
+const FEW: i32 = 500;
 
 pub async fn search_records(
     db: &Db,
@@ -35,15 +28,20 @@ pub async fn search_records(
     if q.chars().count() > 100 {
         return Err(AppError::validation("q", "must be at most 100 characters").into());
     }
-    let p = pattern(q);
+    let p = like_pattern(&q.to_lowercase());
     db.tenant_tx(ctx.tenant_id, async |conn| {
         platform::db::plan_for_values(conn).await?;
         let mut hits = Vec::new();
-        let rows: Vec<(LeadId, String, String, String)> = leads::table
-            .filter(leads::search_text.like(&p))
+        let q = leads::table
             .order((leads::created_at.desc(), leads::id))
             .select((leads::id, leads::full_name, leads::company, leads::email))
             .limit(PER_KIND)
+            .into_boxed();
+        let rows: Vec<(LeadId, String, String, String)> =
+            match few_matches(conn, Searchable::Leads, &p, FEW).await? {
+                Some(ids) => q.filter(leads::id.eq_any(ids)),
+                None => q.filter(leads::search_text.like(p.clone())),
+            }
             .load(conn)
             .await?;
         hits.extend(rows.into_iter().map(|(id, name, company, email)| {
@@ -58,8 +56,7 @@ pub async fn search_records(
                 href: format!("/leads/{id}"),
             }
         }));
-        let rows: Vec<(ContactId, String, String, String, Option<AccountId>)> = contacts::table
-            .filter(contacts::search_text.like(&p))
+        let q = contacts::table
             .order((contacts::created_at.desc(), contacts::id))
             .select((
                 contacts::id,
@@ -69,6 +66,12 @@ pub async fn search_records(
                 contacts::account_id,
             ))
             .limit(PER_KIND)
+            .into_boxed();
+        let rows: Vec<(ContactId, String, String, String, Option<AccountId>)> =
+            match few_matches(conn, Searchable::Contacts, &p, FEW).await? {
+                Some(ids) => q.filter(contacts::id.eq_any(ids)),
+                None => q.filter(contacts::search_text.like(p.clone())),
+            }
             .load(conn)
             .await?;
         hits.extend(
@@ -84,11 +87,16 @@ pub async fn search_records(
                     detail: email,
                 }),
         );
-        let rows: Vec<(AccountId, String, String)> = accounts::table
-            .filter(accounts::search_text.like(&p))
+        let q = accounts::table
             .order((accounts::name, accounts::id))
             .select((accounts::id, accounts::name, accounts::domain))
             .limit(PER_KIND)
+            .into_boxed();
+        let rows: Vec<(AccountId, String, String)> =
+            match few_matches(conn, Searchable::Accounts, &p, FEW).await? {
+                Some(ids) => q.filter(accounts::id.eq_any(ids)),
+                None => q.filter(accounts::search_text.like(p.clone())),
+            }
             .load(conn)
             .await?;
         hits.extend(rows.into_iter().map(|(_, name, domain)| SearchHit {
@@ -97,8 +105,7 @@ pub async fn search_records(
             title: name,
             detail: domain,
         }));
-        let rows: Vec<(OpportunityId, String, i64, String)> = opportunities::table
-            .filter(opportunities::search_text.like(&p))
+        let q = opportunities::table
             .order((opportunities::close_date.desc(), opportunities::id))
             .select((
                 opportunities::id,
@@ -107,6 +114,12 @@ pub async fn search_records(
                 opportunities::currency,
             ))
             .limit(PER_KIND)
+            .into_boxed();
+        let rows: Vec<(OpportunityId, String, i64, String)> =
+            match few_matches(conn, Searchable::Opportunities, &p, FEW).await? {
+                Some(ids) => q.filter(opportunities::id.eq_any(ids)),
+                None => q.filter(opportunities::search_text.like(p.clone())),
+            }
             .load(conn)
             .await?;
         hits.extend(

@@ -98,7 +98,8 @@ pub async fn export_page(
         if query.is_filtered() {
             platform::db::plan_for_values(conn).await?;
         }
-        let filter = lead_filter(query, ctx.user_id, defs)?;
+        let mut filter = lead_filter(query, ctx.user_id, defs)?;
+        filter.narrow(conn).await?;
         let page = load_page(conn, &filter, cursor, query.descending, EXPORT_PAGE).await?;
         let next = (page.len() as i64 == EXPORT_PAGE)
             .then(|| <[_]>::last(&page).map(|r| encode_cursor(sort, r)))

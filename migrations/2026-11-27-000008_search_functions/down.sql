@@ -1,0 +1,2 @@
+DROP FUNCTION leads_matching(text, integer), contacts_matching(text, integer),
+    accounts_matching(text, integer), opportunities_matching(text, integer);
