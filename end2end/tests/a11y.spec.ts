@@ -37,4 +37,13 @@ test('every page passes the accessibility audit (no serious or critical violatio
     await open(page, info, p);
     expect(await violations(page), p).toEqual([]);
   }
+  // An import's mapping page, after an upload.
+  await open(page, info, '/leads/import');
+  await page.locator('#import-file').setInputFiles({
+    name: 'a11y.csv', mimeType: 'text/csv', buffer: Buffer.from('Name,E-mail\nAda Audit,ada.audit@example.com\n'),
+  });
+  await page.getByRole('button', { name: 'Upload and map columns' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'a11y.csv' })).toBeVisible();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+  expect(await violations(page), 'import mapping').toEqual([]);
 });
