@@ -1,5 +1,9 @@
 //! The WASM entry point: hydrate the server-rendered page. Nothing else belongs here.
 
+// The app's view types are deep; the release build (LTO) lays them out here and needs more
+// than the default 128 levels, as `app` does.
+#![recursion_limit = "256"]
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
