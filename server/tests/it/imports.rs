@@ -524,3 +524,59 @@ fn bad_uploads_are_refused_with_the_reason_and_store_nothing() {
         assert_eq!(app.count("SELECT count(*) AS n FROM leads").await, 0);
     })
 }
+
+#[test]
+fn a_started_import_can_be_cancelled_and_then_removed_and_the_job_stops() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        let id = upload(&app, &owner, "Last name\nOne\nTwo\n").await;
+        let mapping = detail(&app, &owner, id).await.import.mapping;
+        start(&app, &owner, id, mapping).await;
+        // Queued, not yet run: still running imports cannot be removed, only cancelled.
+        let busy = app
+            .invoke(Some(&owner), DeleteLeadImport { id })
+            .await
+            .expect_err("running");
+        assert!(matches!(busy, AppError::Conflict { .. }), "{busy:?}");
+        app.invoke(Some(&owner), CancelLeadImport { id })
+            .await
+            .expect("cancel");
+        let again = app
+            .invoke(Some(&owner), CancelLeadImport { id })
+            .await
+            .expect_err("twice");
+        assert!(matches!(again, AppError::Conflict { .. }), "{again:?}");
+        // The job finds it cancelled and imports nothing.
+        app.drain_jobs(None).await;
+        let i = detail(&app, &owner, id).await.import;
+        assert_eq!(i.state, ImportState::Cancelled);
+        assert_eq!(i.processed_rows, 0);
+        assert_eq!(app.count("SELECT count(*) AS n FROM leads").await, 0);
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM lead_import_rows")
+                .await,
+            0,
+            "the upload is cleared"
+        );
+        app.invoke(Some(&owner), DeleteLeadImport { id })
+            .await
+            .expect("remove");
+        let gone = app
+            .invoke(Some(&owner), GetLeadImport { id })
+            .await
+            .expect_err("gone");
+        assert!(matches!(gone, AppError::NotFound { .. }));
+        assert!(app
+            .invoke(Some(&owner), ListLeadImports {})
+            .await
+            .expect("list")
+            .is_empty());
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM audit_log WHERE action IN ('lead_import.uploaded', 'lead_import.started', 'lead_import.cancelled', 'lead_import.deleted')").await,
+            4
+        );
+    })
+}
