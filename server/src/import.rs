@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use models::sales::lead_import::MAX_FILE_BYTES;
+use models::sales::lead_query::encode;
 use models::{AppError, LeadImportId};
 
 /// Where the upload form posts.
@@ -26,22 +27,11 @@ fn wants_html(headers: &HeaderMap) -> bool {
 
 fn refuse(html: bool, status: StatusCode, e: AppError) -> Response {
     if html {
-        let message = percent_encode(&e.to_string());
+        let message = encode(&e.to_string());
         Redirect::to(&format!("/leads/import?error={message}")).into_response()
     } else {
         (status, axum::Json(e)).into_response()
     }
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `POST /leads/import/upload` (multipart, field `file`): stores the file and opens its

@@ -3,7 +3,7 @@
 //! e-mail and by external id), a worker killed midway, roles, isolation and bad uploads.
 
 use crate::harness::{assert_field, quick_worker, run, TestApp};
-use crate::leads::{create, input};
+use crate::leads::{create, input, lead_custom_field};
 use crate::members::team_with;
 use app::api::imports::*;
 use models::sales::lead_import::{ImportState, LeadImportDetail, RowOutcome};
@@ -90,23 +90,14 @@ Mo,Stranger,mo@example.io,,,,nobody@example.com,\r\n";
 #[test]
 fn a_mixed_file_imports_its_good_rows_lists_its_bad_ones_and_reimports_without_change() {
     run(async {
-        use app::api::dashboard::CreateCustomField;
-        use models::sales::custom_field::{CustomFieldKind, CustomObject};
+        use models::sales::custom_field::CustomFieldKind;
         let app = TestApp::spawn().await;
         let owner = app
             .sign_up("Olga Owner", "olga@example.com", "Olga Org")
             .await;
-        app.invoke(
-            Some(&owner),
-            CreateCustomField {
-                object: CustomObject::Lead,
-                label: "Tier".into(),
-                kind: CustomFieldKind::Select,
-                options: "gold,silver".into(),
-            },
-        )
-        .await
-        .expect("custom field");
+        lead_custom_field(&app, &owner, "Tier", CustomFieldKind::Select, "gold,silver")
+            .await
+            .expect("custom field");
         let mut grace = input("Grace", "Hopper", "grace@navy.mil", "Navy");
         grace.title = "Rear Admiral".into();
         let grace = create(&app, &owner, grace).await.expect("grace");

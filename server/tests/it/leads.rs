@@ -25,6 +25,26 @@ pub async fn create(app: &TestApp, session: &str, input: LeadInput) -> Result<Le
     app.invoke(Some(session), CreateLead { input }).await
 }
 
+/// Defines a custom lead field (admins and above).
+pub async fn lead_custom_field(
+    app: &TestApp,
+    session: &str,
+    label: &str,
+    kind: models::sales::custom_field::CustomFieldKind,
+    options: &str,
+) -> Result<models::sales::custom_field::CustomField, AppError> {
+    app.invoke(
+        Some(session),
+        app::api::dashboard::CreateCustomField {
+            object: models::sales::custom_field::CustomObject::Lead,
+            label: label.into(),
+            kind,
+            options: options.into(),
+        },
+    )
+    .await
+}
+
 pub async fn list(app: &TestApp, session: &str, view: &str) -> LeadPage {
     app.invoke(Some(session), ListLeads { view: view.into() })
         .await
@@ -871,23 +891,14 @@ fn saved_views_are_personal_unless_shared() {
 #[test]
 fn the_current_view_exports_as_csv_with_custom_fields_and_defused_formulas() {
     run(async {
-        use app::api::dashboard::CreateCustomField;
-        use models::sales::custom_field::{CustomFieldKind, CustomObject};
+        use models::sales::custom_field::CustomFieldKind;
         let app = TestApp::spawn().await;
         let owner = app
             .sign_up("Olga Owner", "olga@example.com", "Olga Org")
             .await;
-        app.invoke(
-            Some(&owner),
-            CreateCustomField {
-                object: CustomObject::Lead,
-                label: "Tier".into(),
-                kind: CustomFieldKind::Text,
-                options: String::new(),
-            },
-        )
-        .await
-        .expect("field");
+        lead_custom_field(&app, &owner, "Tier", CustomFieldKind::Text, "")
+            .await
+            .expect("field");
         let tenant = me(&app, &owner).await.tenant_id;
         insert_many(&app, tenant, 2100).await;
         create(

@@ -12,6 +12,22 @@ use models::sales::search::HitKind;
 use models::sales::stage::StageKind;
 use models::AppError;
 
+async fn dashboard(
+    app: &TestApp,
+    session: &str,
+    period: &str,
+    scope: &str,
+) -> Result<models::sales::dashboard::Dashboard, AppError> {
+    app.invoke(
+        Some(session),
+        GetDashboard {
+            period: period.into(),
+            scope: scope.into(),
+        },
+    )
+    .await
+}
+
 async fn board(app: &TestApp, session: &str, view: &str) -> Board {
     app.invoke(Some(session), GetBoard { view: view.into() })
         .await
@@ -314,14 +330,7 @@ fn activities_and_tasks_feed_the_timeline_my_day_and_the_dashboard() {
             .expect_err("date");
         assert_field(&err, "due_on");
 
-        let dash = app
-            .invoke(
-                Some(&owner),
-                GetDashboard {
-                    period: "quarter".into(),
-                    scope: String::new(),
-                },
-            )
+        let dash = dashboard(&app, &owner, "quarter", "")
             .await
             .expect("dashboard");
         assert_eq!(dash.kpis.len(), 10);
@@ -354,14 +363,7 @@ fn activities_and_tasks_feed_the_timeline_my_day_and_the_dashboard() {
             )
             .await
             .expect("deal");
-        let dash = app
-            .invoke(
-                Some(&owner),
-                GetDashboard {
-                    period: "quarter".into(),
-                    scope: "mine".into(),
-                },
-            )
+        let dash = dashboard(&app, &owner, "quarter", "mine")
             .await
             .expect("dashboard");
         let pipeline = dash
@@ -389,14 +391,7 @@ fn activities_and_tasks_feed_the_timeline_my_day_and_the_dashboard() {
         )
         .await
         .expect("win");
-        let dash = app
-            .invoke(
-                Some(&owner),
-                GetDashboard {
-                    period: "quarter".into(),
-                    scope: String::new(),
-                },
-            )
+        let dash = dashboard(&app, &owner, "quarter", "")
             .await
             .expect("dashboard");
         let kpi = |key: &str| dash.kpis.iter().find(|k| k.key == key).expect(key).clone();
@@ -404,14 +399,7 @@ fn activities_and_tasks_feed_the_timeline_my_day_and_the_dashboard() {
         assert_eq!(kpi("average_deal_size").value, Some(1_000_000.0));
         assert_eq!(kpi("pipeline_value").value, Some(0.0));
         assert_eq!(dash.won_lost.last().map(|p| p.won), Some(1));
-        let err = app
-            .invoke(
-                Some(&owner),
-                GetDashboard {
-                    period: "decade".into(),
-                    scope: String::new(),
-                },
-            )
+        let err = dashboard(&app, &owner, "decade", "")
             .await
             .expect_err("period");
         assert_field(&err, "period");
@@ -419,16 +407,7 @@ fn activities_and_tasks_feed_the_timeline_my_day_and_the_dashboard() {
         app.invoke(Some(&owner), CompleteTask { id: task })
             .await
             .expect("done");
-        let dash = app
-            .invoke(
-                Some(&owner),
-                GetDashboard {
-                    period: String::new(),
-                    scope: String::new(),
-                },
-            )
-            .await
-            .expect("dashboard");
+        let dash = dashboard(&app, &owner, "", "").await.expect("dashboard");
         assert!(dash.my_day.is_empty());
     });
 }
@@ -511,14 +490,7 @@ fn the_previous_periods_pipeline_is_read_from_history_once_and_kept() {
             app.exec(&sql).await;
         }
         let pipeline = || async {
-            let dash = app
-                .invoke(
-                    Some(&owner),
-                    GetDashboard {
-                        period: "quarter".into(),
-                        scope: String::new(),
-                    },
-                )
+            let dash = dashboard(&app, &owner, "quarter", "")
                 .await
                 .expect("dashboard");
             let k = dash

@@ -78,8 +78,9 @@ const STANDARD: [(ImportTarget, &str, &str); 16] = [
         "Owner (member's e-mail)",
     ),
     (ImportTarget::ExternalId, "external_id", "External id"),
-    (ImportTarget::Ignore, "", "— Don't import —"),
+    (ImportTarget::Ignore, "", IGNORE_LABEL),
 ];
+const IGNORE_LABEL: &str = "— Don't import —";
 
 /// Header spellings that suggest a target, compared after [`normalise`].
 const SYNONYMS: [(&str, &str); 34] = [
@@ -151,14 +152,6 @@ impl ImportTarget {
             .map(|(t, _, _)| t.clone())
     }
 
-    /// The error field name of a row failing on this target.
-    pub fn field(&self) -> String {
-        match self {
-            ImportTarget::OwnerEmail => "owner".into(),
-            other => other.key(),
-        }
-    }
-
     /// Every choice of the mapping menu as (key, label): the standard fields, then the
     /// tenant's custom lead fields, then "ignore".
     pub fn choices(custom: &[CustomField]) -> Vec<(String, String)> {
@@ -171,7 +164,7 @@ impl ImportTarget {
             .map(|f| (format!("custom.{}", f.key), format!("{} (custom)", f.label)));
         standard
             .chain(custom)
-            .chain(std::iter::once((String::new(), STANDARD[15].2.to_string())))
+            .chain(std::iter::once((String::new(), IGNORE_LABEL.to_string())))
             .collect()
     }
 

@@ -283,9 +283,10 @@ pub async fn export_import_errors(
     after: Option<i32>,
 ) -> Result<(String, Option<i32>), Error> {
     db.tenant_tx(ctx.tenant_id, async |conn| {
-        let import = load_import(conn, id, false).await?;
         let mut out = String::new();
         if after.is_none() {
+            // The first page also answers "not found" for another tenant's import.
+            let import = load_import(conn, id, false).await?;
             let head = ["row", "field", "reason"].into_iter().map(String::from);
             out.push_str(&csv_line(head.chain(import.headers())));
         }

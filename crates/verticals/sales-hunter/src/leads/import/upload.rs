@@ -73,6 +73,7 @@ pub async fn create_lead_import(
     let text = decode(bytes);
     let rows = CsvRows::open(&text)?;
     let headers = rows.headers.clone();
+    let file_name = clean_file_name(file_name);
     let id = LeadImportId(Uuid::new_v4());
     let tenant_id = ctx.tenant_id;
     db.tenant_tx(tenant_id, async |conn| {
@@ -82,7 +83,7 @@ pub async fn create_lead_import(
                 tenant_id,
                 id,
                 created_by: Some(ctx.user_id),
-                file_name: clean_file_name(file_name),
+                file_name: file_name.clone(),
                 headers: to_texts(&headers),
                 mapping: to_texts(&suggest_mapping(&headers, &defs)),
                 total_rows: 0,
@@ -120,7 +121,7 @@ pub async fn create_lead_import(
             .await?;
         NewAuditEntry::by(ctx, actions::LEAD_IMPORT_UPLOADED)
             .target("lead_import", id)
-            .details(serde_json::json!({ "file_name": clean_file_name(file_name), "rows": total }))
+            .details(serde_json::json!({ "file_name": file_name, "rows": total }))
             .record(conn)
             .await?;
         Ok(id)
