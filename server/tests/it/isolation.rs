@@ -320,15 +320,19 @@ fn the_search_functions_answer_only_for_the_transactions_tenant() {
     run(async {
         let app = TestApp::spawn().await;
         let (a, b) = two_tenants(&app).await;
-        for (who, id) in [
-            (&a, "00000000-0000-0000-0000-00000000000a"),
-            (&b, "00000000-0000-0000-0000-00000000000b"),
-        ] {
-            app.exec(&format!(
-                "INSERT INTO leads (tenant_id, id, last_name, company) VALUES ('{}', '{id}', 'Zebulon', 'Shared Co')",
-                who.tenant_id
-            ))
-            .await;
+        // A "Zebulon" lead, contact and account in each tenant (deals need stages; the four
+        // functions come from one template in the migration).
+        let a_id = "00000000-0000-0000-0000-00000000000a";
+        for (who, id) in [(&a, a_id), (&b, "00000000-0000-0000-0000-00000000000b")] {
+            for sql in [
+                "INSERT INTO leads (tenant_id, id, last_name, company) VALUES ($t, $id, 'Zebulon', 'Shared Co')",
+                "INSERT INTO contacts (tenant_id, id, last_name) VALUES ($t, $id, 'Zebulon')",
+                "INSERT INTO accounts (tenant_id, id, name) VALUES ($t, $id, 'Zebulon Corp')",
+            ] {
+                let t = format!("'{}'", who.tenant_id);
+                app.exec(&sql.replace("$t", &t).replace("$id", &format!("'{id}'")))
+                    .await;
+            }
         }
         #[derive(diesel::QueryableByName, Debug, PartialEq)]
         struct Id {
@@ -344,12 +348,12 @@ fn the_search_functions_answer_only_for_the_transactions_tenant() {
                 })
                 .await
                 .expect("search");
-            let want = if table == "leads" {
-                vec![Id {
-                    id: "00000000-0000-0000-0000-00000000000a".parse().expect("id"),
-                }]
-            } else {
+            let want = if table == "opportunities" {
                 vec![]
+            } else {
+                vec![Id {
+                    id: a_id.parse().expect("id"),
+                }]
             };
             assert_eq!(seen, want, "{table}");
             let unset = app
