@@ -12,6 +12,8 @@ pub struct AppState {
     pub public_url: String,
     /// The verticals this server runs (navigation, KPIs).
     pub verticals: platform::verticals::VerticalRegistry,
+    /// The connectors and sync targets, and the key that seals credentials.
+    pub connectors: platform::connectors::ConnectorHub,
     pub auth: AuthSettings,
 }
 

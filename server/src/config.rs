@@ -34,6 +34,11 @@ pub struct Config {
     /// The build put content hashes in the `/pkg` file names (cargo-leptos `hash-files`;
     /// `LEPTOS_HASH_FILES`): pages link the hashed names, which may be cached for a year.
     pub hash_files: bool,
+    /// Seals connector credentials (`CONNECTOR_KEY`, 64 hex digits). `None`: connectors
+    /// cannot be set up or run.
+    pub connector_key: Option<String>,
+    /// Salesforce timeouts and retries.
+    pub salesforce: salesforce::Options,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -118,6 +123,18 @@ impl Config {
             },
             job_shutdown_grace_secs: parse("JOB_SHUTDOWN_GRACE_SECS", 20u64)?,
             hash_files: parse("LEPTOS_HASH_FILES", false)?,
+            connector_key: match var("CONNECTOR_KEY") {
+                Some(k) => {
+                    platform::connectors::SecretKey::from_hex(&k)
+                        .map_err(|e| format!("CONNECTOR_KEY: {e}"))?;
+                    Some(k)
+                }
+                None => None,
+            },
+            salesforce: salesforce::Options {
+                timeout: std::time::Duration::from_secs(parse("SALESFORCE_TIMEOUT_SECS", 60u64)?),
+                ..salesforce::Options::default()
+            },
         })
     }
 
@@ -143,6 +160,8 @@ impl Config {
             job_lease_secs: 60,
             job_shutdown_grace_secs: 20,
             hash_files: false,
+            connector_key: None,
+            salesforce: salesforce::Options::default(),
         }
     }
 

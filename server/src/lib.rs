@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+pub mod connectors;
 pub mod export;
 pub mod import;
 pub mod listen;

@@ -94,7 +94,11 @@ async fn serve(config: &Config, worker_concurrency: Option<usize>) -> anyhow::Re
         }
         None => None,
     };
-    let app = build_router(ServerState::new(config, db));
+    let app = build_router(ServerState::new(
+        config,
+        db,
+        server::connectors::hub(config)?,
+    ));
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.site_addr))?;

@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing};
 use platform::auth::throttle::ThrottlePolicy;
+use platform::connectors::ConnectorHub;
 use platform::Db;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
@@ -50,7 +51,7 @@ pub fn route_list() -> Vec<AxumRouteListing> {
 }
 
 impl ServerState {
-    pub fn new(config: &Config, db: Db) -> ServerState {
+    pub fn new(config: &Config, db: Db, connectors: ConnectorHub) -> ServerState {
         let leptos_options = LeptosOptions::builder()
             .output_name("sales-hunter")
             .site_root(config.site_root.as_str())
@@ -69,6 +70,7 @@ impl ServerState {
                 db,
                 public_url: config.public_url.clone(),
                 verticals: crate::verticals::registry(),
+                connectors,
                 auth: AuthSettings {
                     session_ttl: chrono::Duration::hours(config.session_ttl_hours),
                     cookie_secure: config.cookie_secure(),

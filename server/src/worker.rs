@@ -2,6 +2,7 @@
 //! schedules. `platform::jobs::Worker` does the claiming, running and retrying.
 
 use crate::Config;
+use platform::connectors::{ConnectorHub, SyncConnection};
 use platform::jobs::{Registry, Worker, WorkerOptions};
 use platform::mail::{Mailer, SendEmail};
 use platform::maintenance::PruneExpired;
@@ -9,10 +10,11 @@ use platform::Db;
 
 /// Every job type, with what it needs: the platform's, then the verticals'. A new platform
 /// job type is registered here; a vertical registers its own.
-pub fn registry(mailer: Mailer) -> Registry {
+pub fn registry(mailer: Mailer, connectors: ConnectorHub) -> Registry {
     let platform = Registry::new()
         .register::<SendEmail>(mailer)
-        .register::<PruneExpired>(());
+        .register::<PruneExpired>(())
+        .register::<SyncConnection>(connectors);
     crate::verticals::registry().register_jobs(platform)
 }
 
@@ -28,5 +30,6 @@ pub fn build(config: &Config, db: Db, concurrency: usize) -> Result<Worker, plat
         shutdown_grace: std::time::Duration::from_secs(config.job_shutdown_grace_secs),
         ..WorkerOptions::default()
     };
-    Ok(Worker::new(db, registry(mailer), options).schedule(PruneExpired::schedule()?))
+    let connectors = crate::connectors::hub(config)?;
+    Ok(Worker::new(db, registry(mailer, connectors), options).schedule(PruneExpired::schedule()?))
 }

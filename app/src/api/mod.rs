@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod admin;
 pub mod auth;
+pub mod connectors;
 pub mod dashboard;
 pub mod imports;
 pub mod invitations;

@@ -93,3 +93,11 @@ id_type!(
     /// An upload of leads from a CSV file, with its mapping and progress.
     LeadImportId
 );
+id_type!(
+    /// A tenant's connection to an outside system (a Salesforce org).
+    ConnectionId
+);
+id_type!(
+    /// One run of a connection's sync.
+    SyncRunId
+);

@@ -3,6 +3,7 @@
 //! Everything here compiles to WASM: no database, no tokio, no I/O. A type that crosses the
 //! wire between a server function and a page is written once, here.
 
+pub mod connectors;
 pub mod error;
 pub mod ids;
 pub mod jobs;
@@ -18,7 +19,7 @@ pub mod vertical;
 
 pub use error::AppError;
 pub use ids::{
-    AccountId, ActivityId, ContactId, InvitationId, LeadId, LeadImportId, OpportunityId,
-    SavedViewId, StageId, TaskId, TenantId, UserId,
+    AccountId, ActivityId, ConnectionId, ContactId, InvitationId, LeadId, LeadImportId,
+    OpportunityId, SavedViewId, StageId, SyncRunId, TaskId, TenantId, UserId,
 };
 pub use role::Role;

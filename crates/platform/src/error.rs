@@ -23,6 +23,9 @@ pub enum Error {
     /// Mail could not be built or handed to the SMTP server.
     #[error("mail: {0}")]
     Mail(String),
+    /// An outside system (a connector's remote side) failed; the job is retried.
+    #[error("remote system: {0}")]
+    Remote(String),
     /// Configuration that cannot work (a bad URL, a missing setting).
     #[error("configuration: {0}")]
     Config(String),

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod connectors;
 pub mod context;
 pub mod db;
 pub mod error;

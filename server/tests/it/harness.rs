@@ -20,6 +20,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::OnceCell;
 
+/// The key tests seal connector credentials with.
+pub const TEST_CONNECTOR_KEY: &str =
+    "5e1e5f0c3a7b9d2e4f6a8c0b1d3e5f7a9c1e3b5d7f9a2c4e6b8d0f1a3c5e7b9d";
+
 /// One runtime for every test in the process, as in production. Leptos initialises
 /// process-wide state (its task executor) once; with a runtime per test, that state outlives
 /// the first test's runtime and later page renders wait forever.
@@ -253,6 +257,13 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         let mut config = Config::for_database(owner_url(&db_name), app_url(&db_name), addr);
         config.trust_proxy = options.trust_proxy;
+        config.connector_key = Some(TEST_CONNECTOR_KEY.into());
+        config.salesforce = salesforce::Options {
+            timeout: Duration::from_secs(2),
+            retries: 3,
+            backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(50),
+        };
         if let Some(url) = options.public_url {
             config.public_url = url;
         }
@@ -262,7 +273,8 @@ impl TestApp {
             config.app_database_url.to_string()
         };
         let db = Db::connect(&db_url, 4, Duration::from_secs(2)).expect("pool");
-        let router = build_router(ServerState::new(&config, db.clone()));
+        let hub = server::connectors::hub(&config).expect("connectors");
+        let router = build_router(ServerState::new(&config, db.clone(), hub));
         let server = tokio::spawn(server::listen::serve(
             listener,
             router,
@@ -291,7 +303,12 @@ impl TestApp {
             "Sales Hunter <no-reply@sales-hunter.test>",
         )
         .expect("mailer");
-        Worker::new(self.db.clone(), server::worker::registry(mailer), options)
+        let hub = server::connectors::hub(&self.config).expect("connectors");
+        Worker::new(
+            self.db.clone(),
+            server::worker::registry(mailer, hub),
+            options,
+        )
     }
 
     /// Runs every due job to its outcome, mail to `smtp`.
@@ -451,6 +468,23 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
             .n
+    }
+
+    /// Rows of a query as the owner (no RLS), as JSON objects.
+    pub async fn rows(&self, sql: &str) -> Vec<serde_json::Value> {
+        #[derive(diesel::QueryableByName)]
+        struct Rows {
+            #[diesel(sql_type = diesel::sql_types::Jsonb)]
+            j: serde_json::Value,
+        }
+        let mut conn = connect(&owner_url(&self.db_name)).await;
+        let wrapped = format!("SELECT COALESCE(jsonb_agg(t), '[]'::jsonb) AS j FROM ({sql}) t");
+        let rows = diesel::sql_query(&wrapped)
+            .get_result::<Rows>(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .j;
+        rows.as_array().cloned().unwrap_or_default()
     }
 
     /// Runs a statement as the owner (DDL included).

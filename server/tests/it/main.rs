@@ -3,6 +3,8 @@
 //! over real HTTP (`harness`).
 
 mod auth;
+mod connectors;
+mod fake_salesforce;
 mod hardening;
 mod harness;
 mod imports;

@@ -56,6 +56,58 @@ diesel::table! {
 }
 
 diesel::table! {
+    connection_objects (tenant_id, connection_id, object) {
+        tenant_id -> Uuid,
+        connection_id -> Uuid,
+        object -> Text,
+        remote_object -> Text,
+        enabled -> Bool,
+        mappings -> Jsonb,
+        cursor_at -> Nullable<Timestamptz>,
+        cursor_id -> Text,
+        deleted_cursor_at -> Nullable<Timestamptz>,
+        deleted_cursor_id -> Text,
+    }
+}
+
+diesel::table! {
+    connections (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        kind -> Text,
+        status -> Text,
+        settings -> Jsonb,
+        credentials -> Nullable<Bytea>,
+        oauth_state_hash -> Nullable<Text>,
+        oauth_verifier -> Nullable<Bytea>,
+        oauth_started_at -> Nullable<Timestamptz>,
+        sync_every_minutes -> Int4,
+        last_sync_at -> Nullable<Timestamptz>,
+        last_error -> Text,
+        api_used -> Nullable<Int4>,
+        api_limit -> Nullable<Int4>,
+        api_checked_at -> Nullable<Timestamptz>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    connector_links (tenant_id, connection_id, object, external_id) {
+        tenant_id -> Uuid,
+        connection_id -> Uuid,
+        object -> Text,
+        external_id -> Text,
+        local_id -> Uuid,
+        remote_modified -> Timestamptz,
+        synced -> Jsonb,
+        synced_at -> Timestamptz,
+        push_pending -> Bool,
+    }
+}
+
+diesel::table! {
     contacts (tenant_id, id) {
         tenant_id -> Uuid,
         id -> Uuid,
@@ -374,6 +426,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    sync_run_errors (tenant_id, run_id, seq) {
+        tenant_id -> Uuid,
+        run_id -> Uuid,
+        seq -> Int8,
+        object -> Text,
+        external_id -> Text,
+        direction -> Text,
+        message -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sync_runs (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        connection_id -> Uuid,
+        trigger -> Text,
+        state -> Text,
+        object -> Text,
+        counts -> Jsonb,
+        api_calls -> Int4,
+        error -> Text,
+        requested_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     tasks (tenant_id, id) {
         tenant_id -> Uuid,
         id -> Uuid,
@@ -414,6 +497,7 @@ diesel::joinable!(activities -> tenants (tenant_id));
 diesel::joinable!(activities -> users (user_id));
 diesel::joinable!(audit_log -> tenants (tenant_id));
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(connections -> tenants (tenant_id));
 diesel::joinable!(contacts -> tenants (tenant_id));
 diesel::joinable!(custom_fields -> tenants (tenant_id));
 diesel::joinable!(emails -> tenants (tenant_id));
@@ -439,6 +523,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     activities,
     audit_log,
+    connection_objects,
+    connections,
+    connector_links,
     contacts,
     custom_fields,
     emails,
@@ -460,6 +547,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sales_settings,
     saved_views,
     sessions,
+    sync_run_errors,
+    sync_runs,
     tasks,
     tenants,
     users,

@@ -63,9 +63,23 @@ impl Schedule {
         self
     }
 
+    /// The de-duplication key of the jobs this schedule enqueues: enqueue an on-demand run
+    /// under the same key and it never runs beside a scheduled one.
+    pub fn dedup_key(name: &str) -> String {
+        format!("schedule:{name}")
+    }
+
+    /// Deletes the schedule `name` (a connection's, when it is disconnected).
+    pub async fn remove(name: &str, conn: &mut Conn) -> Result<(), Error> {
+        diesel::delete(job_schedules::table.find(name))
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
     /// Writes the schedule; an existing one keeps its next due time unless its interval
-    /// changed.
-    pub(super) async fn install(&self, conn: &mut Conn) -> Result<(), Error> {
+    /// changed. In a tenant's transaction, only that tenant's schedules can be written.
+    pub async fn install(&self, conn: &mut Conn) -> Result<(), Error> {
         use diesel::upsert::excluded;
         diesel::insert_into(job_schedules::table)
             .values((
@@ -111,7 +125,7 @@ pub(super) async fn fire_due(conn: &mut Conn) -> Result<usize, Error> {
         // While the previous run is still queued, a due time adds nothing (no pile-up).
         NewJob::raw(&d.kind, &d.queue, d.payload.clone(), d.max_attempts)
             .tenant(d.tenant_id)
-            .dedup_key(format!("schedule:{}", d.name))
+            .dedup_key(Schedule::dedup_key(&d.name))
             .enqueue(conn)
             .await?;
         diesel::update(job_schedules::table.find(&d.name))

@@ -20,6 +20,7 @@ pub mod score;
 pub mod search;
 pub mod seed;
 pub mod stages;
+pub mod sync;
 pub mod text_search;
 
 use models::vertical::{KpiDefinition, NavItem};
@@ -60,6 +61,15 @@ impl Vertical for SalesHunter {
 
     fn register_jobs(&self, jobs: platform::jobs::Registry) -> platform::jobs::Registry {
         jobs.register::<leads::import::ImportLeads>(())
+    }
+
+    fn sync_targets(
+        &self,
+        connectors: platform::connectors::ConnectorRegistry,
+    ) -> platform::connectors::ConnectorRegistry {
+        sync::SalesTarget::all()
+            .into_iter()
+            .fold(connectors, |c, t| c.target(t))
     }
 
     fn kpis(&self) -> Vec<KpiDefinition> {

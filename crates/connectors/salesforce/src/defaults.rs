@@ -1,0 +1,77 @@
+//! What a new Salesforce connection syncs, and how, until an admin changes it.
+
+use models::connectors::{Direction, FieldMapping, Policy, SyncObject};
+use platform::connectors::ObjectDefaults;
+
+fn pull(remote: &str, local: &str) -> FieldMapping {
+    FieldMapping::new(remote, local, Direction::Pull, Policy::RemoteWins)
+}
+
+/// The standard Lead Status picklist against Sales Hunter's statuses.
+pub const LEAD_STATUSES: [(&str, &str); 4] = [
+    ("Open - Not Contacted", "new"),
+    ("Working - Contacted", "working"),
+    ("Closed - Converted", "converted"),
+    ("Closed - Not Converted", "disqualified"),
+];
+
+pub fn objects() -> Vec<ObjectDefaults> {
+    vec![
+        ObjectDefaults {
+            object: SyncObject::Account,
+            remote_object: "Account",
+            mappings: vec![
+                pull("Name", "name"),
+                pull("Website", "domain"),
+                pull("Industry", "industry"),
+                pull("NumberOfEmployees", "employee_count"),
+                pull("AnnualRevenue", "annual_revenue"),
+                pull("BillingCountry", "country"),
+                pull("BillingState", "region"),
+            ],
+        },
+        ObjectDefaults {
+            object: SyncObject::Contact,
+            remote_object: "Contact",
+            mappings: vec![
+                pull("FirstName", "first_name"),
+                pull("LastName", "last_name"),
+                pull("Title", "title"),
+                pull("Email", "email"),
+                pull("Phone", "phone"),
+                pull("AccountId", "account"),
+            ],
+        },
+        ObjectDefaults {
+            object: SyncObject::Lead,
+            remote_object: "Lead",
+            mappings: vec![
+                pull("FirstName", "first_name"),
+                pull("LastName", "last_name"),
+                pull("Email", "email"),
+                pull("Phone", "phone"),
+                pull("Title", "title"),
+                pull("Company", "company"),
+                pull("Website", "domain"),
+                pull("Industry", "industry"),
+                pull("NumberOfEmployees", "employee_count"),
+                pull("Country", "country"),
+                pull("LeadSource", "source"),
+                FieldMapping::new("Status", "status", Direction::Both, Policy::NewestWins)
+                    .with_values(&LEAD_STATUSES),
+            ],
+        },
+        ObjectDefaults {
+            object: SyncObject::Opportunity,
+            remote_object: "Opportunity",
+            mappings: vec![
+                pull("Name", "name"),
+                pull("AccountId", "account"),
+                pull("Amount", "amount"),
+                pull("CloseDate", "close_date"),
+                pull("StageName", "stage"),
+                pull("NextStep", "next_step"),
+            ],
+        },
+    ]
+}

@@ -1,0 +1,91 @@
+//! The connectors this server offers, with the verticals' sync targets and the key that
+//! seals credentials; and the OAuth callback route (`/connectors/{kind}/callback`).
+
+use crate::state::ServerState;
+use crate::Config;
+use app::state::RequestAuth;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use platform::connectors::{manage, ConnectorHub, ConnectorRegistry, SecretKey};
+use serde::Deserialize;
+
+/// Every connector and sync target. A new connector is registered here.
+pub fn hub(config: &Config) -> Result<ConnectorHub, platform::Error> {
+    let registry =
+        ConnectorRegistry::new().connector(salesforce::Salesforce::new(config.salesforce)?);
+    Ok(ConnectorHub {
+        registry: crate::verticals::registry().sync_targets(registry),
+        key: config
+            .connector_key
+            .as_deref()
+            .map(SecretKey::from_hex)
+            .transpose()?,
+    })
+}
+
+/// What the remote login page sends the browser back with.
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    error_description: String,
+}
+
+fn back(message: &str, ok: bool) -> Response {
+    let key = if ok { "connected" } else { "error" };
+    let mut url = String::from("/connectors?");
+    url.push_str(key);
+    url.push('=');
+    for b in message.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            url.push(b as char);
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Redirect::to(&url).into_response()
+}
+
+/// The OAuth callback: finishes the authorisation and sends the admin back to the
+/// connectors page with the outcome.
+pub async fn oauth_callback(
+    State(state): State<ServerState>,
+    Extension(auth): Extension<RequestAuth>,
+    Path(kind): Path<String>,
+    Query(query): Query<CallbackQuery>,
+) -> Response {
+    let Some(ctx) = auth.context() else {
+        return Redirect::to("/sign-in?next=/connectors").into_response();
+    };
+    if !query.error.is_empty() {
+        let why = if query.error_description.is_empty() {
+            query.error.clone()
+        } else {
+            query.error_description.clone()
+        };
+        return back(&format!("The authorisation was not given: {why}"), false);
+    }
+    if query.code.is_empty() || query.state.is_empty() {
+        return back("The callback lacks its code or state.", false);
+    }
+    let app = &state.app;
+    match manage::finish_authorization(
+        &app.db,
+        &ctx,
+        &app.connectors,
+        &query.state,
+        &query.code,
+        &app.public_url,
+    )
+    .await
+    {
+        Ok(_) => back(&kind, true),
+        Err(e) => back(&models::AppError::from(e).to_string(), false),
+    }
+}

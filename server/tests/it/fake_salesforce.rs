@@ -1,0 +1,713 @@
+//! A fake Salesforce org on loopback, speaking the documented wire format: the OAuth
+//! endpoints (authorize with PKCE, token by code / refresh token / JWT bearer, revoke),
+//! `query` / `queryAll` with `nextRecordsUrl` paging, describe, sObject Collections updates,
+//! errors as `[{"message", "errorCode"}]`, and `Sforce-Limit-Info` on every API answer. Tests
+//! script its failures: expired sessions, rate limits, 5xx, malformed bodies, refused records.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use axum::{Form, Json, Router};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+pub const CLIENT_ID: &str = "3MVG9fake.client.id";
+pub const CLIENT_SECRET: &str = "fake-consumer-secret";
+pub const ORG_ID: &str = "00D000000000001EAA";
+pub const USER_ID: &str = "005000000000001AAA";
+
+/// A stored record.
+#[derive(Debug, Clone)]
+pub struct Rec {
+    pub id: String,
+    pub modified: DateTime<Utc>,
+    pub deleted: bool,
+    pub fields: Map<String, Value>,
+}
+
+/// A scripted answer to the next API call(s).
+#[derive(Debug, Clone)]
+pub enum Scripted {
+    /// Answer with this status and body.
+    Status(u16, String),
+    /// Answer 200 with this (malformed) body.
+    Body(String),
+    /// Drop every access token first (the session expires).
+    ExpireSession,
+}
+
+#[derive(Default)]
+pub struct Org {
+    pub objects: HashMap<String, Vec<Rec>>,
+    pub custom_fields: HashMap<String, Vec<String>>,
+    pub page_size: usize,
+    pub api_used: i32,
+    pub api_limit: i32,
+    /// Every API call's method and path (with query), in order.
+    pub calls: Vec<String>,
+    pub script: VecDeque<Scripted>,
+    /// Answers for the next calls whose description contains the text, before `script`.
+    pub script_for: VecDeque<(String, Scripted)>,
+    /// Records the collection update refuses: id → (statusCode, message).
+    pub refuse: HashMap<String, (String, String)>,
+    pub access_tokens: Vec<String>,
+    pub refresh_tokens: Vec<String>,
+    /// Refresh attempts answered `invalid_grant` (a revoked refresh token).
+    pub refresh_refused: bool,
+    pub revoked: Vec<String>,
+    pub refreshes: usize,
+    codes: HashMap<String, (String, String)>,
+    locators: HashMap<String, VecDeque<Value>>,
+    clock: Option<DateTime<Utc>>,
+    next_id: u64,
+    pub jwt_public_key: Option<Vec<u8>>,
+}
+
+#[derive(Clone)]
+pub struct FakeSalesforce {
+    pub url: String,
+    pub org: Arc<Mutex<Org>>,
+}
+
+/// The fields each standard object has (besides Id, SystemModstamp, IsDeleted).
+fn standard_fields(object: &str) -> &'static [&'static str] {
+    match object {
+        "Lead" => &[
+            "FirstName",
+            "LastName",
+            "Email",
+            "Phone",
+            "Title",
+            "Company",
+            "Website",
+            "Industry",
+            "NumberOfEmployees",
+            "Country",
+            "LeadSource",
+            "Status",
+        ],
+        "Contact" => &[
+            "FirstName",
+            "LastName",
+            "Title",
+            "Email",
+            "Phone",
+            "AccountId",
+        ],
+        "Account" => &[
+            "Name",
+            "Website",
+            "Industry",
+            "NumberOfEmployees",
+            "AnnualRevenue",
+            "BillingCountry",
+            "BillingState",
+        ],
+        "Opportunity" => &[
+            "Name",
+            "AccountId",
+            "Amount",
+            "CloseDate",
+            "StageName",
+            "NextStep",
+        ],
+        _ => &[],
+    }
+}
+
+fn prefix(object: &str) -> &'static str {
+    match object {
+        "Lead" => "00Q",
+        "Contact" => "003",
+        "Account" => "001",
+        "Opportunity" => "006",
+        _ => "a00",
+    }
+}
+
+fn sf_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!([{"message": message, "errorCode": code}])),
+    )
+        .into_response()
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string()
+}
+
+impl Org {
+    /// The org's clock: now, to the millisecond (as SystemModstamp keeps it), and always
+    /// later than its last reading.
+    pub fn tick(&mut self) -> DateTime<Utc> {
+        let now = Utc::now();
+        let now = Utc
+            .timestamp_millis_opt(now.timestamp_millis())
+            .single()
+            .expect("now");
+        let at = match self.clock {
+            Some(last) if now <= last => last + Duration::milliseconds(1),
+            _ => now,
+        };
+        self.clock = Some(at);
+        at
+    }
+
+    pub fn new_id(&mut self, object: &str) -> String {
+        self.next_id += 1;
+        format!("{}{:012}AAA", prefix(object), self.next_id)
+    }
+
+    /// Adds a record at `modified` (the fake clock's next second when `None`); its id.
+    pub fn insert(
+        &mut self,
+        object: &str,
+        fields: Value,
+        modified: Option<DateTime<Utc>>,
+    ) -> String {
+        let id = self.new_id(object);
+        let modified = modified.unwrap_or_else(|| self.tick());
+        let fields = fields.as_object().cloned().unwrap_or_default();
+        self.objects.entry(object.into()).or_default().push(Rec {
+            id: id.clone(),
+            modified,
+            deleted: false,
+            fields,
+        });
+        id
+    }
+
+    pub fn update(&mut self, object: &str, id: &str, fields: Value) {
+        let at = self.tick();
+        let rec = self.find(object, id);
+        for (k, v) in fields.as_object().cloned().unwrap_or_default() {
+            rec.fields.insert(k, v);
+        }
+        rec.modified = at;
+    }
+
+    pub fn delete(&mut self, object: &str, id: &str) {
+        let at = self.tick();
+        let rec = self.find(object, id);
+        rec.deleted = true;
+        rec.modified = at;
+    }
+
+    pub fn find(&mut self, object: &str, id: &str) -> &mut Rec {
+        self.objects
+            .get_mut(object)
+            .and_then(|v| v.iter_mut().find(|r| r.id == id))
+            .unwrap_or_else(|| panic!("no {object} {id}"))
+    }
+
+    pub fn field(&mut self, object: &str, id: &str, field: &str) -> Value {
+        self.find(object, id)
+            .fields
+            .get(field)
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    fn issue_tokens(&mut self, url: &str, refresh: bool) -> Value {
+        self.next_id += 1;
+        let access = format!("00D!access-{}", self.next_id);
+        self.access_tokens.push(access.clone());
+        let mut body = json!({
+            "access_token": access,
+            "instance_url": url,
+            "id": format!("{url}/id/{ORG_ID}/{USER_ID}"),
+            "token_type": "Bearer",
+            "issued_at": "1764200000000",
+            "signature": "c2lnbmF0dXJl",
+            "scope": "api refresh_token",
+        });
+        if refresh {
+            let token = format!("5Aep-refresh-{}", self.next_id);
+            self.refresh_tokens.push(token.clone());
+            body["refresh_token"] = json!(token);
+        }
+        body
+    }
+}
+
+impl FakeSalesforce {
+    pub async fn start() -> FakeSalesforce {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let org = Arc::new(Mutex::new(Org {
+            page_size: 2000,
+            api_limit: 15_000,
+            ..Org::default()
+        }));
+        let fake = FakeSalesforce { url, org };
+        let router = Router::new()
+            .route("/services/oauth2/authorize", get(authorize))
+            .route("/services/oauth2/token", post(token))
+            .route("/services/oauth2/revoke", post(revoke))
+            .route("/services/data/{version}/query", get(query))
+            .route("/services/data/{version}/queryAll", get(query_all))
+            .route("/services/data/{version}/query/{locator}", get(more))
+            .route(
+                "/services/data/{version}/sobjects/{object}/describe",
+                get(describe),
+            )
+            .route(
+                "/services/data/{version}/composite/sobjects",
+                patch(update_collection),
+            )
+            .with_state(fake.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        fake
+    }
+
+    pub fn org(&self) -> std::sync::MutexGuard<'_, Org> {
+        self.org.lock().expect("org lock")
+    }
+
+    /// API calls whose path contains `part`.
+    pub fn calls_to(&self, part: &str) -> usize {
+        self.org().calls.iter().filter(|c| c.contains(part)).count()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct AuthorizeQuery {
+    client_id: String,
+    redirect_uri: String,
+    state: String,
+    code_challenge: String,
+    code_challenge_method: String,
+    response_type: String,
+}
+
+/// The login page, approved at once: back to the callback with a code.
+async fn authorize(
+    State(fake): State<FakeSalesforce>,
+    Query(q): Query<AuthorizeQuery>,
+) -> Response {
+    if q.client_id != CLIENT_ID || q.response_type != "code" || q.code_challenge_method != "S256" {
+        return (StatusCode::BAD_REQUEST, "error=invalid_client_id").into_response();
+    }
+    let mut org = fake.org();
+    org.next_id += 1;
+    let code = format!("aPrx-code-{}", org.next_id);
+    org.codes.insert(
+        code.clone(),
+        (q.code_challenge.clone(), q.redirect_uri.clone()),
+    );
+    let sep = if q.redirect_uri.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    let location = format!(
+        "{}{sep}code={code}&state={}",
+        q.redirect_uri,
+        urlencode(&q.state)
+    );
+    (StatusCode::FOUND, [("location", location)]).into_response()
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn token_error(error: &str, description: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": error, "error_description": description})),
+    )
+        .into_response()
+}
+
+async fn token(
+    State(fake): State<FakeSalesforce>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let f = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let url = fake.url.clone();
+    let mut org = fake.org();
+    match f("grant_type").as_str() {
+        "authorization_code" => {
+            if f("client_id") != CLIENT_ID || f("client_secret") != CLIENT_SECRET {
+                return token_error("invalid_client", "invalid client credentials");
+            }
+            let Some((challenge, redirect)) = org.codes.remove(&f("code")) else {
+                return token_error("invalid_grant", "expired authorization code");
+            };
+            let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(f("code_verifier").as_bytes()));
+            if computed != challenge {
+                return token_error("invalid_grant", "invalid code verifier");
+            }
+            if redirect != f("redirect_uri") {
+                return token_error(
+                    "redirect_uri_mismatch",
+                    "redirect_uri must match configuration",
+                );
+            }
+            Json(org.issue_tokens(&url, true)).into_response()
+        }
+        "refresh_token" => {
+            org.refreshes += 1;
+            if org.refresh_refused || !org.refresh_tokens.contains(&f("refresh_token")) {
+                return token_error("invalid_grant", "expired access/refresh token");
+            }
+            if f("client_id") != CLIENT_ID || f("client_secret") != CLIENT_SECRET {
+                return token_error("invalid_client", "invalid client credentials");
+            }
+            Json(org.issue_tokens(&url, false)).into_response()
+        }
+        "urn:ietf:params:oauth:grant-type:jwt-bearer" => {
+            let assertion = f("assertion");
+            let parts: Vec<&str> = assertion.split('.').collect();
+            let (Some(key), 3) = (org.jwt_public_key.clone(), parts.len()) else {
+                return token_error("invalid_grant", "invalid assertion");
+            };
+            let signature = URL_SAFE_NO_PAD.decode(parts[2]).unwrap_or_default();
+            let verified = ring::signature::UnparsedPublicKey::new(
+                &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+                key,
+            )
+            .verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature)
+            .is_ok();
+            let claims: Value = URL_SAFE_NO_PAD
+                .decode(parts[1])
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or(Value::Null);
+            let fresh = claims["exp"]
+                .as_i64()
+                .is_some_and(|e| e > Utc::now().timestamp());
+            if !verified || claims["iss"] != CLIENT_ID || !fresh || claims["sub"].as_str().is_none()
+            {
+                return token_error("invalid_grant", "invalid assertion");
+            }
+            Json(org.issue_tokens(&url, false)).into_response()
+        }
+        _ => token_error("unsupported_grant_type", "grant type not supported"),
+    }
+}
+
+async fn revoke(
+    State(fake): State<FakeSalesforce>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let token = form.get("token").cloned().unwrap_or_default();
+    let mut org = fake.org();
+    org.refresh_tokens.retain(|t| t != &token);
+    org.access_tokens.retain(|t| t != &token);
+    org.revoked.push(token);
+    StatusCode::OK.into_response()
+}
+
+/// Checks the token, counts the call, plays the script. `Some` is the answer to give instead.
+fn api_call(fake: &FakeSalesforce, headers: &HeaderMap, what: String) -> Option<Response> {
+    let mut org = fake.org();
+    let targeted = org
+        .script_for
+        .iter()
+        .position(|(part, _)| what.contains(part.as_str()));
+    org.calls.push(what);
+    let step = match targeted {
+        Some(i) => org.script_for.remove(i).map(|(_, s)| s),
+        None => org.script.pop_front(),
+    };
+    if let Some(step) = step {
+        match step {
+            Scripted::ExpireSession => org.access_tokens.clear(),
+            Scripted::Status(status, body) => {
+                let status =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                return Some((status, with_limit(&org), body).into_response());
+            }
+            Scripted::Body(body) => {
+                return Some((StatusCode::OK, with_limit(&org), body).into_response())
+            }
+        }
+    }
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !org.access_tokens.iter().any(|t| t == token) {
+        return Some(sf_error(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_SESSION_ID",
+            "Session expired or invalid",
+        ));
+    }
+    org.api_used += 1;
+    if org.api_used > org.api_limit {
+        return Some(sf_error(
+            StatusCode::FORBIDDEN,
+            "REQUEST_LIMIT_EXCEEDED",
+            "TotalRequests Limit exceeded.",
+        ));
+    }
+    None
+}
+
+fn with_limit(org: &Org) -> [(&'static str, String); 1] {
+    [(
+        "sforce-limit-info",
+        format!("api-usage={}/{}", org.api_used, org.api_limit),
+    )]
+}
+
+fn ok_json(fake: &FakeSalesforce, body: Value) -> Response {
+    let org = fake.org();
+    (StatusCode::OK, with_limit(&org), Json(body)).into_response()
+}
+
+/// The few SOQL shapes the connector sends, read back.
+struct Soql {
+    fields: Vec<String>,
+    object: String,
+    deleted_only: bool,
+    after: Option<(DateTime<Utc>, Option<String>)>,
+}
+
+fn parse_soql(q: &str) -> Option<Soql> {
+    let rest = q.strip_prefix("SELECT ")?;
+    let (fields, rest) = rest.split_once(" FROM ")?;
+    let object: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let after = rest.split_once("SystemModstamp > ").and_then(|(_, t)| {
+        let t: String = t
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != ')')
+            .collect();
+        let at = DateTime::parse_from_rfc3339(&t).ok()?.with_timezone(&Utc);
+        let id = rest
+            .split_once("Id > '")
+            .and_then(|(_, i)| i.split_once('\''))
+            .map(|(i, _)| i.to_string());
+        Some((at, id))
+    });
+    if !rest.contains("ORDER BY SystemModstamp ASC, Id ASC") {
+        return None;
+    }
+    Some(Soql {
+        fields: fields.split(',').map(|f| f.trim().to_string()).collect(),
+        object,
+        deleted_only: rest.contains("IsDeleted = true"),
+        after,
+    })
+}
+
+fn run_query(fake: &FakeSalesforce, q: &str, all: bool) -> Response {
+    let Some(soql) = parse_soql(q) else {
+        return sf_error(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_QUERY",
+            "unexpected token",
+        );
+    };
+    let org = fake.org();
+    let known = standard_fields(&soql.object);
+    let custom = org
+        .custom_fields
+        .get(&soql.object)
+        .cloned()
+        .unwrap_or_default();
+    for f in &soql.fields {
+        if !(f == "Id"
+            || f == "SystemModstamp"
+            || known.contains(&f.as_str())
+            || custom.contains(f))
+        {
+            return sf_error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD",
+                &format!("No such column '{f}' on entity '{}'.", soql.object),
+            );
+        }
+    }
+    let mut recs: Vec<Rec> = org
+        .objects
+        .get(&soql.object)
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| {
+            if soql.deleted_only {
+                r.deleted
+            } else {
+                all || !r.deleted
+            }
+        })
+        .filter(|r| match &soql.after {
+            None => true,
+            Some((at, None)) => r.modified > *at,
+            Some((at, Some(id))) => r.modified > *at || (r.modified == *at && &r.id > id),
+        })
+        .collect();
+    recs.sort_by(|a, b| (a.modified, &a.id).cmp(&(b.modified, &b.id)));
+    let rows: VecDeque<Value> = recs
+        .iter()
+        .map(|r| {
+            let mut out = Map::new();
+            out.insert("attributes".into(), json!({"type": soql.object, "url": format!("/services/data/v62.0/sobjects/{}/{}", soql.object, r.id)}));
+            for f in &soql.fields {
+                let v = match f.as_str() {
+                    "Id" => json!(r.id),
+                    "SystemModstamp" => json!(stamp(r.modified)),
+                    other => r.fields.get(other).cloned().unwrap_or(Value::Null),
+                };
+                out.insert(f.clone(), v);
+            }
+            Value::Object(out)
+        })
+        .collect();
+    let total = rows.len();
+    drop(org);
+    page(fake, rows, total)
+}
+
+fn page(fake: &FakeSalesforce, mut rows: VecDeque<Value>, total: usize) -> Response {
+    let mut org = fake.org();
+    let size = org.page_size.max(1);
+    let first: Vec<Value> = rows.drain(..rows.len().min(size)).collect();
+    let mut body = json!({"totalSize": total, "done": rows.is_empty(), "records": first});
+    if !rows.is_empty() {
+        org.next_id += 1;
+        let locator = format!("01gFAKE{:08}-{}", org.next_id, size);
+        body["nextRecordsUrl"] = json!(format!("/services/data/v62.0/query/{locator}"));
+        org.locators.insert(locator, rows);
+    }
+    drop(org);
+    ok_json(fake, body)
+}
+
+async fn query(
+    State(fake): State<FakeSalesforce>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let soql = q.get("q").cloned().unwrap_or_default();
+    if let Some(r) = api_call(&fake, &headers, format!("GET query {soql}")) {
+        return r;
+    }
+    run_query(&fake, &soql, false)
+}
+
+async fn query_all(
+    State(fake): State<FakeSalesforce>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let soql = q.get("q").cloned().unwrap_or_default();
+    if let Some(r) = api_call(&fake, &headers, format!("GET queryAll {soql}")) {
+        return r;
+    }
+    run_query(&fake, &soql, true)
+}
+
+async fn more(
+    State(fake): State<FakeSalesforce>,
+    headers: HeaderMap,
+    Path((_, locator)): Path<(String, String)>,
+) -> Response {
+    if let Some(r) = api_call(&fake, &headers, format!("GET more {locator}")) {
+        return r;
+    }
+    let rows = fake.org().locators.remove(&locator);
+    match rows {
+        Some(rows) => {
+            let total = rows.len();
+            page(&fake, rows, total)
+        }
+        None => sf_error(
+            StatusCode::NOT_FOUND,
+            "INVALID_QUERY_LOCATOR",
+            "invalid query locator",
+        ),
+    }
+}
+
+async fn describe(
+    State(fake): State<FakeSalesforce>,
+    headers: HeaderMap,
+    Path((_, object)): Path<(String, String)>,
+) -> Response {
+    if let Some(r) = api_call(&fake, &headers, format!("GET describe {object}")) {
+        return r;
+    }
+    let custom = fake
+        .org()
+        .custom_fields
+        .get(&object)
+        .cloned()
+        .unwrap_or_default();
+    let mut fields: Vec<Value> = ["Id", "SystemModstamp"]
+        .iter()
+        .chain(standard_fields(&object))
+        .map(|f| json!({"name": f, "label": f, "type": "string", "custom": false, "updateable": *f != "Id"}))
+        .collect();
+    fields.extend(custom.iter().map(|f| json!({"name": f, "label": f.trim_end_matches("__c"), "type": "string", "custom": true, "updateable": true})));
+    ok_json(&fake, json!({"name": object, "fields": fields}))
+}
+
+async fn update_collection(
+    State(fake): State<FakeSalesforce>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Some(r) = api_call(&fake, &headers, "PATCH composite/sobjects".into()) {
+        return r;
+    }
+    let records = body["records"].as_array().cloned().unwrap_or_default();
+    if records.len() > 200 || body["allOrNone"] != json!(false) {
+        return sf_error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_FIELD",
+            "at most 200 records, allOrNone false",
+        );
+    }
+    let mut results = Vec::new();
+    let mut org = fake.org();
+    for r in records {
+        let object = r["attributes"]["type"].as_str().unwrap_or("").to_string();
+        let id = r["id"].as_str().unwrap_or("").to_string();
+        if let Some((code, message)) = org.refuse.get(&id).cloned() {
+            results.push(json!({"id": id, "success": false, "errors": [{"statusCode": code, "message": message, "fields": []}]}));
+            continue;
+        }
+        let exists = org
+            .objects
+            .get(&object)
+            .is_some_and(|v| v.iter().any(|x| x.id == id && !x.deleted));
+        if !exists {
+            results.push(json!({"success": false, "errors": [{"statusCode": "ENTITY_IS_DELETED", "message": "entity is deleted", "fields": []}]}));
+            continue;
+        }
+        let mut fields = r.as_object().cloned().unwrap_or_default();
+        fields.remove("attributes");
+        fields.remove("id");
+        org.update(&object, &id, Value::Object(fields));
+        results.push(json!({"id": id, "success": true, "errors": []}));
+    }
+    drop(org);
+    ok_json(&fake, Value::Array(results))
+}
