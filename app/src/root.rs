@@ -5,6 +5,7 @@ use crate::pages::{
     accept_invite::AcceptInvitePage,
     admin::AdminPage,
     choose_organisation::ChooseOrganisationPage,
+    connectors,
     dashboard::DashboardPage,
     forgot_password::ForgotPasswordPage,
     lead_detail::LeadDetailPage,
@@ -79,7 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("opportunities/:id") ssr=SsrMode::Async view=OpportunityPage/>
                     <Route path=path!("search") ssr=SsrMode::Async view=SearchPage/>
                     <Route path=path!("agents") ssr=SsrMode::Async view=workspace::AgentsPage/>
-                    <Route path=path!("connectors") ssr=SsrMode::Async view=workspace::ConnectorsPage/>
+                    <Route path=path!("connectors") ssr=SsrMode::Async view=connectors::ConnectorsPage/>
                     <Route path=path!("settings/members") ssr=SsrMode::Async view=MembersPage/>
                     <Route path=path!("admin") ssr=SsrMode::Async view=AdminPage/>
                 </ParentRoute>

@@ -24,6 +24,26 @@ pub fn hub(config: &Config) -> Result<ConnectorHub, platform::Error> {
     })
 }
 
+/// Starts an OAuth authorisation and sends the browser to the remote login page. A link, not a
+/// form: a form's redirect to another origin is blocked by `form-action 'self'`.
+pub async fn start_oauth(
+    State(state): State<ServerState>,
+    Extension(auth): Extension<RequestAuth>,
+    Path((_kind, id)): Path<(String, String)>,
+) -> Response {
+    let Some(ctx) = auth.context() else {
+        return Redirect::to("/sign-in?next=/connectors").into_response();
+    };
+    let Ok(id) = id.parse() else {
+        return back("That connection does not exist.", false);
+    };
+    let app = &state.app;
+    match manage::start_authorization(&app.db, &ctx, &app.connectors, id, &app.public_url).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(e) => back(&models::AppError::from(e).to_string(), false),
+    }
+}
+
 /// What the remote login page sends the browser back with.
 #[derive(Debug, Deserialize)]
 pub struct CallbackQuery {

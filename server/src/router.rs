@@ -65,6 +65,7 @@ pub fn build_router(state: ServerState) -> Router {
         .route("/leads/export.csv", get(crate::export::export_leads))
         .route("/leads/import/{id}/errors.csv", get(import::download_import_errors))
         .route("/connectors/{kind}/callback", get(crate::connectors::oauth_callback))
+        .route("/connectors/{kind}/authorize/{id}", get(crate::connectors::start_oauth))
         .leptos_routes_with_context(&state, route_list(), render_context(&state), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -48,7 +48,10 @@ pub async fn save_connection(
         .map_err(AppError::from)
 }
 
-/// Starts the OAuth authorisation: the browser is sent to the remote login page.
+/// Starts the OAuth authorisation: the remote login page's URL to send the browser to. (The
+/// page links to `GET /connectors/{kind}/authorize/{id}`, which does the same and redirects:
+/// a form posted to this function could not be redirected to another origin under the
+/// page's `form-action 'self'` policy.)
 #[server(endpoint = "authorize_connection")]
 pub async fn authorize_connection(id: ConnectionId) -> Result<String, AppError> {
     use super::ssr::*;
@@ -63,7 +66,6 @@ pub async fn authorize_connection(id: ConnectionId) -> Result<String, AppError> 
     )
     .await
     .map_err(AppError::from)?;
-    leptos_axum::redirect(&url);
     Ok(url)
 }
 

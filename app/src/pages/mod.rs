@@ -4,6 +4,7 @@ pub mod accept_invite;
 pub mod admin;
 pub mod auth_layout;
 pub mod choose_organisation;
+pub mod connectors;
 pub mod dashboard;
 pub mod forgot_password;
 pub mod lead_detail;

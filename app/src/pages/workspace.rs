@@ -30,15 +30,3 @@ pub fn AgentsPage() -> impl IntoView {
         />
     }
 }
-
-#[component]
-pub fn ConnectorsPage() -> impl IntoView {
-    view! {
-        <Upcoming
-            title="Connectors"
-            description="Sync with the CRMs your team already uses."
-            empty_title="No connectors yet"
-            empty_body="The Salesforce connector is not built yet. Once it is, you will connect it here and see every sync."
-        />
-    }
-}

@@ -275,6 +275,8 @@ pub struct ConnectionView {
     /// The URL to register as the connected app's callback.
     pub callback_url: String,
     pub active_run: Option<SyncRunView>,
+    /// The latest runs, newest first.
+    pub recent_runs: Vec<SyncRunView>,
 }
 
 /// What a connection syncs for one local object.

@@ -50,16 +50,25 @@ async fn connect(app: &TestApp, session: &str, fake: &FakeSalesforce) -> Connect
         .invoke(Some(session), settings(fake))
         .await
         .expect("save connection");
-    let (status, headers, body) = app
-        .post::<AuthorizeConnection>(Some(session), &[("id", &id.to_string())], &[])
+    // API callers get the login URL from the server function; the page's "Connect" link
+    // starts a fresh authorisation (the earlier one's state is replaced) and redirects.
+    let api_url = app
+        .invoke(Some(session), AuthorizeConnection { id })
+        .await
+        .expect("authorize");
+    assert!(api_url.starts_with(&format!("{}/services/oauth2/authorize?", fake.url)));
+    let start = app
+        .get(
+            Some(session),
+            &format!("/connectors/salesforce/authorize/{id}"),
+        )
         .await;
-    let url = match headers.get("location") {
-        Some(l) => l.to_str().expect("location").to_string(),
-        None => {
-            assert!(status.is_success(), "authorize: {status} {body}");
-            serde_json::from_str(&body).expect("url")
-        }
-    };
+    assert_eq!(start.status(), 303);
+    let url = start.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert_ne!(url, api_url);
     assert!(
         url.starts_with(&format!("{}/services/oauth2/authorize?", fake.url)),
         "{url}"
@@ -576,10 +585,18 @@ fn rate_limits_and_server_errors_are_retried_and_an_outage_resumes_on_the_next_a
             Scripted::Status(403, limit.into()),
             Scripted::Status(503, busy.into()),
             Scripted::Status(500, "<html>oops</html>".into()),
+            // Past the client's 2 s deadline (the test configuration's).
+            Scripted::Delay(Duration::from_millis(2500)),
         ]);
         let run = sync(&app, &owner, id).await;
         assert_eq!(run.state, SyncState::Done, "{run:?}");
         assert_eq!(app.count("SELECT count(*) AS n FROM leads").await, 6);
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM jobs WHERE attempts > 1")
+                .await,
+            0,
+            "retried within the run"
+        );
 
         // An outage longer than the retries: the run stops after what it committed, the job
         // is retried later and picks up from the cursor: nothing lost, nothing doubled.
@@ -595,7 +612,7 @@ fn rate_limits_and_server_errors_are_retried_and_an_outage_resumes_on_the_next_a
         // The first Lead page arrives, then the org is down through every retry of the next.
         {
             let mut org = fake.org();
-            for _ in 0..4 {
+            for _ in 0..5 {
                 org.script_for
                     .push_back(("GET more".into(), Scripted::Status(503, busy.into())));
             }
@@ -1177,5 +1194,98 @@ fn connectors_are_for_admins_of_their_own_tenant_and_bad_settings_change_nothing
             .expect("location")
             .to_string();
         assert!(location.contains("denied"), "{location}");
+    })
+}
+
+/// The pull benchmark (`scripts/bench-sync`): `SYNC_BENCH_ROWS` leads (default 100,000) from
+/// the fake org into PostgreSQL, beside a bare `COPY` of the same rows into the same table
+/// in the same run. Prints figures; asserts only that every record arrived once.
+#[test]
+#[ignore = "a benchmark: scripts/bench-sync runs it"]
+fn bench_pull_leads() {
+    run(async {
+        let n: usize = std::env::var("SYNC_BENCH_ROWS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100_000);
+        let app = TestApp::spawn().await;
+        let fake = FakeSalesforce::start().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        let id = connect(&app, &owner, &fake).await;
+        {
+            let mut org = fake.org();
+            for i in 0..n {
+                let mut l = lead(i);
+                l["Title"] = json!(if i % 3 == 0 { "VP Sales" } else { "Engineer" });
+                org.insert("Lead", l, None);
+            }
+        }
+        app.invoke(Some(&owner), SyncConnection { id })
+            .await
+            .expect("sync");
+        let began = Instant::now();
+        app.worker(None, quick_worker())
+            .drain()
+            .await
+            .expect("drain");
+        let pulled = began.elapsed();
+        assert_eq!(app.count("SELECT count(*) AS n FROM leads").await, n as i64);
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM connector_links").await,
+            n as i64
+        );
+
+        // The same rows, out and back in by COPY, into the same table and indexes.
+        let cols = "tenant_id, id, first_name, last_name, email, phone, title, company, domain, \
+                    industry, employee_count, country, source, status, score, score_breakdown, \
+                    custom, external_source, external_id, created_at, updated_at";
+        let file = std::env::temp_dir().join(format!("sync-bench-{}.csv", std::process::id()));
+        let url = app.owner_url();
+        let psql = |command: String| {
+            let out = std::process::Command::new("psql")
+                .args([
+                    url.as_str(),
+                    "-XAtq",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-c",
+                    &command,
+                ])
+                .output()
+                .expect("psql");
+            assert!(
+                out.status.success(),
+                "psql: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        psql(format!(
+            "\\copy (SELECT {cols} FROM leads) TO '{}' CSV",
+            file.display()
+        ));
+        app.exec("DELETE FROM connector_links").await;
+        app.exec("DELETE FROM leads").await;
+        app.exec("VACUUM ANALYZE leads").await;
+        let began = Instant::now();
+        psql(format!(
+            "\\copy leads ({cols}) FROM '{}' CSV",
+            file.display()
+        ));
+        let copied = began.elapsed();
+        let _ = std::fs::remove_file(&file);
+        assert_eq!(app.count("SELECT count(*) AS n FROM leads").await, n as i64);
+
+        let rate = |d: Duration| n as f64 / d.as_secs_f64();
+        println!(
+            "pulled {n} leads from the fake org in {:.1} s: {:.0} records/s; \
+             COPY of the same rows: {:.1} s, {:.0} rows/s; sync ÷ COPY rate = {:.2}",
+            pulled.as_secs_f64(),
+            rate(pulled),
+            copied.as_secs_f64(),
+            rate(copied),
+            rate(pulled) / rate(copied),
+        );
     })
 }

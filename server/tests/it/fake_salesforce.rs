@@ -40,6 +40,8 @@ pub enum Scripted {
     Body(String),
     /// Drop every access token first (the session expires).
     ExpireSession,
+    /// Answer only after this long (past the client's timeout), then normally.
+    Delay(std::time::Duration),
 }
 
 #[derive(Default)]
@@ -419,20 +421,27 @@ async fn revoke(
 }
 
 /// Checks the token, counts the call, plays the script. `Some` is the answer to give instead.
-fn api_call(fake: &FakeSalesforce, headers: &HeaderMap, what: String) -> Option<Response> {
-    let mut org = fake.org();
-    let targeted = org
-        .script_for
-        .iter()
-        .position(|(part, _)| what.contains(part.as_str()));
-    org.calls.push(what);
-    let step = match targeted {
-        Some(i) => org.script_for.remove(i).map(|(_, s)| s),
-        None => org.script.pop_front(),
+async fn api_call(fake: &FakeSalesforce, headers: &HeaderMap, what: String) -> Option<Response> {
+    let step = {
+        let mut org = fake.org();
+        let targeted = org
+            .script_for
+            .iter()
+            .position(|(part, _)| what.contains(part.as_str()));
+        org.calls.push(what);
+        match targeted {
+            Some(i) => org.script_for.remove(i).map(|(_, s)| s),
+            None => org.script.pop_front(),
+        }
     };
+    if let Some(Scripted::Delay(d)) = &step {
+        tokio::time::sleep(*d).await;
+    }
+    let mut org = fake.org();
     if let Some(step) = step {
         match step {
             Scripted::ExpireSession => org.access_tokens.clear(),
+            Scripted::Delay(_) => {}
             Scripted::Status(status, body) => {
                 let status =
                     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -606,7 +615,7 @@ async fn query(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let soql = q.get("q").cloned().unwrap_or_default();
-    if let Some(r) = api_call(&fake, &headers, format!("GET query {soql}")) {
+    if let Some(r) = api_call(&fake, &headers, format!("GET query {soql}")).await {
         return r;
     }
     run_query(&fake, &soql, false)
@@ -618,7 +627,7 @@ async fn query_all(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let soql = q.get("q").cloned().unwrap_or_default();
-    if let Some(r) = api_call(&fake, &headers, format!("GET queryAll {soql}")) {
+    if let Some(r) = api_call(&fake, &headers, format!("GET queryAll {soql}")).await {
         return r;
     }
     run_query(&fake, &soql, true)
@@ -629,7 +638,7 @@ async fn more(
     headers: HeaderMap,
     Path((_, locator)): Path<(String, String)>,
 ) -> Response {
-    if let Some(r) = api_call(&fake, &headers, format!("GET more {locator}")) {
+    if let Some(r) = api_call(&fake, &headers, format!("GET more {locator}")).await {
         return r;
     }
     let rows = fake.org().locators.remove(&locator);
@@ -651,7 +660,7 @@ async fn describe(
     headers: HeaderMap,
     Path((_, object)): Path<(String, String)>,
 ) -> Response {
-    if let Some(r) = api_call(&fake, &headers, format!("GET describe {object}")) {
+    if let Some(r) = api_call(&fake, &headers, format!("GET describe {object}")).await {
         return r;
     }
     let custom = fake
@@ -674,7 +683,7 @@ async fn update_collection(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Response {
-    if let Some(r) = api_call(&fake, &headers, "PATCH composite/sobjects".into()) {
+    if let Some(r) = api_call(&fake, &headers, "PATCH composite/sobjects".into()).await {
         return r;
     }
     let records = body["records"].as_array().cloned().unwrap_or_default();

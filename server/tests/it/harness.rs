@@ -260,7 +260,7 @@ impl TestApp {
         config.connector_key = Some(TEST_CONNECTOR_KEY.into());
         config.salesforce = salesforce::Options {
             timeout: Duration::from_secs(2),
-            retries: 3,
+            retries: 4,
             backoff: Duration::from_millis(10),
             max_backoff: Duration::from_millis(50),
         };
@@ -468,6 +468,11 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
             .n
+    }
+
+    /// The owner's URL of this test's database (for tools such as psql).
+    pub fn owner_url(&self) -> String {
+        owner_url(&self.db_name).to_string()
     }
 
     /// Rows of a query as the owner (no RLS), as JSON objects.

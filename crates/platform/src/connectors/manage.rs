@@ -9,7 +9,7 @@ use super::store::{
 };
 use super::sync::{ConnectorHub, SyncConnection};
 use crate::audit::NewAuditEntry;
-use crate::db::schema::{connection_objects, connections, sync_run_errors, sync_runs};
+use crate::db::schema::{connection_objects, connections, jobs, sync_run_errors, sync_runs};
 use crate::db::{Conn, Db};
 use crate::error::Error;
 use crate::jobs::{NewJob, Schedule};
@@ -22,6 +22,7 @@ use models::connectors::{
     validate_mappings, ConnectionSettingsInput, ConnectionStatus, ConnectionView, FieldMapping,
     ObjectSetup, RemoteField, SyncObject, SyncRunError, SyncRunView, SyncState, SyncTrigger,
 };
+use models::jobs::JobState;
 use models::{AppError, ConnectionId, Role, SyncRunId};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -142,6 +143,7 @@ async fn view(
         Some(run) => Some(run_view(conn, &run).await?),
         None => None,
     };
+    let recent_runs = recent_runs(conn, row.id, RECENT_RUNS).await?;
     Ok(ConnectionView {
         id: row.id,
         kind: row.kind.clone(),
@@ -164,7 +166,31 @@ async fn view(
         objects,
         callback_url: callback_url(public_url, &row.kind),
         active_run: active,
+        recent_runs,
     })
+}
+
+/// Runs the connectors page lists per connection.
+const RECENT_RUNS: i64 = 10;
+
+/// The connection's latest runs, newest first.
+async fn recent_runs(
+    conn: &mut Conn,
+    id: ConnectionId,
+    limit: i64,
+) -> Result<Vec<SyncRunView>, Error> {
+    let runs: Vec<RunRow> = sync_runs::table
+        .filter(sync_runs::connection_id.eq(id))
+        .order(sync_runs::created_at.desc())
+        .limit(limit.clamp(1, 100))
+        .select(RunRow::as_select())
+        .load(conn)
+        .await?;
+    let mut out = Vec::new();
+    for run in &runs {
+        out.push(run_view(conn, run).await?);
+    }
+    Ok(out)
 }
 
 async fn run_view(conn: &mut Conn, run: &RunRow) -> Result<SyncRunView, Error> {
@@ -671,8 +697,26 @@ pub async fn sync_now(db: &Db, ctx: &RequestContext, id: ConnectionId) -> Result
                 AppError::conflict("Connect first: this connection is not authorised.").into(),
             );
         }
+        let key = Schedule::dedup_key(&SyncConnection::schedule_name(id));
         if let Some(run) = active_run(conn, id).await? {
-            return Ok(run.id);
+            // A run whose job is gone (its worker died on the last attempt) is over.
+            let alive: i64 = jobs::table
+                .filter(jobs::dedup_key.eq(&key))
+                .filter(jobs::state.eq_any([JobState::Pending, JobState::Running]))
+                .count()
+                .get_result(conn)
+                .await?;
+            if alive > 0 {
+                return Ok(run.id);
+            }
+            diesel::update(sync_runs::table.filter(sync_runs::id.eq(run.id)))
+                .set((
+                    sync_runs::state.eq(SyncState::Failed),
+                    sync_runs::error.eq("Its worker stopped before the end; a new run continues from where it got to."),
+                    sync_runs::finished_at.eq(diesel::dsl::now),
+                ))
+                .execute(conn)
+                .await?;
         }
         let run = SyncRunId(Uuid::new_v4());
         diesel::insert_into(sync_runs::table)
@@ -692,7 +736,7 @@ pub async fn sync_now(db: &Db, ctx: &RequestContext, id: ConnectionId) -> Result
             run_id: Some(run),
         })?
         .tenant(Some(ctx.tenant_id))
-        .dedup_key(Schedule::dedup_key(&SyncConnection::schedule_name(id)))
+        .dedup_key(key)
         .enqueue(conn)
         .await?;
         NewAuditEntry::by(ctx, action::SYNC_REQUESTED)
@@ -714,18 +758,7 @@ pub async fn list_runs(
 ) -> Result<Vec<SyncRunView>, Error> {
     ctx.require(Role::Admin)?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
-        let runs: Vec<RunRow> = sync_runs::table
-            .filter(sync_runs::connection_id.eq(id))
-            .order(sync_runs::created_at.desc())
-            .limit(limit.clamp(1, 100))
-            .select(RunRow::as_select())
-            .load(conn)
-            .await?;
-        let mut out = Vec::new();
-        for run in &runs {
-            out.push(run_view(conn, run).await?);
-        }
-        Ok(out)
+        recent_runs(conn, id, limit).await
     })
     .await
 }

@@ -180,6 +180,12 @@ pub async fn create(
                 row.insert("id".into(), json!(id));
                 row.insert("external_id".into(), json!(r.external_id));
                 row.insert("custom".into(), Value::Object(custom));
+                if object == SyncObject::Lead {
+                    // Scored as it is written (a new lead has no activity yet).
+                    let (points, reasons) = score_of(&row, false);
+                    row.insert("score".into(), json!(points));
+                    row.insert("score_breakdown".into(), json!(reasons));
+                }
                 slots.push(results.len());
                 results.push(Ok(id));
                 rows.push(Value::Object(row));
@@ -190,9 +196,16 @@ pub async fn create(
     let cols = columns(object);
     let mut names: Vec<&str> = cols.iter().map(|c| c.column).collect();
     let mut exprs: Vec<String> = cols.iter().map(|c| column_sql(c, "r")).collect();
-    if object == SyncObject::Opportunity {
-        names.push("currency");
-        exprs.push("COALESCE((SELECT currency FROM sales_settings LIMIT 1), 'USD')".into());
+    match object {
+        SyncObject::Opportunity => {
+            names.push("currency");
+            exprs.push("COALESCE((SELECT currency FROM sales_settings LIMIT 1), 'USD')".into());
+        }
+        SyncObject::Lead => {
+            names.push("score_breakdown");
+            exprs.push("r.score_breakdown".into());
+        }
+        _ => {}
     }
     let sql = format!(
         "INSERT INTO {table} (tenant_id, id, external_source, external_id, custom, {names}) \
@@ -215,7 +228,10 @@ pub async fn create(
             Err(reason) => results[slot] = Err(reason),
         }
     }
-    after_write(conn, object, &created, &created, &created).await?;
+    // Leads were scored on the way in.
+    if object == SyncObject::Opportunity {
+        after_write(conn, object, &created, &created, &created).await?;
+    }
     Ok(results)
 }
 
@@ -329,6 +345,26 @@ async fn after_write(
         }
         _ => Ok(()),
     }
+}
+
+/// The placeholder score of a lead's columns.
+fn score_of(
+    row: &Map<String, Value>,
+    has_activity: bool,
+) -> (i16, Vec<models::sales::lead::ScoreReason>) {
+    let text = |k: &str| row.get(k).and_then(Value::as_str).unwrap_or("");
+    score(&ScoreInput {
+        title: text("title"),
+        email: text("email"),
+        phone: text("phone"),
+        company: text("company"),
+        employee_count: row
+            .get("employee_count")
+            .and_then(Value::as_i64)
+            .and_then(|n| i32::try_from(n).ok()),
+        source: text("source"),
+        has_activity,
+    })
 }
 
 /// Scores leads again by the placeholder rules (not their `updated_at`: a score is not an

@@ -1,0 +1,128 @@
+//! What a push sends: local changes of the fields that flow out, since their last sync.
+
+use super::run::ObjectPlan;
+use super::PUSH_BATCH;
+
+use crate::connectors::mapping::to_remote;
+use crate::connectors::remote::{PushRecord, Values};
+
+use crate::db::schema::connector_links;
+use crate::db::Conn;
+use crate::error::Error;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use models::connectors::{FieldMapping, SyncObject};
+use models::ConnectionId;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// A local change to send.
+pub(super) struct PendingPush {
+    pub(super) record: PushRecord,
+    /// The link's agreed values, and the local values sent (under local keys).
+    pub(super) synced: Values,
+    pub(super) sent: Values,
+}
+
+pub(super) struct PushBatch {
+    pub(super) records: Vec<PendingPush>,
+    /// Looked at, nothing to send.
+    pub(super) unchanged: Vec<String>,
+    /// The last local id looked at (`None`: nothing left).
+    pub(super) scanned_to: Option<Uuid>,
+}
+
+#[derive(Queryable)]
+struct PushLink {
+    external_id: String,
+    local_id: Uuid,
+    synced: Value,
+}
+
+pub(super) async fn pending_pushes(
+    conn: &mut Conn,
+    connection: ConnectionId,
+    plan: &ObjectPlan,
+    pushed: &[&FieldMapping],
+    after: Option<Uuid>,
+) -> Result<PushBatch, Error> {
+    let object = plan.row.object;
+    let changed = plan
+        .target
+        .changed_since_sync(conn, connection, after, PUSH_BATCH)
+        .await?;
+    let Some(last) = changed.last().copied() else {
+        return Ok(PushBatch {
+            records: Vec::new(),
+            unchanged: Vec::new(),
+            scanned_to: None,
+        });
+    };
+    let links: Vec<PushLink> = connector_links::table
+        .filter(connector_links::connection_id.eq(connection))
+        .filter(connector_links::object.eq(object.as_str()))
+        .filter(connector_links::local_id.eq_any(&changed))
+        .select((
+            connector_links::external_id,
+            connector_links::local_id,
+            connector_links::synced,
+        ))
+        .load(conn)
+        .await?;
+    let locals = plan.target.load_records(conn, &changed).await?;
+    let (mut records, mut unchanged) = (Vec::new(), Vec::new());
+    for link in links {
+        let Some(local) = locals.get(&link.local_id) else {
+            continue;
+        };
+        let synced = link.synced.as_object().cloned().unwrap_or_default();
+        let (mut fields, mut sent) = (serde_json::Map::new(), Values::new());
+        for m in pushed {
+            let l = local.values.get(&m.local).cloned().unwrap_or(Value::Null);
+            let s = synced.get(&m.local).cloned().unwrap_or(Value::Null);
+            if !crate::connectors::mapping::same_value(&l, &s) {
+                fields.insert(m.remote.clone(), to_remote(m, &l));
+                sent.insert(m.local.clone(), l);
+            }
+        }
+        if fields.is_empty() {
+            unchanged.push(link.external_id);
+        } else {
+            records.push(PendingPush {
+                record: PushRecord {
+                    id: link.external_id,
+                    fields,
+                },
+                synced,
+                sent,
+            });
+        }
+    }
+    Ok(PushBatch {
+        records,
+        unchanged,
+        scanned_to: Some(last),
+    })
+}
+
+/// Marks links as seen now (so the next push does not look at them again).
+pub(super) async fn touch_links(
+    conn: &mut Conn,
+    connection: ConnectionId,
+    object: SyncObject,
+    external_ids: &[String],
+) -> Result<(), Error> {
+    diesel::update(
+        connector_links::table
+            .filter(connector_links::connection_id.eq(connection))
+            .filter(connector_links::object.eq(object.as_str()))
+            .filter(connector_links::external_id.eq_any(external_ids)),
+    )
+    .set((
+        connector_links::synced_at.eq(diesel::dsl::now),
+        connector_links::push_pending.eq(false),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,587 @@
+//! One run: the objects in order, each pulled, its deletions read, its changes pushed; and
+//! how the run ends.
+
+use super::apply::{apply_changes, apply_deletions, PageContext};
+use super::push::{pending_pushes, touch_links, PendingPush};
+use super::ConnectorHub;
+use crate::connectors::connector::{Credentials, Session};
+use crate::connectors::remote::{Cursor, Page, PushOutcome, PushRecord, RemoteError, RemoteRecord};
+use crate::connectors::store::{
+    load_connection, load_objects, record_errors, ConnectionRow, NewSyncError, ObjectRow,
+};
+use crate::connectors::target::SyncTarget;
+use crate::db::schema::{connection_objects, connections, connector_links, sync_runs};
+use crate::db::Conn;
+use crate::error::Error;
+use crate::jobs::JobContext;
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use models::connectors::{
+    ConnectionStatus, FieldMapping, LocalField, SyncCounts, SyncObject, SyncState,
+};
+use models::{ConnectionId, SyncRunId, TenantId};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// How a run ended, with its session (for the usage and refreshed credentials to keep).
+pub(super) type RunOutcome =
+    Result<(Ending, Option<Box<dyn Session>>), (Failure, Option<Box<dyn Session>>)>;
+
+/// How a run ended.
+pub(super) enum Ending {
+    Done,
+    /// The API allowance share is used: resume on the next run.
+    Paused,
+}
+
+/// One running sync.
+pub(super) struct Sync<'a> {
+    pub(super) hub: &'a ConnectorHub,
+    pub(super) job: &'a JobContext,
+    pub(super) tenant: TenantId,
+    pub(super) run: SyncRunId,
+    pub(super) counts: HashMap<SyncObject, SyncCounts>,
+    /// Remote calls of this run, over all attempts.
+    pub(super) api_calls: i32,
+}
+
+/// The run's failure: remote (sorted by what to do) or local.
+pub(super) enum Failure {
+    Remote(RemoteError),
+    Local(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Local(e)
+    }
+}
+
+impl From<RemoteError> for Failure {
+    fn from(e: RemoteError) -> Self {
+        Failure::Remote(e)
+    }
+}
+
+/// What a run syncs of one object.
+pub(super) struct ObjectPlan {
+    pub(super) row: ObjectRow,
+    pub(super) mappings: Vec<FieldMapping>,
+    pub(super) fields: Vec<LocalField>,
+    pub(super) target: Arc<dyn SyncTarget>,
+}
+
+impl<'a> Sync<'a> {
+    pub(super) async fn run(&mut self, id: ConnectionId) -> RunOutcome {
+        let setup = self
+            .job
+            .db
+            .tenant_tx(self.tenant, async |conn| {
+                let connection = load_connection(conn, id).await?;
+                let objects = load_objects(conn, id).await?;
+                let mut plans = Vec::new();
+                for row in objects.into_iter().filter(|o| o.enabled) {
+                    let Some(target) = self.hub.registry.target_for(row.object) else {
+                        continue;
+                    };
+                    let fields = target.fields(conn).await?;
+                    let mappings = row.mappings()?;
+                    plans.push(ObjectPlan {
+                        row,
+                        mappings,
+                        fields,
+                        target,
+                    });
+                }
+                Ok((connection, plans))
+            })
+            .await;
+        let (connection, plans) = setup.map_err(|e| (Failure::Local(e), None))?;
+        if connection.status != ConnectionStatus::Connected {
+            return Err((
+                Failure::Remote(RemoteError::Auth(
+                    "the connection is not authorised; connect it again".into(),
+                )),
+                None,
+            ));
+        }
+        let mut session = self.open(&connection).map_err(|e| (e, None))?;
+        let budget = connection.api_budget_percent();
+        for plan in &plans {
+            match self
+                .sync_object(&connection, session.as_mut(), plan, budget)
+                .await
+            {
+                Ok(Ending::Done) => {}
+                Ok(Ending::Paused) => return Ok((Ending::Paused, Some(session))),
+                Err(f) => return Err((f, Some(session))),
+            }
+        }
+        Ok((Ending::Done, Some(session)))
+    }
+
+    fn open(&self, connection: &ConnectionRow) -> Result<Box<dyn Session>, Failure> {
+        let key = self.hub.key()?;
+        let connector = self.hub.connector(&connection.kind)?;
+        let sealed = connection.credentials.as_deref().ok_or_else(|| {
+            Failure::Remote(RemoteError::Auth("no credentials are stored".into()))
+        })?;
+        let secrets = key.open_json(sealed, &connection.seal_context())?;
+        Ok(connector.open(Credentials {
+            settings: connection.settings.clone(),
+            secrets,
+        })?)
+    }
+
+    async fn sync_object(
+        &mut self,
+        connection: &ConnectionRow,
+        session: &mut dyn Session,
+        plan: &ObjectPlan,
+        budget: u8,
+    ) -> Result<Ending, Failure> {
+        let object = plan.row.object;
+        self.job
+            .db
+            .tenant_tx(self.tenant, async |conn| {
+                diesel::update(sync_runs::table.filter(sync_runs::id.eq(self.run)))
+                    .set(sync_runs::object.eq(object.as_str()))
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+            .await?;
+        let remote = plan.row.remote_object.as_str();
+        let fields: Vec<String> = plan
+            .mappings
+            .iter()
+            .filter(|m| m.direction.pulls())
+            .map(|m| m.remote.clone())
+            .collect();
+
+        // Changes.
+        let mut cursor = plan.row.cursor();
+        let mut next: Option<String> = None;
+        loop {
+            if session.usage().exhausted(budget) {
+                return Ok(Ending::Paused);
+            }
+            let page = match &next {
+                None => session.pull(remote, &fields, &cursor).await,
+                Some(n) => session.next_page(remote, n).await,
+            };
+            let Page {
+                records,
+                next: more,
+            } = page?;
+            if let Some(last) = records.last() {
+                cursor = Cursor::after(last);
+            }
+            self.commit_page(connection, session, plan, &records, &cursor, false)
+                .await?;
+            match more {
+                Some(n) if !records.is_empty() => next = Some(n),
+                _ => break,
+            }
+        }
+
+        // Deletions.
+        let mut cursor = plan.row.deleted_cursor();
+        let mut next: Option<String> = None;
+        loop {
+            if session.usage().exhausted(budget) {
+                return Ok(Ending::Paused);
+            }
+            let page = match &next {
+                None => session.pull_deleted(remote, &cursor).await,
+                Some(n) => session.next_page(remote, n).await,
+            };
+            let Page {
+                records,
+                next: more,
+            } = page?;
+            if let Some(last) = records.last() {
+                cursor = Cursor::after(last);
+            }
+            self.commit_page(connection, session, plan, &records, &cursor, true)
+                .await?;
+            match more {
+                Some(n) if !records.is_empty() => next = Some(n),
+                _ => break,
+            }
+        }
+
+        // Local changes out.
+        if plan.mappings.iter().any(|m| m.direction.pushes()) {
+            return self.push_object(connection, session, plan, budget).await;
+        }
+        Ok(Ending::Done)
+    }
+
+    /// The run's API calls: those of earlier attempts plus this session's.
+    fn calls(&self, session: &dyn Session, base: i32) -> i32 {
+        base + session.usage().calls
+    }
+
+    /// Applies one page of changes (or deletions) and moves the cursor, in one transaction.
+    async fn commit_page(
+        &mut self,
+        connection: &ConnectionRow,
+        session: &dyn Session,
+        plan: &ObjectPlan,
+        records: &[RemoteRecord],
+        cursor: &Cursor,
+        deletions: bool,
+    ) -> Result<(), Failure> {
+        let object = plan.row.object;
+        let mut counts = self.counts.get(&object).copied().unwrap_or_default();
+        let usage = session.usage();
+        let calls = self.calls(session, self.api_calls);
+        let refreshed = match session.refreshed_secrets() {
+            Some(secrets) => Some(
+                self.hub
+                    .key()?
+                    .seal_json(&secrets, &connection.seal_context())?,
+            ),
+            None => None,
+        };
+        let page = PageContext {
+            tenant: self.tenant,
+            connection: connection.id,
+            source: &connection.kind,
+            run: self.run,
+            job_id: self.job.id,
+            plan,
+        };
+        let mut all_counts = self.counts.clone();
+        self.job
+            .db
+            .tenant_tx(self.tenant, async |conn| {
+                let (delta, errors) = if deletions {
+                    apply_deletions(conn, &page, records).await?
+                } else {
+                    apply_changes(conn, &page, records).await?
+                };
+                counts.add(&delta);
+                record_errors(conn, &errors).await?;
+                let (at_col, id_col) = (cursor.at, cursor.id.clone());
+                let target = connection_objects::table
+                    .filter(connection_objects::connection_id.eq(connection.id))
+                    .filter(connection_objects::object.eq(object));
+                if deletions {
+                    diesel::update(target)
+                        .set((
+                            connection_objects::deleted_cursor_at.eq(at_col),
+                            connection_objects::deleted_cursor_id.eq(id_col),
+                        ))
+                        .execute(conn)
+                        .await?;
+                } else {
+                    diesel::update(target)
+                        .set((
+                            connection_objects::cursor_at.eq(at_col),
+                            connection_objects::cursor_id.eq(id_col),
+                        ))
+                        .execute(conn)
+                        .await?;
+                }
+                all_counts.insert(object, counts);
+                save_progress(conn, self.run, &all_counts, calls).await?;
+                save_usage(conn, connection.id, usage, refreshed.as_deref()).await?;
+                Ok(())
+            })
+            .await?;
+        self.counts = all_counts;
+        Ok(())
+    }
+
+    /// Pushes local changes of the fields that flow out, 200 records a call.
+    async fn push_object(
+        &mut self,
+        connection: &ConnectionRow,
+        session: &mut dyn Session,
+        plan: &ObjectPlan,
+        budget: u8,
+    ) -> Result<Ending, Failure> {
+        let object = plan.row.object;
+        let pushed: Vec<&FieldMapping> = plan
+            .mappings
+            .iter()
+            .filter(|m| m.direction.pushes())
+            .collect();
+        let mut after: Option<Uuid> = None;
+        loop {
+            // What changed here since its last sync, with the values to send.
+            let batch = self
+                .job
+                .db
+                .tenant_tx(self.tenant, async |conn| {
+                    pending_pushes(conn, connection.id, plan, &pushed, after).await
+                })
+                .await?;
+            let Some(last) = batch.scanned_to else {
+                return Ok(Ending::Done);
+            };
+            after = Some(last);
+            if !batch.records.is_empty() {
+                if session.usage().exhausted(budget) {
+                    return Ok(Ending::Paused);
+                }
+                let records: Vec<PushRecord> =
+                    batch.records.iter().map(|p| p.record.clone()).collect();
+                let outcomes = session.push(&plan.row.remote_object, &records).await?;
+                if outcomes.len() != records.len() {
+                    return Err(Failure::Remote(RemoteError::Malformed(format!(
+                        "{}: {} results for {} records written",
+                        plan.row.remote_object,
+                        outcomes.len(),
+                        records.len()
+                    ))));
+                }
+                self.commit_push(connection, session, object, &batch.records, &outcomes)
+                    .await?;
+            }
+            // Records looked at but with nothing to send: mark them seen.
+            if !batch.unchanged.is_empty() {
+                self.job
+                    .db
+                    .tenant_tx(self.tenant, async |conn| {
+                        touch_links(conn, connection.id, object, &batch.unchanged).await
+                    })
+                    .await?;
+            }
+        }
+    }
+
+    async fn commit_push(
+        &mut self,
+        connection: &ConnectionRow,
+        session: &dyn Session,
+        object: SyncObject,
+        pending: &[PendingPush],
+        outcomes: &[PushOutcome],
+    ) -> Result<(), Failure> {
+        let mut counts = self.counts.get(&object).copied().unwrap_or_default();
+        let calls = self.calls(session, self.api_calls);
+        let usage = session.usage();
+        let mut all_counts = self.counts.clone();
+        let tenant = self.tenant;
+        let run = self.run;
+        self.job
+            .db
+            .tenant_tx(tenant, async |conn| {
+                let mut errors = Vec::new();
+                for (p, outcome) in pending.iter().zip(outcomes) {
+                    match outcome {
+                        PushOutcome::Saved => {
+                            counts.pushed += 1;
+                            let mut synced = p.synced.clone();
+                            for (k, v) in &p.sent {
+                                synced.insert(k.clone(), v.clone());
+                            }
+                            diesel::update(
+                                connector_links::table
+                                    .filter(connector_links::connection_id.eq(connection.id))
+                                    .filter(connector_links::object.eq(object.as_str()))
+                                    .filter(connector_links::external_id.eq(&p.record.id)),
+                            )
+                            .set((
+                                connector_links::synced.eq(Value::Object(synced)),
+                                connector_links::synced_at.eq(diesel::dsl::now),
+                                connector_links::push_pending.eq(false),
+                            ))
+                            .execute(conn)
+                            .await?;
+                        }
+                        PushOutcome::Rejected(reason) => {
+                            counts.failed += 1;
+                            errors.push(NewSyncError {
+                                tenant_id: tenant,
+                                run_id: run,
+                                object: object.as_str().into(),
+                                external_id: p.record.id.clone(),
+                                direction: "push",
+                                message: reason.clone(),
+                            });
+                        }
+                    }
+                }
+                record_errors(conn, &errors).await?;
+                all_counts.insert(object, counts);
+                save_progress(conn, run, &all_counts, calls).await?;
+                save_usage(conn, connection.id, usage, None).await?;
+                Ok(())
+            })
+            .await?;
+        self.counts = all_counts;
+        Ok(())
+    }
+
+    /// Records how the run ended on the run and the connection. A remote outage or a local
+    /// error is returned, so the queue retries the job (the run resumes from its cursors);
+    /// refused credentials or a refused request are not retried: they need a person.
+    pub(super) async fn finish(
+        &mut self,
+        id: ConnectionId,
+        outcome: RunOutcome,
+    ) -> Result<(), Error> {
+        let (state, status, message, session, retry) = match outcome {
+            Ok((Ending::Done, s)) => (SyncState::Done, None, String::new(), s, None),
+            Ok((Ending::Paused, s)) => (
+                SyncState::Paused,
+                None,
+                "Paused before using more than this connection's share of the org's daily \
+                 API allowance; the next run continues."
+                    .to_string(),
+                s,
+                None,
+            ),
+            Err((Failure::Remote(RemoteError::Auth(m)), s)) => (
+                SyncState::Failed,
+                Some(ConnectionStatus::Error),
+                format!("Not authorised ({m}). Connect again."),
+                s,
+                None,
+            ),
+            Err((Failure::Remote(e @ RemoteError::Refused(_)), s)) => {
+                (SyncState::Failed, None, capitalise(&e.to_string()), s, None)
+            }
+            Err((Failure::Remote(e), s)) => {
+                let message = capitalise(&e.to_string());
+                let retry = Error::Remote(e.to_string());
+                (SyncState::Failed, None, message, s, Some(retry))
+            }
+            Err((Failure::Local(e), s)) => {
+                tracing::error!(run = %self.run, error = %e, "a sync run failed");
+                (
+                    SyncState::Failed,
+                    None,
+                    "An error on our side stopped the run; it is retried.".to_string(),
+                    s,
+                    Some(e),
+                )
+            }
+        };
+        // A retried run stays running (with the reason) until its last attempt.
+        let state = match (&retry, self.job.is_last_attempt()) {
+            (Some(_), false) => SyncState::Running,
+            _ => state,
+        };
+        let usage = session.as_ref().map(|s| s.usage());
+        let calls = session
+            .as_ref()
+            .map_or(self.api_calls, |s| self.calls(s.as_ref(), self.api_calls));
+        let refreshed = session.as_ref().and_then(|s| s.refreshed_secrets());
+        let run = self.run;
+        let counts = self.counts.clone();
+        let hub = self.hub;
+        self.job
+            .db
+            .tenant_tx(self.tenant, async |conn| {
+                let connection = load_connection(conn, id).await?;
+                let sealed = match &refreshed {
+                    Some(s) => Some(hub.key()?.seal_json(s, &connection.seal_context())?),
+                    None => None,
+                };
+                save_progress(conn, run, &counts, calls).await?;
+                let finished = !state.is_active();
+                diesel::update(sync_runs::table.filter(sync_runs::id.eq(run)))
+                    .set((
+                        sync_runs::state.eq(state),
+                        sync_runs::error.eq(&message),
+                        sync_runs::finished_at.eq(finished.then(Utc::now)),
+                    ))
+                    .execute(conn)
+                    .await?;
+                if finished {
+                    diesel::update(sync_runs::table.filter(sync_runs::id.eq(run)))
+                        .set(sync_runs::object.eq(""))
+                        .execute(conn)
+                        .await?;
+                }
+                if let Some(usage) = usage {
+                    save_usage(conn, id, usage, sealed.as_deref()).await?;
+                }
+                let target = connections::table.filter(connections::id.eq(id));
+                if finished {
+                    diesel::update(target)
+                        .set((
+                            connections::last_sync_at.eq(Utc::now()),
+                            connections::last_error.eq(&message),
+                        ))
+                        .execute(conn)
+                        .await?;
+                }
+                if let Some(status) = status {
+                    diesel::update(target)
+                        .set(connections::status.eq(status))
+                        .execute(conn)
+                        .await?;
+                }
+                Ok(())
+            })
+            .await?;
+        match retry {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+pub(super) async fn save_progress(
+    conn: &mut Conn,
+    run: SyncRunId,
+    counts: &HashMap<SyncObject, SyncCounts>,
+    calls: i32,
+) -> Result<(), Error> {
+    let json: serde_json::Map<String, Value> = counts
+        .iter()
+        .map(|(o, c)| (o.as_str().to_string(), json!(c)))
+        .collect();
+    diesel::update(sync_runs::table.filter(sync_runs::id.eq(run)))
+        .set((
+            sync_runs::counts.eq(Value::Object(json)),
+            sync_runs::api_calls.eq(calls),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Keeps the allowance the remote side last reported, and refreshed credentials.
+async fn save_usage(
+    conn: &mut Conn,
+    id: ConnectionId,
+    usage: crate::connectors::remote::ApiUsage,
+    sealed: Option<&[u8]>,
+) -> Result<(), Error> {
+    let target = connections::table.filter(connections::id.eq(id));
+    if let (Some(used), Some(limit)) = (usage.used, usage.limit) {
+        diesel::update(target)
+            .set((
+                connections::api_used.eq(used),
+                connections::api_limit.eq(limit),
+                connections::api_checked_at.eq(Utc::now()),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    if let Some(sealed) = sealed {
+        diesel::update(target)
+            .set(connections::credentials.eq(sealed))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
