@@ -51,30 +51,42 @@ impl PageContext<'_> {
     }
 }
 
-#[derive(Queryable)]
-struct LinkRow {
-    external_id: String,
-    local_id: Uuid,
-    synced: Value,
+/// A link as the sync reads it.
+#[derive(Queryable, diesel::QueryableByName)]
+pub(super) struct LinkRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub(super) external_id: String,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub(super) local_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    pub(super) synced: Value,
 }
 
+/// The links of a page's remote ids. A join on the ids rather than `= ANY($ids)`: with the
+/// array a parameter, PostgreSQL compares every row of a sequential scan with every id
+/// (1 s a page at 30,000 links); the join looks each id up in the primary key.
 async fn load_links(
     conn: &mut Conn,
+    tenant: TenantId,
     connection: ConnectionId,
     object: SyncObject,
     external_ids: &[&str],
 ) -> Result<HashMap<String, LinkRow>, Error> {
-    let rows: Vec<LinkRow> = connector_links::table
-        .filter(connector_links::connection_id.eq(connection))
-        .filter(connector_links::object.eq(object.as_str()))
-        .filter(connector_links::external_id.eq_any(external_ids))
-        .select((
-            connector_links::external_id,
-            connector_links::local_id,
-            connector_links::synced,
-        ))
-        .load(conn)
-        .await?;
+    use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
+    if external_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<LinkRow> = diesel::sql_query(
+        "SELECT l.external_id, l.local_id, l.synced FROM unnest($4::text[]) AS x(id) \
+         JOIN connector_links l ON l.tenant_id = $1 AND l.connection_id = $2 \
+          AND l.object = $3 AND l.external_id = x.id",
+    )
+    .bind::<SqlUuid, _>(tenant.0)
+    .bind::<SqlUuid, _>(connection.0)
+    .bind::<Text, _>(object.as_str())
+    .bind::<Array<Text>, _>(external_ids)
+    .load(conn)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| (r.external_id.clone(), r))
@@ -132,7 +144,7 @@ async fn resolve_references(
         if ids.is_empty() {
             continue;
         }
-        let links = load_links(conn, page.connection, *object, &ids).await?;
+        let links = load_links(conn, page.tenant, page.connection, *object, &ids).await?;
         for (_, v) in values.iter_mut() {
             if let Some(slot) = v.get_mut(&field.key) {
                 let local = slot
@@ -213,7 +225,14 @@ pub(super) async fn apply_changes(
     resolve_references(conn, page, &mut valid).await?;
 
     let ids: Vec<&str> = valid.iter().map(|(i, _)| records[*i].id.as_str()).collect();
-    let links = load_links(conn, page.connection, page.plan.row.object, &ids).await?;
+    let links = load_links(
+        conn,
+        page.tenant,
+        page.connection,
+        page.plan.row.object,
+        &ids,
+    )
+    .await?;
 
     // Records not linked yet may be ones already here (same e-mail).
     let unlinked: Vec<&(usize, Values)> = valid
@@ -402,7 +421,14 @@ pub(super) async fn apply_deletions(
     let mut counts = SyncCounts::default();
     let mut errors = Vec::new();
     let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
-    let links = load_links(conn, page.connection, page.plan.row.object, &ids).await?;
+    let links = load_links(
+        conn,
+        page.tenant,
+        page.connection,
+        page.plan.row.object,
+        &ids,
+    )
+    .await?;
     if links.is_empty() {
         return Ok((counts, errors));
     }

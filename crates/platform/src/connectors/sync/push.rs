@@ -1,5 +1,6 @@
 //! What a push sends: local changes of the fields that flow out, since their last sync.
 
+use super::apply::LinkRow;
 use super::run::ObjectPlan;
 use super::PUSH_BATCH;
 
@@ -32,13 +33,6 @@ pub(super) struct PushBatch {
     pub(super) scanned_to: Option<Uuid>,
 }
 
-#[derive(Queryable)]
-struct PushLink {
-    external_id: String,
-    local_id: Uuid,
-    synced: Value,
-}
-
 pub(super) async fn pending_pushes(
     conn: &mut Conn,
     connection: ConnectionId,
@@ -58,7 +52,7 @@ pub(super) async fn pending_pushes(
             scanned_to: None,
         });
     };
-    let links: Vec<PushLink> = connector_links::table
+    let links: Vec<LinkRow> = connector_links::table
         .filter(connector_links::connection_id.eq(connection))
         .filter(connector_links::object.eq(object.as_str()))
         .filter(connector_links::local_id.eq_any(&changed))

@@ -154,7 +154,6 @@ impl<'a> Sync<'a> {
                 Ok(())
             })
             .await?;
-        let remote = plan.row.remote_object.as_str();
         let fields: Vec<String> = plan
             .mappings
             .iter()
@@ -162,55 +161,12 @@ impl<'a> Sync<'a> {
             .map(|m| m.remote.clone())
             .collect();
 
-        // Changes.
-        let mut cursor = plan.row.cursor();
-        let mut next: Option<String> = None;
-        loop {
-            if session.usage().exhausted(budget) {
+        for deletions in [false, true] {
+            if let Ending::Paused = self
+                .pull_all(connection, session, plan, &fields, budget, deletions)
+                .await?
+            {
                 return Ok(Ending::Paused);
-            }
-            let page = match &next {
-                None => session.pull(remote, &fields, &cursor).await,
-                Some(n) => session.next_page(remote, n).await,
-            };
-            let Page {
-                records,
-                next: more,
-            } = page?;
-            if let Some(last) = records.last() {
-                cursor = Cursor::after(last);
-            }
-            self.commit_page(connection, session, plan, &records, &cursor, false)
-                .await?;
-            match more {
-                Some(n) if !records.is_empty() => next = Some(n),
-                _ => break,
-            }
-        }
-
-        // Deletions.
-        let mut cursor = plan.row.deleted_cursor();
-        let mut next: Option<String> = None;
-        loop {
-            if session.usage().exhausted(budget) {
-                return Ok(Ending::Paused);
-            }
-            let page = match &next {
-                None => session.pull_deleted(remote, &cursor).await,
-                Some(n) => session.next_page(remote, n).await,
-            };
-            let Page {
-                records,
-                next: more,
-            } = page?;
-            if let Some(last) = records.last() {
-                cursor = Cursor::after(last);
-            }
-            self.commit_page(connection, session, plan, &records, &cursor, true)
-                .await?;
-            match more {
-                Some(n) if !records.is_empty() => next = Some(n),
-                _ => break,
             }
         }
 
@@ -219,6 +175,49 @@ impl<'a> Sync<'a> {
             return self.push_object(connection, session, plan, budget).await;
         }
         Ok(Ending::Done)
+    }
+
+    /// Pulls every page of changes (or of deletions) after the object's cursor, each
+    /// committed with the cursor it reached.
+    async fn pull_all(
+        &mut self,
+        connection: &ConnectionRow,
+        session: &mut dyn Session,
+        plan: &ObjectPlan,
+        fields: &[String],
+        budget: u8,
+        deletions: bool,
+    ) -> Result<Ending, Failure> {
+        let remote = plan.row.remote_object.as_str();
+        let mut cursor = if deletions {
+            plan.row.deleted_cursor()
+        } else {
+            plan.row.cursor()
+        };
+        let mut next: Option<String> = None;
+        loop {
+            if session.usage().exhausted(budget) {
+                return Ok(Ending::Paused);
+            }
+            let page = match (&next, deletions) {
+                (Some(n), _) => session.next_page(remote, n).await,
+                (None, false) => session.pull(remote, fields, &cursor).await,
+                (None, true) => session.pull_deleted(remote, &cursor).await,
+            };
+            let Page {
+                records,
+                next: more,
+            } = page?;
+            if let Some(last) = records.last() {
+                cursor = Cursor::after(last);
+            }
+            self.commit_page(connection, session, plan, &records, &cursor, deletions)
+                .await?;
+            match more {
+                Some(n) if !records.is_empty() => next = Some(n),
+                _ => return Ok(Ending::Done),
+            }
+        }
     }
 
     /// The run's API calls: those of earlier attempts plus this session's.

@@ -119,9 +119,11 @@ impl SyncTarget for SalesTarget {
             } else {
                 "NULL::text"
             };
+            // A join on the ids, not `= ANY($ids)` (see `find_existing`).
             let sql = format!(
                 "SELECT t.id, t.updated_at, to_jsonb(t) AS record, {stage} AS stage_name \
-                 FROM {} t WHERE t.id = ANY($1)",
+                 FROM unnest($1::uuid[]) AS x(id) \
+                 JOIN {} t ON t.tenant_id = app_current_tenant() AND t.id = x.id",
                 self.table()
             );
             let rows: Vec<LoadedRow> = diesel::sql_query(sql)
@@ -184,9 +186,13 @@ impl SyncTarget for SalesTarget {
                 #[diesel(sql_type = Text)]
                 email: String,
             }
+            // A join on the addresses rather than `email = ANY($emails)`: with the array a
+            // parameter, a sequential scan compares every row with every address.
             let sql = format!(
-                "SELECT DISTINCT ON (email) id, email FROM {} WHERE email = ANY($1) \
-                 ORDER BY email, created_at",
+                "SELECT DISTINCT ON (t.email) t.id, t.email FROM unnest($1::text[]) AS x(email) \
+                 JOIN {} t ON t.tenant_id = app_current_tenant() AND t.email = x.email \
+                  AND t.email <> '' \
+                 ORDER BY t.email, t.created_at",
                 self.table()
             );
             let found: Vec<ByEmail> = diesel::sql_query(sql)
@@ -250,10 +256,13 @@ impl SyncTarget for SalesTarget {
                 .await?;
             let kept: Vec<Uuid> = kept.into_iter().map(|r| r.id).collect();
             let gone: Vec<Uuid> = ids.iter().copied().filter(|i| !kept.contains(i)).collect();
-            diesel::sql_query(format!("DELETE FROM {} WHERE id = ANY($1)", self.table()))
-                .bind::<Array<SqlUuid>, _>(&gone)
-                .execute(conn)
-                .await?;
+            diesel::sql_query(format!(
+                "DELETE FROM {} WHERE tenant_id = app_current_tenant() AND id = ANY($1)",
+                self.table()
+            ))
+            .bind::<Array<SqlUuid>, _>(&gone)
+            .execute(conn)
+            .await?;
             Ok(kept)
         })
     }
@@ -267,7 +276,7 @@ impl SyncTarget for SalesTarget {
             if !ids.is_empty() {
                 diesel::sql_query(format!(
                     "UPDATE {} SET external_source = NULL, external_id = NULL, updated_at = now() \
-                     WHERE id = ANY($1)",
+                     WHERE tenant_id = app_current_tenant() AND id = ANY($1)",
                     self.table()
                 ))
                 .bind::<Array<SqlUuid>, _>(ids)

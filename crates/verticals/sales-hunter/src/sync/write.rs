@@ -325,7 +325,7 @@ async fn after_write(
                     "UPDATE opportunities o SET stage_entered_at = now(), \
                        closed_at = CASE WHEN s.kind = 'open' THEN NULL ELSE COALESCE(o.closed_at, now()) END \
                      FROM pipeline_stages s \
-                     WHERE o.id = ANY($1) AND s.tenant_id = o.tenant_id AND s.id = o.stage_id",
+                     WHERE o.tenant_id = app_current_tenant() AND o.id = ANY($1) AND s.tenant_id = o.tenant_id AND s.id = o.stage_id",
                 )
                 .bind::<Array<SqlUuid>, _>(stage_moved)
                 .execute(conn)
@@ -335,7 +335,7 @@ async fn after_write(
                 diesel::sql_query(
                     "INSERT INTO opportunity_history (tenant_id, opportunity_id, stage_id, amount_minor, close_date) \
                      SELECT tenant_id, id, stage_id, amount_minor, close_date FROM opportunities \
-                     WHERE id = ANY($1)",
+                     WHERE tenant_id = app_current_tenant() AND id = ANY($1)",
                 )
                 .bind::<Array<SqlUuid>, _>(history)
                 .execute(conn)
@@ -392,7 +392,7 @@ async fn rescore(conn: &mut Conn, ids: &[Uuid]) -> Result<(), Error> {
     let rows: Vec<ScoreRow> = diesel::sql_query(
         "SELECT id, title, email, phone, company, employee_count, source, \
                 last_activity_at IS NOT NULL AS has_activity \
-         FROM leads WHERE id = ANY($1)",
+         FROM leads WHERE tenant_id = app_current_tenant() AND id = ANY($1)",
     )
     .bind::<Array<SqlUuid>, _>(ids)
     .load(conn)
