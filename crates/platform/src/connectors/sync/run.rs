@@ -100,10 +100,12 @@ impl<'a> Sync<'a> {
             })
             .await;
         let (connection, plans) = setup.map_err(|e| (Failure::Local(e), None))?;
+        // Not connected (any more): the run ends without touching the connection's status
+        // (its settings may have just moved to another org).
         if connection.status != ConnectionStatus::Connected {
             return Err((
-                Failure::Remote(RemoteError::Auth(
-                    "the connection is not authorised; connect it again".into(),
+                Failure::Remote(RemoteError::Refused(
+                    "the connection is not authorised; connect it first".into(),
                 )),
                 None,
             ));
