@@ -525,17 +525,13 @@ fn an_expired_session_is_refreshed_once_and_a_refused_refresh_asks_to_reconnect(
                 org.insert("Lead", lead(n), None);
             }
         }
-        // The session dies after the first Lead page.
-        let first_lead_query = {
-            let mut org = fake.org();
-            org.script.extend([]);
-            org.calls.len()
-        };
-        let _ = first_lead_query;
+        // The session dies after the first Lead page, mid-run.
         app.invoke(Some(&owner), SyncConnection { id })
             .await
             .expect("sync");
-        fake.org().script.push_back(Scripted::ExpireSession);
+        fake.org()
+            .script_for
+            .push_back(("GET more".into(), Scripted::ExpireSession));
         app.drain_jobs(None).await;
         let runs = app
             .invoke(Some(&owner), ListSyncRuns { id })
