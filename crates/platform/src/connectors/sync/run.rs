@@ -223,8 +223,8 @@ impl<'a> Sync<'a> {
     }
 
     /// The run's API calls: those of earlier attempts plus this session's.
-    fn calls(&self, session: &dyn Session, base: i32) -> i32 {
-        base + session.usage().calls
+    fn calls(&self, session: &dyn Session) -> i32 {
+        self.api_calls + session.usage().calls
     }
 
     /// Applies one page of changes (or deletions) and moves the cursor, in one transaction.
@@ -240,7 +240,7 @@ impl<'a> Sync<'a> {
         let object = plan.row.object;
         let mut counts = self.counts.get(&object).copied().unwrap_or_default();
         let usage = session.usage();
-        let calls = self.calls(session, self.api_calls);
+        let calls = self.calls(session);
         let refreshed = match session.refreshed_secrets() {
             Some(secrets) => Some(
                 self.hub
@@ -366,7 +366,7 @@ impl<'a> Sync<'a> {
         outcomes: &[PushOutcome],
     ) -> Result<(), Failure> {
         let mut counts = self.counts.get(&object).copied().unwrap_or_default();
-        let calls = self.calls(session, self.api_calls);
+        let calls = self.calls(session);
         let usage = session.usage();
         let mut all_counts = self.counts.clone();
         let tenant = self.tenant;
@@ -474,7 +474,7 @@ impl<'a> Sync<'a> {
         let usage = session.as_ref().map(|s| s.usage());
         let calls = session
             .as_ref()
-            .map_or(self.api_calls, |s| self.calls(s.as_ref(), self.api_calls));
+            .map_or(self.api_calls, |s| self.calls(s.as_ref()));
         let refreshed = session.as_ref().and_then(|s| s.refreshed_secrets());
         let run = self.run;
         let counts = self.counts.clone();
