@@ -62,13 +62,7 @@ fn back(message: &str, ok: bool) -> Response {
     let mut url = String::from("/connectors?");
     url.push_str(key);
     url.push('=');
-    for b in message.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            url.push(b as char);
-        } else {
-            url.push_str(&format!("%{b:02X}"));
-        }
-    }
+    url.push_str(&models::url::encode(message));
     Redirect::to(&url).into_response()
 }
 

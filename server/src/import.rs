@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use models::sales::lead_import::MAX_FILE_BYTES;
-use models::sales::lead_query::encode;
+use models::url::encode;
 use models::{AppError, LeadImportId};
 
 /// Where the upload form posts.

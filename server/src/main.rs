@@ -87,18 +87,15 @@ fn connect(config: &Config) -> anyhow::Result<platform::Db> {
 async fn serve(config: &Config, worker_concurrency: Option<usize>) -> anyhow::Result<()> {
     let db = connect(config)?;
     let stop = server::shutdown::broadcast();
+    let hub = server::connectors::hub(config)?;
     let worker = match worker_concurrency {
         Some(n) => {
-            let worker = server::worker::build(config, db.clone(), n)?;
+            let worker = server::worker::build(config, db.clone(), hub.clone(), n)?;
             Some(tokio::spawn(worker.run(stop.clone())))
         }
         None => None,
     };
-    let app = build_router(ServerState::new(
-        config,
-        db,
-        server::connectors::hub(config)?,
-    ));
+    let app = build_router(ServerState::new(config, db, hub));
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.site_addr))?;
@@ -118,7 +115,8 @@ async fn serve(config: &Config, worker_concurrency: Option<usize>) -> anyhow::Re
 }
 
 async fn worker(config: &Config, concurrency: usize) -> anyhow::Result<()> {
-    let worker = server::worker::build(config, connect(config)?, concurrency)?;
+    let hub = server::connectors::hub(config)?;
+    let worker = server::worker::build(config, connect(config)?, hub, concurrency)?;
     worker.run(server::shutdown::broadcast()).await;
     Ok(())
 }

@@ -19,7 +19,12 @@ pub fn registry(mailer: Mailer, connectors: ConnectorHub) -> Registry {
 }
 
 /// The worker as `server worker` and `server dev` run it.
-pub fn build(config: &Config, db: Db, concurrency: usize) -> Result<Worker, platform::Error> {
+pub fn build(
+    config: &Config,
+    db: Db,
+    connectors: ConnectorHub,
+    concurrency: usize,
+) -> Result<Worker, platform::Error> {
     let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
     if !mailer.is_smtp() {
         tracing::warn!("SMTP_URL is not set: mail is logged and shown in the admin console's mailbox, not sent");
@@ -30,6 +35,5 @@ pub fn build(config: &Config, db: Db, concurrency: usize) -> Result<Worker, plat
         shutdown_grace: std::time::Duration::from_secs(config.job_shutdown_grace_secs),
         ..WorkerOptions::default()
     };
-    let connectors = crate::connectors::hub(config)?;
     Ok(Worker::new(db, registry(mailer, connectors), options).schedule(PruneExpired::schedule()?))
 }

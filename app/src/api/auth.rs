@@ -48,7 +48,8 @@ pub async fn sign_in(
     if signed_in.tenant_count > 1 {
         leptos_axum::redirect(&format!(
             "/choose-organisation?next={}",
-            encode_query(&next)
+            // A path reads better with its slashes as they are (they need no escaping).
+            models::url::encode(&next).replace("%2F", "/")
         ));
     } else {
         leptos_axum::redirect(&next);

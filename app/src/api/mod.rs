@@ -83,19 +83,6 @@ pub(crate) mod ssr {
         ));
     }
 
-    /// `value` percent-encoded for a query string.
-    pub fn encode_query(value: &str) -> String {
-        value
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
-
     /// A same-site path to go to after sign-in; anything else becomes `/`.
     pub fn safe_next(next: Option<String>) -> String {
         match next {

@@ -342,10 +342,7 @@ fn FilterForm(query: LeadQuery, members: Vec<Member>, me: SessionUser) -> impl I
                             ] {
                                 if let Some(v) = data.get(k).as_string() {
                                     if !v.is_empty() {
-                                        pairs.push(format!(
-                                            "{k}={}",
-                                            models::sales::lead_query::encode(&v)
-                                        ));
+                                        pairs.push(format!("{k}={}", models::url::encode(&v)));
                                     }
                                 }
                             }

@@ -134,10 +134,10 @@ fn BoardView(
         <div class="mt-4 flex gap-4 overflow-x-auto pb-4" data-testid="board">
             {board.columns.into_iter().map(|col| {
                 let more = (col.count > col.cards.len() as i64).then(|| {
-                    let mut q = models::sales::lead_query::pairs(&view);
+                    let mut q = models::url::pairs(&view);
                     q.retain(|(k, _)| k != "per_column");
                     q.push(("per_column".into(), (per_column + 25).min(500).to_string()));
-                    let s = q.iter().map(|(k, v)| format!("{}={}", models::sales::lead_query::encode(k), models::sales::lead_query::encode(v))).collect::<Vec<_>>().join("&");
+                    let s = q.iter().map(|(k, v)| format!("{}={}", models::url::encode(k), models::url::encode(v))).collect::<Vec<_>>().join("&");
                     format!("/pipeline?{s}")
                 });
                 view! { <Column col stages=stages.clone() currency=currency.clone() dragging move_deal more/> }

@@ -101,7 +101,7 @@ pub fn CommandPalette() -> impl IntoView {
                 ev.prevent_default();
                 match hits.get_untracked().first() {
                     Some(h) => go.get_value().run(h.href.clone()),
-                    None => go.get_value().run(format!("/search?q={}", models::sales::lead_query::encode(&text.get_untracked()))),
+                    None => go.get_value().run(format!("/search?q={}", models::url::encode(&text.get_untracked()))),
                 }
             }>
                 <label for="palette-q" class="sr-only">"Search leads, contacts, accounts and opportunities"</label>

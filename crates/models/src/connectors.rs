@@ -137,6 +137,8 @@ pub enum LocalFieldKind {
     MultiChoice(Vec<String>),
     /// The id of another synced record of this object, resolved through the links.
     Reference(SyncObject),
+    /// A member here (a record's owner), matched with a remote user by e-mail.
+    User,
 }
 
 /// A field a connector may fill on a local object.

@@ -14,6 +14,7 @@ pub mod sales;
 pub mod session;
 #[cfg(feature = "diesel")]
 mod sql;
+pub mod url;
 pub mod validate;
 pub mod vertical;
 

@@ -849,6 +849,140 @@ fn write_back_sends_local_changes_and_records_what_salesforce_refuses() {
     })
 }
 
+/// The e-mail address of a synced lead's owner here ("" when unassigned).
+async fn owner_email(app: &TestApp, external_id: &str) -> String {
+    let rows = app
+        .rows(&format!(
+            "SELECT coalesce(u.email, '') AS email FROM leads l \
+             LEFT JOIN users u ON u.id = l.owner_id WHERE l.external_id = '{external_id}'"
+        ))
+        .await;
+    rows[0]["email"].as_str().expect("email").to_string()
+}
+
+#[test]
+fn owners_are_matched_with_members_by_email_both_ways_and_one_that_cannot_be_written_is_reported() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let fake = FakeSalesforce::start().await;
+        let (owner, _, rep) = crate::members::team_with(&app, "manager").await;
+        let id = connect(&app, &owner, &fake).await;
+        // A lead already here, Olga's, that the org has under someone who is not a member.
+        let mut mine = input("Ada", "Here", "ada3@example.com", "Analytical Engines");
+        mine.owner_id = crate::members::me(&app, &owner).await.user_id.to_string();
+        create(&app, &owner, mine).await.expect("lead");
+        let (rep_user, stranger, leads) = {
+            let mut org = fake.org();
+            let user = |email: &str, active: bool| json!({"Email": email, "Name": email, "IsActive": active});
+            let olga = org.insert("User", user("Olga@Example.com", true), None);
+            let rep_user = org.insert("User", user("manager@example.com", true), None);
+            let stranger = org.insert("User", user("someone@elsewhere.test", true), None);
+            let leads: Vec<String> = [&olga, &rep_user, &stranger, &stranger]
+                .iter()
+                .enumerate()
+                .map(|(n, owner)| {
+                    let mut fields = lead(n);
+                    fields["OwnerId"] = json!(owner);
+                    org.insert("Lead", fields, None)
+                })
+                .collect();
+            (rep_user, stranger, leads)
+        };
+        let run = sync(&app, &owner, id).await;
+        assert_eq!(run.state, SyncState::Done, "{run:?}");
+        // Matched by e-mail, case aside; a user who is not a member leaves the lead
+        // unassigned here.
+        assert_eq!(owner_email(&app, &leads[0]).await, "olga@example.com");
+        assert_eq!(owner_email(&app, &leads[1]).await, "manager@example.com");
+        assert_eq!(owner_email(&app, &leads[2]).await, "");
+        // The lead already here keeps its owner, and so does the org's record: unassigned
+        // here is not "no owner" there. A later change there leaves the owner alone.
+        assert_eq!(owner_email(&app, &leads[3]).await, "olga@example.com");
+        assert_eq!(counts(&run, SyncObject::Lead).pushed, 0);
+        assert_eq!(
+            fake.org().field("Lead", &leads[3], "OwnerId"),
+            json!(stranger)
+        );
+        fake.org()
+            .update("Lead", &leads[3], json!({"Title": "CFO"}));
+        sync(&app, &owner, id).await;
+        assert_eq!(lead_row(&app, &leads[3]).await["title"], "CFO");
+        assert_eq!(owner_email(&app, &leads[3]).await, "olga@example.com");
+
+        // Reassigned here: the new owner's user is written back; a lead unassigned here
+        // cannot be (a record there needs an owner) and the run says so.
+        let local = |n: usize| {
+            let app = &app;
+            let leads = &leads;
+            async move {
+                lead_row(app, &leads[n]).await["id"]
+                    .as_str()
+                    .expect("id")
+                    .to_string()
+            }
+        };
+        let rep_id = rep.user_id.to_string();
+        edit_lead(&app, &owner, &local(0).await, |l| {
+            l.owner_id = rep_id.clone()
+        })
+        .await;
+        edit_lead(&app, &owner, &local(1).await, |l| {
+            l.owner_id = String::new()
+        })
+        .await;
+        let run = sync(&app, &owner, id).await;
+        let c = counts(&run, SyncObject::Lead);
+        assert_eq!((c.pushed, c.failed), (1, 1), "{c:?}");
+        assert_eq!(
+            fake.org().field("Lead", &leads[0], "OwnerId"),
+            json!(rep_user)
+        );
+        assert_eq!(
+            fake.org().field("Lead", &leads[1], "OwnerId"),
+            json!(rep_user)
+        );
+        let errors = app
+            .invoke(Some(&owner), ListSyncRunErrors { run: run.id })
+            .await
+            .expect("errors");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].external_id, leads[1]);
+        assert!(
+            errors[0].message.starts_with("OwnerId: unassigned here"),
+            "{errors:?}"
+        );
+
+        // Reassigned there: the member follows; the write-back came back as no change.
+        fake.org()
+            .update("Lead", &leads[2], json!({"OwnerId": rep_user}));
+        let run = sync(&app, &owner, id).await;
+        assert_eq!(owner_email(&app, &leads[2]).await, "manager@example.com");
+        assert_eq!(owner_email(&app, &leads[0]).await, "manager@example.com");
+        assert_eq!(counts(&run, SyncObject::Lead).pushed, 0);
+
+        // An org that will not list its users: owners are left alone, other fields flow.
+        fake.org()
+            .script_for
+            .push_back(("FROM User".into(), Scripted::Status(400, r#"[{"message":"sObject type 'User' is not supported.","errorCode":"INVALID_TYPE"}]"#.into())));
+        fake.org()
+            .update("Lead", &leads[0], json!({"OwnerId": null, "Title": "CTO"}));
+        let run = sync(&app, &owner, id).await;
+        assert_eq!(run.state, SyncState::Done, "{run:?}");
+        assert_eq!(owner_email(&app, &leads[0]).await, "manager@example.com");
+        assert_eq!(lead_row(&app, &leads[0]).await["title"], "CTO");
+        let errors = app
+            .invoke(Some(&owner), ListSyncRunErrors { run: run.id })
+            .await
+            .expect("errors");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.message.starts_with("owners left as they are")),
+            "{errors:?}"
+        );
+    })
+}
+
 async fn local_status_count(app: &TestApp, status: &str) -> i64 {
     app.count(&format!(
         "SELECT count(*) AS n FROM leads WHERE status = '{status}'"

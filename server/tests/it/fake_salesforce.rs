@@ -93,6 +93,7 @@ fn standard_fields(object: &str) -> &'static [&'static str] {
             "Country",
             "LeadSource",
             "Status",
+            "OwnerId",
         ],
         "Contact" => &[
             "FirstName",
@@ -101,6 +102,7 @@ fn standard_fields(object: &str) -> &'static [&'static str] {
             "Email",
             "Phone",
             "AccountId",
+            "OwnerId",
         ],
         "Account" => &[
             "Name",
@@ -110,6 +112,7 @@ fn standard_fields(object: &str) -> &'static [&'static str] {
             "AnnualRevenue",
             "BillingCountry",
             "BillingState",
+            "OwnerId",
         ],
         "Opportunity" => &[
             "Name",
@@ -118,7 +121,9 @@ fn standard_fields(object: &str) -> &'static [&'static str] {
             "CloseDate",
             "StageName",
             "NextStep",
+            "OwnerId",
         ],
+        "User" => &["Email", "Name", "IsActive"],
         _ => &[],
     }
 }
@@ -129,6 +134,7 @@ fn prefix(object: &str) -> &'static str {
         "Contact" => "003",
         "Account" => "001",
         "Opportunity" => "006",
+        "User" => "005",
         _ => "a00",
     }
 }
@@ -176,7 +182,11 @@ impl Org {
     ) -> String {
         let id = self.new_id(object);
         let modified = modified.unwrap_or_else(|| self.tick());
-        let fields = fields.as_object().cloned().unwrap_or_default();
+        let mut fields = fields.as_object().cloned().unwrap_or_default();
+        // Every record there has an owner: the API user who made it, unless told otherwise.
+        if standard_fields(object).contains(&"OwnerId") && !fields.contains_key("OwnerId") {
+            fields.insert("OwnerId".into(), json!(USER_ID));
+        }
         self.objects.entry(object.into()).or_default().push(Rec {
             id: id.clone(),
             modified,
@@ -245,11 +255,26 @@ impl FakeSalesforce {
             .await
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let org = Arc::new(Mutex::new(Org {
+        let mut org = Org {
             page_size: 2000,
             api_limit: 15_000,
             ..Org::default()
-        }));
+        };
+        // The API user the tokens are issued for (not a member of any tenant here).
+        let at = org.tick();
+        org.objects.insert(
+            "User".into(),
+            vec![Rec {
+                id: USER_ID.into(),
+                modified: at,
+                deleted: false,
+                fields: json!({"Email": "integration@fake-org.test", "Name": "Integration User", "IsActive": true})
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            }],
+        );
+        let org = Arc::new(Mutex::new(org));
         let fake = FakeSalesforce { url, org };
         let router = Router::new()
             .route("/services/oauth2/authorize", get(authorize))
@@ -316,20 +341,9 @@ async fn authorize(
     let location = format!(
         "{}{sep}code={code}&state={}",
         q.redirect_uri,
-        urlencode(&q.state)
+        models::url::encode(&q.state)
     );
     (StatusCode::FOUND, [("location", location)]).into_response()
-}
-
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn token_error(error: &str, description: &str) -> Response {
@@ -710,6 +724,26 @@ async fn update_collection(
         if !exists {
             results.push(json!({"success": false, "errors": [{"statusCode": "ENTITY_IS_DELETED", "message": "entity is deleted", "fields": []}]}));
             continue;
+        }
+        // An owner must be an active user of the org, as Salesforce has it.
+        if let Some(owner) = r.get("OwnerId") {
+            let user = org.objects.get("User").and_then(|users| {
+                users
+                    .iter()
+                    .find(|u| Some(u.id.as_str()) == owner.as_str() && !u.deleted)
+            });
+            let refusal = match user {
+                None => Some(("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id")),
+                Some(u) if u.fields.get("IsActive") != Some(&json!(true)) => Some((
+                    "INACTIVE_OWNER_OR_USER",
+                    "operation performed with inactive user",
+                )),
+                Some(_) => None,
+            };
+            if let Some((code, message)) = refusal {
+                results.push(json!({"success": false, "errors": [{"statusCode": code, "message": message, "fields": ["OwnerId"]}]}));
+                continue;
+            }
         }
         let mut fields = r.as_object().cloned().unwrap_or_default();
         fields.remove("attributes");

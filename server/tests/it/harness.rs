@@ -378,7 +378,7 @@ impl TestApp {
     ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
         let body = form
             .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .map(|(k, v)| format!("{}={}", models::url::encode(k), models::url::encode(v)))
             .collect::<Vec<_>>()
             .join("&");
         self.send(
@@ -542,17 +542,6 @@ fn decode<T: DeserializeOwned>(
     }
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// A server function's arguments as a form (flat structs of strings, numbers and enums).
 /// Arguments as a form the way serde_qs reads it: nested structs and maps as
 /// `input[first_name]=…`, `input[custom][tier]=…`, sequences as `mapping[0]=…`.
@@ -585,7 +574,7 @@ fn serde_urlencoded_form<T: Serialize>(args: &T) -> String {
     flatten("", &value, &mut pairs);
     pairs
         .into_iter()
-        .map(|(k, v)| format!("{}={}", urlencode(&k), urlencode(&v)))
+        .map(|(k, v)| format!("{}={}", models::url::encode(&k), models::url::encode(&v)))
         .collect::<Vec<_>>()
         .join("&")
 }

@@ -7,6 +7,12 @@ fn pull(remote: &str, local: &str) -> FieldMapping {
     FieldMapping::new(remote, local, Direction::Pull, Policy::RemoteWins)
 }
 
+/// The owner both ways: a reassignment on either side reaches the other (matched by the
+/// users' e-mail addresses).
+fn owner() -> FieldMapping {
+    FieldMapping::new("OwnerId", "owner", Direction::Both, Policy::NewestWins)
+}
+
 /// The standard Lead Status picklist against Sales Hunter's statuses.
 pub const LEAD_STATUSES: [(&str, &str); 4] = [
     ("Open - Not Contacted", "new"),
@@ -28,6 +34,7 @@ pub fn objects() -> Vec<ObjectDefaults> {
                 pull("AnnualRevenue", "annual_revenue"),
                 pull("BillingCountry", "country"),
                 pull("BillingState", "region"),
+                owner(),
             ],
         },
         ObjectDefaults {
@@ -40,6 +47,7 @@ pub fn objects() -> Vec<ObjectDefaults> {
                 pull("Email", "email"),
                 pull("Phone", "phone"),
                 pull("AccountId", "account"),
+                owner(),
             ],
         },
         ObjectDefaults {
@@ -59,6 +67,7 @@ pub fn objects() -> Vec<ObjectDefaults> {
                 pull("LeadSource", "source"),
                 FieldMapping::new("Status", "status", Direction::Both, Policy::NewestWins)
                     .with_values(&LEAD_STATUSES),
+                owner(),
             ],
         },
         ObjectDefaults {
@@ -71,6 +80,7 @@ pub fn objects() -> Vec<ObjectDefaults> {
                 pull("CloseDate", "close_date"),
                 pull("StageName", "stage"),
                 pull("NextStep", "next_step"),
+                owner(),
             ],
         },
     ]

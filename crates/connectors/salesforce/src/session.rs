@@ -3,7 +3,8 @@
 use crate::api::Api;
 use crate::soql;
 use platform::connectors::{
-    ApiUsage, BoxFuture, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError, Session,
+    ApiUsage, BoxFuture, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError, RemoteUser,
+    Session,
 };
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -15,19 +16,6 @@ pub struct SalesforceSession {
     pub api: Api,
 }
 
-/// `q=<SOQL>`, percent-encoded (every byte but the unreserved ones).
-fn encode(q: &str) -> String {
-    let mut out = String::from("q=");
-    for b in q.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 impl SalesforceSession {
     async fn query(
         &mut self,
@@ -35,7 +23,9 @@ impl SalesforceSession {
         object: &str,
         q: String,
     ) -> Result<Page, RemoteError> {
-        let url = self.api.url(&format!("/{endpoint}?{}", encode(&q)));
+        let url = self
+            .api
+            .url(&format!("/{endpoint}?q={}", models::url::encode(&q)));
         let body = self
             .api
             .call(Method::GET, &url, None, &format!("{object} query"))
@@ -230,6 +220,32 @@ impl Session for SalesforceSession {
                 )
                 .await?;
             read_describe(remote_object, &body)
+        })
+    }
+
+    fn users(&mut self) -> BoxFuture<'_, Result<Vec<RemoteUser>, RemoteError>> {
+        Box::pin(async move {
+            let q = soql::changes(
+                "User",
+                &["Email".to_string(), "IsActive".to_string()],
+                &Cursor::default(),
+            );
+            let mut page = self.query("query", "User", q).await?;
+            let mut users = Vec::new();
+            loop {
+                for r in &page.records {
+                    let text = |f: &str| r.fields.get(f).and_then(Value::as_str).unwrap_or("");
+                    users.push(RemoteUser {
+                        id: r.id.clone(),
+                        email: text("Email").to_string(),
+                        active: r.fields.get("IsActive").and_then(Value::as_bool) == Some(true),
+                    });
+                }
+                let Some(next) = page.next.take() else {
+                    return Ok(users);
+                };
+                page = self.next_page("User", &next).await?;
+            }
         })
     }
 

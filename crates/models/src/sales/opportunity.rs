@@ -79,7 +79,7 @@ impl BoardQuery {
             NaiveDate::parse_from_str(v, "%Y-%m-%d")
                 .map_err(|_| AppError::validation(field, "must be a date as YYYY-MM-DD"))
         };
-        for (k, v) in super::lead_query::pairs(query) {
+        for (k, v) in crate::url::pairs(query) {
             let v = v.trim();
             if v.is_empty() {
                 continue;

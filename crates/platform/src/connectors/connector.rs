@@ -2,7 +2,9 @@
 //! talks through. Both are object-safe (the server registers connectors as `dyn`), so their
 //! async methods return boxed futures.
 
-use super::remote::{ApiUsage, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError};
+use super::remote::{
+    ApiUsage, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError, RemoteUser,
+};
 use models::connectors::{FieldMapping, SyncObject};
 use std::future::Future;
 use std::pin::Pin;
@@ -118,6 +120,8 @@ pub trait Session: Send + Sync {
         &'a mut self,
         remote_object: &'a str,
     ) -> BoxFuture<'a, Result<Describe, RemoteError>>;
+    /// The remote system's users (active or not), to match owners with members by e-mail.
+    fn users(&mut self) -> BoxFuture<'_, Result<Vec<RemoteUser>, RemoteError>>;
     /// Calls made so far and the allowance as last reported.
     fn usage(&self) -> ApiUsage;
     /// Secrets changed during the session (a refreshed token), to seal again.

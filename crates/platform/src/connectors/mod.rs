@@ -22,7 +22,8 @@ mod target;
 pub use connector::{Authorised, BoxFuture, Connector, Credentials, ObjectDefaults, Session};
 pub use registry::ConnectorRegistry;
 pub use remote::{
-    ApiUsage, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError, RemoteRecord, Values,
+    ApiUsage, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError, RemoteRecord,
+    RemoteUser, Values,
 };
 pub use secrets::SecretKey;
 pub use sync::{ConnectorHub, SyncConnection, PUSH_BATCH};

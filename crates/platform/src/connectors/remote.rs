@@ -47,6 +47,15 @@ pub struct PushRecord {
     pub fields: serde_json::Map<String, serde_json::Value>,
 }
 
+/// A user of the remote system, so records' owners can be matched with members here by
+/// e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteUser {
+    pub id: String,
+    pub email: String,
+    pub active: bool,
+}
+
 /// What the remote side said about one pushed record.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PushOutcome {

@@ -93,15 +93,20 @@ pub struct RunRow {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+/// A run's counts as kept in `sync_runs.counts` (`{"lead": {"fetched": …}, …}`).
+pub fn read_counts(json: &serde_json::Value) -> Vec<(SyncObject, SyncCounts)> {
+    SyncObject::ALL
+        .iter()
+        .filter_map(|o| {
+            let c = json.get(o.as_str())?;
+            Some((*o, serde_json::from_value(c.clone()).ok()?))
+        })
+        .collect()
+}
+
 impl RunRow {
     pub fn counts(&self) -> Vec<(SyncObject, SyncCounts)> {
-        SyncObject::ALL
-            .iter()
-            .filter_map(|o| {
-                let c = self.counts.get(o.as_str())?;
-                Some((*o, serde_json::from_value(c.clone()).ok()?))
-            })
-            .collect()
+        read_counts(&self.counts)
     }
 
     pub fn view(&self, error_count: i64) -> SyncRunView {

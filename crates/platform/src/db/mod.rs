@@ -65,6 +65,17 @@ pub async fn plan_for_values(conn: &mut Conn) -> Result<(), Error> {
     Ok(())
 }
 
+/// Commits this transaction without waiting for its WAL to reach the disk. Only for work
+/// that is safe to lose in a crash because it is redone from its own committed state: a
+/// crash then loses the transaction whole, and with it the cursor it moved (a sync page is
+/// pulled again). Never for what a user saved.
+pub async fn relaxed_commit(conn: &mut Conn) -> Result<(), Error> {
+    diesel::sql_query("SET LOCAL synchronous_commit = off")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<AsyncPgConnection>,

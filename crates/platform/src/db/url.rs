@@ -2,6 +2,7 @@
 //! The scripts pass URLs through untouched; everything that takes one apart is here.
 
 use crate::error::Error;
+use models::url::encode;
 
 /// A connection URL taken apart; `to_string` puts it back together.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,18 +164,6 @@ fn decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 use crate::text_search::{few_matches, like_pattern, Searchable};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use models::sales::lead_query::encode;
 use models::sales::search::{HitKind, SearchHit, MIN_SEARCH};
+use models::url::encode;
 use models::{AccountId, AppError, ContactId, LeadId, OpportunityId};
 use platform::db::schema::{accounts, contacts, leads, opportunities};
 use platform::db::Db;

@@ -93,11 +93,37 @@ async fn load_links(
         .collect())
 }
 
+/// A record's local values, and the remote owner of each owner field.
+type Pulled = (Values, Vec<RemoteOwner>);
+
+/// An owner field as pulled. A member's id says less than the remote user id: every owner
+/// who is not a member here reads as unassigned, so the link keeps the remote id too (under
+/// `<key>@remote`) to tell whether the owner changed there.
+struct RemoteOwner {
+    key: String,
+    /// The remote user id ('' for none).
+    user: String,
+    /// Whether that user is a member here.
+    member: bool,
+}
+
+impl RemoteOwner {
+    fn synced_key(&self) -> String {
+        remote_owner_key(&self.key)
+    }
+}
+
+/// Where a link keeps the remote user id of an owner field.
+pub(super) fn remote_owner_key(key: &str) -> String {
+    format!("{key}@remote")
+}
+
 /// Reads, checks and normalises a remote record into local values; references to other
-/// synced records are resolved by `refs` (remote id → local id) afterwards.
-fn local_values(page: &PageContext<'_>, record: &RemoteRecord) -> Result<Values, String> {
+/// synced records are resolved by `resolve_references` afterwards.
+fn local_values(page: &PageContext<'_>, record: &RemoteRecord) -> Result<Pulled, String> {
     let raw = to_local(&page.plan.mappings, record)?;
     let mut out = Values::new();
+    let mut owners = Vec::new();
     for (key, value) in raw {
         let Some(field) = page.plan.fields.iter().find(|f| f.key == key) else {
             return Err(format!("{key} is no longer a field here; fix the mapping"));
@@ -115,6 +141,21 @@ fn local_values(page: &PageContext<'_>, record: &RemoteRecord) -> Result<Values,
                 Value::String(_) => Value::Null,
                 other => return Err(format!("{remote}: {other} is not a record id")),
             },
+            // Owned by someone who is not a member here (or by a queue): unassigned here.
+            LocalFieldKind::User => {
+                let user = match value {
+                    Value::String(s) => s,
+                    Value::Null => String::new(),
+                    other => return Err(format!("{remote}: {other} is not a user id")),
+                };
+                let member = page.plan.owners.member(&user);
+                owners.push(RemoteOwner {
+                    key: key.clone(),
+                    user,
+                    member: member.is_some(),
+                });
+                member.map_or(Value::Null, |id| Value::String(id.to_string()))
+            }
             _ => page
                 .plan
                 .target
@@ -123,7 +164,7 @@ fn local_values(page: &PageContext<'_>, record: &RemoteRecord) -> Result<Values,
         };
         out.insert(key, value);
     }
-    Ok(out)
+    Ok((out, owners))
 }
 
 /// Replaces remote ids in reference fields by the local ids of their synced twins (`null`
@@ -158,49 +199,41 @@ async fn resolve_references(
     Ok(())
 }
 
-/// Upserts the links of synced records.
+/// Upserts the links of synced records: one statement on arrays, which PostgreSQL plans
+/// once, rather than a VALUES list of eight parameters a row.
 async fn save_links(
     conn: &mut Conn,
     page: &PageContext<'_>,
     links: &[(String, Uuid, DateTime<Utc>, Values, bool)],
 ) -> Result<(), Error> {
-    use diesel::upsert::excluded;
+    use diesel::sql_types::{Array, Bool, Jsonb, Text, Timestamptz, Uuid as SqlUuid};
     if links.is_empty() {
         return Ok(());
     }
-    let rows: Vec<_> = links
-        .iter()
-        .map(|(ext, local, modified, synced, pending)| {
-            (
-                connector_links::tenant_id.eq(page.tenant),
-                connector_links::connection_id.eq(page.connection),
-                connector_links::object.eq(page.plan.row.object.as_str()),
-                connector_links::external_id.eq(ext),
-                connector_links::local_id.eq(*local),
-                connector_links::remote_modified.eq(*modified),
-                connector_links::synced.eq(Value::Object(synced.clone())),
-                connector_links::push_pending.eq(*pending),
-            )
-        })
-        .collect();
-    diesel::insert_into(connector_links::table)
-        .values(rows)
-        .on_conflict((
-            connector_links::tenant_id,
-            connector_links::connection_id,
-            connector_links::object,
-            connector_links::external_id,
-        ))
-        .do_update()
-        .set((
-            connector_links::local_id.eq(excluded(connector_links::local_id)),
-            connector_links::remote_modified.eq(excluded(connector_links::remote_modified)),
-            connector_links::synced.eq(excluded(connector_links::synced)),
-            connector_links::synced_at.eq(diesel::dsl::now),
-            connector_links::push_pending.eq(excluded(connector_links::push_pending)),
-        ))
-        .execute(conn)
-        .await?;
+    let external: Vec<&str> = links.iter().map(|l| l.0.as_str()).collect();
+    let local: Vec<Uuid> = links.iter().map(|l| l.1).collect();
+    let modified: Vec<DateTime<Utc>> = links.iter().map(|l| l.2).collect();
+    let synced: Vec<Value> = links.iter().map(|l| Value::Object(l.3.clone())).collect();
+    let pending: Vec<bool> = links.iter().map(|l| l.4).collect();
+    diesel::sql_query(
+        "INSERT INTO connector_links AS l (tenant_id, connection_id, object, external_id, \
+           local_id, remote_modified, synced, push_pending) \
+         SELECT $1, $2, $3, x.* FROM unnest($4::text[], $5::uuid[], $6::timestamptz[], \
+           $7::jsonb[], $8::bool[]) AS x \
+         ON CONFLICT (tenant_id, connection_id, object, external_id) DO UPDATE SET \
+           local_id = excluded.local_id, remote_modified = excluded.remote_modified, \
+           synced = excluded.synced, synced_at = now(), push_pending = excluded.push_pending",
+    )
+    .bind::<SqlUuid, _>(page.tenant.0)
+    .bind::<SqlUuid, _>(page.connection.0)
+    .bind::<Text, _>(page.plan.row.object.as_str())
+    .bind::<Array<Text>, _>(&external)
+    .bind::<Array<SqlUuid>, _>(&local)
+    .bind::<Array<Timestamptz>, _>(&modified)
+    .bind::<Array<Jsonb>, _>(&synced)
+    .bind::<Array<Bool>, _>(&pending)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -216,9 +249,15 @@ pub(super) async fn apply_changes(
     };
     let mut errors = Vec::new();
     let mut valid: Vec<(usize, Values)> = Vec::new();
+    let mut remote_owners: HashMap<usize, Vec<RemoteOwner>> = HashMap::new();
     for (i, r) in records.iter().enumerate() {
         match local_values(page, r) {
-            Ok(v) => valid.push((i, v)),
+            Ok((v, owners)) => {
+                if !owners.is_empty() {
+                    remote_owners.insert(i, owners);
+                }
+                valid.push((i, v));
+            }
             Err(reason) => errors.push(page.error(&r.id, "pull", reason)),
         }
     }
@@ -260,8 +299,9 @@ pub(super) async fn apply_changes(
         Vec<crate::connectors::mapping::Conflict>,
     )> = Vec::new();
     let mut new_links: Vec<(String, Uuid, DateTime<Utc>, Values, bool)> = Vec::new();
-    for (i, values) in valid {
+    for (i, mut values) in valid {
         let record = &records[i];
+        let owners = remote_owners.get(&i).map_or(&[][..], Vec::as_slice);
         let link = links.get(&record.id);
         let local_id = link
             .map(|l| l.local_id)
@@ -291,7 +331,16 @@ pub(super) async fn apply_changes(
             }
         }
         let synced = link.and_then(|l| l.synced.as_object());
-        let merged = merge(
+        // An owner still the same user there has not changed there, whatever it reads as.
+        for owner in owners {
+            if let Some(agreed) = synced.filter(|s| {
+                s.get(&owner.synced_key()).and_then(Value::as_str) == Some(owner.user.as_str())
+            }) {
+                let kept = agreed.get(&owner.key).cloned().unwrap_or(Value::Null);
+                values.insert(owner.key.clone(), kept);
+            }
+        }
+        let mut merged = merge(
             &page.plan.mappings,
             &values,
             record.modified,
@@ -301,6 +350,21 @@ pub(super) async fn apply_changes(
                 modified: local.modified,
             }),
         );
+        // First met, a record owned there by someone who is not a member here keeps both
+        // owners: unassigned here is not "no owner there", so neither side overwrites the
+        // other until one of them changes.
+        for owner in owners {
+            if link.is_none() && !owner.member && !owner.user.is_empty() {
+                if let Some(mine) = local.values.get(&owner.key).filter(|v| !v.is_null()) {
+                    merged.set.remove(&owner.key);
+                    merged.conflicts.retain(|c| c.field != owner.key);
+                    merged.synced.insert(owner.key.clone(), mine.clone());
+                }
+            }
+            merged
+                .synced
+                .insert(owner.synced_key(), Value::String(owner.user.clone()));
+        }
         // A field that flows out and now differs from the remote value is to be pushed.
         let pending = page
             .plan
@@ -345,13 +409,11 @@ pub(super) async fn apply_changes(
         match result {
             Ok(id) => {
                 counts.created += 1;
-                new_links.push((
-                    record.id.clone(),
-                    id,
-                    record.modified,
-                    values.clone(),
-                    false,
-                ));
+                let mut synced = values.clone();
+                for owner in remote_owners.get(i).into_iter().flatten() {
+                    synced.insert(owner.synced_key(), Value::String(owner.user.clone()));
+                }
+                new_links.push((record.id.clone(), id, record.modified, synced, false));
             }
             Err(reason) => errors.push(page.error(&record.id, "pull", reason)),
         }

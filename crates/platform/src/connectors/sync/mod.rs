@@ -6,6 +6,7 @@
 //! cleanly once the connection's share is used; the next run resumes from the cursors.
 
 mod apply;
+mod owners;
 mod push;
 mod run;
 
@@ -92,6 +93,7 @@ impl Job for SyncConnection {
             run: run.id,
             counts: run_counts(&run),
             api_calls: run.api_calls,
+            sealed: None,
         };
         let outcome = sync.run(self.connection_id).await;
         sync.finish(self.connection_id, outcome).await

@@ -1,6 +1,6 @@
 //! What a push sends: local changes of the fields that flow out, since their last sync.
 
-use super::apply::LinkRow;
+use super::apply::{remote_owner_key, LinkRow};
 use super::run::ObjectPlan;
 use super::PUSH_BATCH;
 
@@ -29,6 +29,8 @@ pub(super) struct PushBatch {
     pub(super) records: Vec<PendingPush>,
     /// Looked at, nothing to send.
     pub(super) unchanged: Vec<String>,
+    /// A field that cannot be written back (remote id, reason); the rest is sent.
+    pub(super) refused: Vec<(String, String)>,
     /// The last local id looked at (`None`: nothing left).
     pub(super) scanned_to: Option<Uuid>,
 }
@@ -49,6 +51,7 @@ pub(super) async fn pending_pushes(
         return Ok(PushBatch {
             records: Vec::new(),
             unchanged: Vec::new(),
+            refused: Vec::new(),
             scanned_to: None,
         });
     };
@@ -64,7 +67,7 @@ pub(super) async fn pending_pushes(
         .load(conn)
         .await?;
     let locals = plan.target.load_records(conn, &changed).await?;
-    let (mut records, mut unchanged) = (Vec::new(), Vec::new());
+    let (mut records, mut unchanged, mut refused) = (Vec::new(), Vec::new(), Vec::new());
     for link in links {
         let Some(local) = locals.get(&link.local_id) else {
             continue;
@@ -74,10 +77,25 @@ pub(super) async fn pending_pushes(
         for m in pushed {
             let l = local.values.get(&m.local).cloned().unwrap_or(Value::Null);
             let s = synced.get(&m.local).cloned().unwrap_or(Value::Null);
-            if !crate::connectors::mapping::same_value(&l, &s) {
-                fields.insert(m.remote.clone(), to_remote(m, &l));
-                sent.insert(m.local.clone(), l);
+            if crate::connectors::mapping::same_value(&l, &s) {
+                continue;
             }
+            if plan.is_owner(&m.local) {
+                match remote_owner(plan, &l) {
+                    Ok(user) => {
+                        // What the link keeps of the owner there (see `apply::RemoteOwner`).
+                        sent.insert(remote_owner_key(&m.local), user.clone());
+                        fields.insert(m.remote.clone(), user);
+                    }
+                    Err(why) => {
+                        refused.push((link.external_id.clone(), format!("{}: {why}", m.remote)));
+                        continue;
+                    }
+                }
+            } else {
+                fields.insert(m.remote.clone(), to_remote(m, &l));
+            }
+            sent.insert(m.local.clone(), l);
         }
         if fields.is_empty() {
             unchanged.push(link.external_id);
@@ -95,8 +113,21 @@ pub(super) async fn pending_pushes(
     Ok(PushBatch {
         records,
         unchanged,
+        refused,
         scanned_to: Some(last),
     })
+}
+
+/// The remote user to write back as a record's owner: the member's own user there.
+fn remote_owner(plan: &ObjectPlan, member: &Value) -> Result<Value, &'static str> {
+    let id = member
+        .as_str()
+        .and_then(|s| Uuid::parse_str(s).ok())
+        .ok_or("unassigned here, but a record there needs an owner; left as it is there")?;
+    plan.owners
+        .remote_user(id)
+        .map(|u| Value::String(u.to_string()))
+        .ok_or("the owner here has no user there with the same e-mail; left as it is there")
 }
 
 /// Marks links as seen now (so the next push does not look at them again).

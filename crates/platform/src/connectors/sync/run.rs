@@ -2,12 +2,16 @@
 //! how the run ends.
 
 use super::apply::{apply_changes, apply_deletions, PageContext};
+use super::owners::{self, Owners};
 use super::push::{pending_pushes, touch_links, PendingPush};
 use super::ConnectorHub;
 use crate::connectors::connector::{Credentials, Session};
-use crate::connectors::remote::{Cursor, Page, PushOutcome, PushRecord, RemoteError, RemoteRecord};
+use crate::connectors::remote::{
+    ApiUsage, Cursor, PushOutcome, PushRecord, RemoteError, RemoteRecord,
+};
 use crate::connectors::store::{
-    load_connection, load_objects, record_errors, ConnectionRow, NewSyncError, ObjectRow,
+    load_connection, load_objects, read_counts, record_errors, ConnectionRow, NewSyncError,
+    ObjectRow,
 };
 use crate::connectors::target::SyncTarget;
 use crate::db::schema::{connection_objects, connections, connector_links, sync_runs};
@@ -18,7 +22,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::connectors::{
-    ConnectionStatus, FieldMapping, LocalField, SyncCounts, SyncObject, SyncState,
+    ConnectionStatus, FieldMapping, LocalField, LocalFieldKind, SyncCounts, SyncObject, SyncState,
 };
 use models::{ConnectionId, SyncRunId, TenantId};
 use serde_json::{json, Value};
@@ -37,6 +41,9 @@ pub(super) enum Ending {
     Paused,
 }
 
+/// Pages a pull writes at once (each in its own transaction) and fetches ahead.
+const PAGES_AT_ONCE: usize = 2;
+
 /// One running sync.
 pub(super) struct Sync<'a> {
     pub(super) hub: &'a ConnectorHub,
@@ -46,6 +53,16 @@ pub(super) struct Sync<'a> {
     pub(super) counts: HashMap<SyncObject, SyncCounts>,
     /// Remote calls of this run, over all attempts.
     pub(super) api_calls: i32,
+    /// The refreshed credentials last sealed and saved.
+    pub(super) sealed: Option<Value>,
+}
+
+/// The session as a commit records it.
+struct SessionState {
+    usage: ApiUsage,
+    calls: i32,
+    /// Refreshed credentials, sealed, to save.
+    refreshed: Option<Vec<u8>>,
 }
 
 /// The run's failure: remote (sorted by what to do) or local.
@@ -72,6 +89,21 @@ pub(super) struct ObjectPlan {
     pub(super) mappings: Vec<FieldMapping>,
     pub(super) fields: Vec<LocalField>,
     pub(super) target: Arc<dyn SyncTarget>,
+    /// Owners across the systems (empty unless an owner field is mapped).
+    pub(super) owners: Arc<Owners>,
+}
+
+impl ObjectPlan {
+    /// Whether a mapping fills an owner field.
+    fn maps_owners(&self) -> bool {
+        self.mappings.iter().any(|m| self.is_owner(&m.local))
+    }
+
+    pub(super) fn is_owner(&self, key: &str) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f.key == key && f.kind == LocalFieldKind::User)
+    }
 }
 
 impl<'a> Sync<'a> {
@@ -94,12 +126,13 @@ impl<'a> Sync<'a> {
                         mappings,
                         fields,
                         target,
+                        owners: Arc::default(),
                     });
                 }
                 Ok((connection, plans))
             })
             .await;
-        let (connection, plans) = setup.map_err(|e| (Failure::Local(e), None))?;
+        let (connection, mut plans) = setup.map_err(|e| (Failure::Local(e), None))?;
         // Not connected (any more): the run ends without touching the connection's status
         // (its settings may have just moved to another org).
         if connection.status != ConnectionStatus::Connected {
@@ -112,6 +145,9 @@ impl<'a> Sync<'a> {
         }
         let mut session = self.open(&connection).map_err(|e| (e, None))?;
         let budget = connection.api_budget_percent();
+        if let Err(f) = self.match_owners(session.as_mut(), &mut plans).await {
+            return Err((f, Some(session)));
+        }
         for plan in &plans {
             match self
                 .sync_object(&connection, session.as_mut(), plan, budget)
@@ -123,6 +159,64 @@ impl<'a> Sync<'a> {
             }
         }
         Ok((Ending::Done, Some(session)))
+    }
+
+    /// Reads the remote users when an owner field is mapped, and matches them with the
+    /// members here. If the remote side refuses to list them, this run leaves owners alone
+    /// (rather than emptying them) and says so in its errors.
+    async fn match_owners(
+        &mut self,
+        session: &mut dyn Session,
+        plans: &mut [ObjectPlan],
+    ) -> Result<(), Failure> {
+        if !plans.iter().any(ObjectPlan::maps_owners) {
+            return Ok(());
+        }
+        let remote = match session.users().await {
+            Ok(users) => Some(users),
+            Err(RemoteError::Refused(why) | RemoteError::Malformed(why)) => {
+                let error = NewSyncError {
+                    tenant_id: self.tenant,
+                    run_id: self.run,
+                    object: "user".into(),
+                    external_id: String::new(),
+                    direction: "pull",
+                    message: format!(
+                        "owners left as they are: the users could not be read ({why})"
+                    ),
+                };
+                self.job
+                    .db
+                    .tenant_tx(self.tenant, async |conn| {
+                        record_errors(conn, &[error]).await
+                    })
+                    .await?;
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let Some(remote) = remote else {
+            for plan in plans.iter_mut() {
+                let owner_keys: Vec<String> = plan
+                    .mappings
+                    .iter()
+                    .filter(|m| plan.is_owner(&m.local))
+                    .map(|m| m.local.clone())
+                    .collect();
+                plan.mappings.retain(|m| !owner_keys.contains(&m.local));
+            }
+            return Ok(());
+        };
+        let members = self
+            .job
+            .db
+            .tenant_tx(self.tenant, async |conn| owners::members(conn).await)
+            .await?;
+        let owners = Arc::new(Owners::matched(&remote, &members));
+        for plan in plans.iter_mut() {
+            plan.owners = owners.clone();
+        }
+        Ok(())
     }
 
     fn open(&self, connection: &ConnectionRow) -> Result<Box<dyn Session>, Failure> {
@@ -179,8 +273,12 @@ impl<'a> Sync<'a> {
         Ok(Ending::Done)
     }
 
-    /// Pulls every page of changes (or of deletions) after the object's cursor, each
-    /// committed with the cursor it reached.
+    /// Pulls every page of changes (or of deletions) after the object's cursor. Two pages
+    /// are written at a time, each in its own transaction, while the next two are fetched:
+    /// PostgreSQL gets both cores and the remote side works meanwhile. The cursor then moves
+    /// page by page, in order, only past pages whose records are committed; a page written
+    /// but not yet passed by the cursor is pulled again after a crash, which changes
+    /// nothing (its records are linked by then).
     async fn pull_all(
         &mut self,
         connection: &ConnectionRow,
@@ -196,29 +294,81 @@ impl<'a> Sync<'a> {
         } else {
             plan.row.cursor()
         };
-        let mut next: Option<String> = None;
+        if session.usage().exhausted(budget) {
+            return Ok(Ending::Paused);
+        }
+        let first = if deletions {
+            session.pull_deleted(remote, &cursor).await?
+        } else {
+            session.pull(remote, fields, &cursor).await?
+        };
+        let mut held = vec![first];
         loop {
-            if session.usage().exhausted(budget) {
-                return Ok(Ending::Paused);
-            }
-            let page = match (&next, deletions) {
-                (Some(n), _) => session.next_page(remote, n).await,
-                (None, false) => session.pull(remote, fields, &cursor).await,
-                (None, true) => session.pull_deleted(remote, &cursor).await,
+            // Where the query goes on after the pages held (an empty page ends it).
+            let more = held
+                .last()
+                .filter(|p| !p.records.is_empty())
+                .and_then(|p| p.next.clone());
+            let fetch = async {
+                let mut pages = Vec::new();
+                let mut next = more.clone();
+                while pages.len() < PAGES_AT_ONCE {
+                    let Some(n) = next.take() else { break };
+                    if session.usage().exhausted(budget) {
+                        break;
+                    }
+                    let page = session.next_page(remote, &n).await?;
+                    next = page.next.clone().filter(|_| !page.records.is_empty());
+                    pages.push(page);
+                }
+                Ok::<_, RemoteError>(pages)
             };
-            let Page {
-                records,
-                next: more,
-            } = page?;
-            if let Some(last) = records.last() {
-                cursor = Cursor::after(last);
+            let mut pages = held.iter();
+            let (a, b) = (pages.next(), pages.next());
+            let write_a = async {
+                match a {
+                    Some(p) => Some(
+                        self.write_page(connection, plan, &p.records, deletions)
+                            .await,
+                    ),
+                    None => None,
+                }
+            };
+            let write_b = async {
+                match b {
+                    Some(p) => Some(
+                        self.write_page(connection, plan, &p.records, deletions)
+                            .await,
+                    ),
+                    None => None,
+                }
+            };
+            let (written_a, written_b, fetched) = tokio::join!(write_a, write_b, fetch);
+            let written: Vec<_> = [written_a, written_b].into_iter().flatten().collect();
+            // Counts are added under the run's row lock: the later commit counted both.
+            for (totals, _) in written.iter().flatten() {
+                if total(totals) > total(&self.counts) {
+                    self.counts = totals.clone();
+                }
             }
-            self.commit_page(connection, session, plan, &records, &cursor, deletions)
-                .await?;
-            match more {
-                Some(n) if !records.is_empty() => next = Some(n),
-                _ => return Ok(Ending::Done),
+            // The cursor passes the pages in order, and stops at the first that failed.
+            for (page, written) in held.iter().zip(written) {
+                let (_, errors) = written?;
+                if let Some(last) = page.records.last() {
+                    cursor = Cursor::after(last);
+                }
+                let state = self.session_state(connection, session)?;
+                self.pass_page(connection, state, plan, &errors, &cursor, deletions)
+                    .await?;
             }
+            let fetched = fetched?;
+            if fetched.is_empty() {
+                return Ok(match more {
+                    Some(_) => Ending::Paused,
+                    None => Ending::Done,
+                });
+            }
+            held = fetched;
         }
     }
 
@@ -227,28 +377,41 @@ impl<'a> Sync<'a> {
         self.api_calls + session.usage().calls
     }
 
-    /// Applies one page of changes (or deletions) and moves the cursor, in one transaction.
-    async fn commit_page(
+    /// What a commit keeps of the session: its usage, and credentials refreshed since they
+    /// were last sealed (sealed once per refresh, not on every page).
+    fn session_state(
         &mut self,
         connection: &ConnectionRow,
         session: &dyn Session,
+    ) -> Result<SessionState, Failure> {
+        let refreshed = match session.refreshed_secrets() {
+            Some(secrets) if self.sealed.as_ref() != Some(&secrets) => {
+                let sealed = self
+                    .hub
+                    .key()?
+                    .seal_json(&secrets, &connection.seal_context())?;
+                self.sealed = Some(secrets);
+                Some(sealed)
+            }
+            _ => None,
+        };
+        Ok(SessionState {
+            usage: session.usage(),
+            calls: self.calls(session),
+            refreshed,
+        })
+    }
+
+    /// Applies one page of changes (or deletions) in one transaction; the cursor does not
+    /// move yet (`pass_page`).
+    async fn write_page(
+        &self,
+        connection: &ConnectionRow,
         plan: &ObjectPlan,
         records: &[RemoteRecord],
-        cursor: &Cursor,
         deletions: bool,
-    ) -> Result<(), Failure> {
+    ) -> Result<(Counts, Vec<NewSyncError>), Failure> {
         let object = plan.row.object;
-        let mut counts = self.counts.get(&object).copied().unwrap_or_default();
-        let usage = session.usage();
-        let calls = self.calls(session);
-        let refreshed = match session.refreshed_secrets() {
-            Some(secrets) => Some(
-                self.hub
-                    .key()?
-                    .seal_json(&secrets, &connection.seal_context())?,
-            ),
-            None => None,
-        };
         let page = PageContext {
             tenant: self.tenant,
             connection: connection.id,
@@ -257,17 +420,40 @@ impl<'a> Sync<'a> {
             job_id: self.job.id,
             plan,
         };
-        let mut all_counts = self.counts.clone();
-        self.job
+        Ok(self
+            .job
             .db
             .tenant_tx(self.tenant, async |conn| {
+                // The remote side keeps the records: a page lost in a crash, with the cursor
+                // that had not passed it, is pulled again.
+                crate::db::relaxed_commit(conn).await?;
                 let (delta, errors) = if deletions {
                     apply_deletions(conn, &page, records).await?
                 } else {
                     apply_changes(conn, &page, records).await?
                 };
-                counts.add(&delta);
-                record_errors(conn, &errors).await?;
+                let totals = add_counts(conn, self.run, object, &delta).await?;
+                Ok((totals, errors))
+            })
+            .await?)
+    }
+
+    /// Moves the cursor past a written page, with the page's errors and the API usage.
+    async fn pass_page(
+        &mut self,
+        connection: &ConnectionRow,
+        state: SessionState,
+        plan: &ObjectPlan,
+        errors: &[NewSyncError],
+        cursor: &Cursor,
+        deletions: bool,
+    ) -> Result<(), Failure> {
+        let object = plan.row.object;
+        self.job
+            .db
+            .tenant_tx(self.tenant, async |conn| {
+                crate::db::relaxed_commit(conn).await?;
+                record_errors(conn, errors).await?;
                 let (at_col, id_col) = (cursor.at, cursor.id.clone());
                 let target = connection_objects::table
                     .filter(connection_objects::connection_id.eq(connection.id))
@@ -289,13 +475,10 @@ impl<'a> Sync<'a> {
                         .execute(conn)
                         .await?;
                 }
-                all_counts.insert(object, counts);
-                save_progress(conn, self.run, &all_counts, calls).await?;
-                save_usage(conn, connection.id, usage, refreshed.as_deref()).await?;
-                Ok(())
+                save_progress(conn, self.run, &self.counts, state.calls).await?;
+                save_usage(conn, connection.id, state.usage, state.refreshed.as_deref()).await
             })
             .await?;
-        self.counts = all_counts;
         Ok(())
     }
 
@@ -342,17 +525,37 @@ impl<'a> Sync<'a> {
                         records.len()
                     ))));
                 }
-                self.commit_push(connection, session, object, &batch.records, &outcomes)
+                let state = self.session_state(connection, session)?;
+                self.commit_push(connection, state, object, &batch.records, &outcomes)
                     .await?;
             }
-            // Records looked at but with nothing to send: mark them seen.
-            if !batch.unchanged.is_empty() {
+            // Records looked at but with nothing to send: mark them seen. Fields that
+            // cannot be written back are the run's errors.
+            if !batch.unchanged.is_empty() || !batch.refused.is_empty() {
+                let errors: Vec<NewSyncError> = batch
+                    .refused
+                    .iter()
+                    .map(|(id, why)| NewSyncError {
+                        tenant_id: self.tenant,
+                        run_id: self.run,
+                        object: object.as_str().into(),
+                        external_id: id.clone(),
+                        direction: "push",
+                        message: why.clone(),
+                    })
+                    .collect();
+                let mut all_counts = self.counts.clone();
+                all_counts.entry(object).or_default().failed += errors.len() as i64;
+                let (run, calls) = (self.run, self.calls(session));
                 self.job
                     .db
                     .tenant_tx(self.tenant, async |conn| {
-                        touch_links(conn, connection.id, object, &batch.unchanged).await
+                        touch_links(conn, connection.id, object, &batch.unchanged).await?;
+                        record_errors(conn, &errors).await?;
+                        save_progress(conn, run, &all_counts, calls).await
                     })
                     .await?;
+                self.counts = all_counts;
             }
         }
     }
@@ -360,14 +563,12 @@ impl<'a> Sync<'a> {
     async fn commit_push(
         &mut self,
         connection: &ConnectionRow,
-        session: &dyn Session,
+        state: SessionState,
         object: SyncObject,
         pending: &[PendingPush],
         outcomes: &[PushOutcome],
     ) -> Result<(), Failure> {
         let mut counts = self.counts.get(&object).copied().unwrap_or_default();
-        let calls = self.calls(session);
-        let usage = session.usage();
         let mut all_counts = self.counts.clone();
         let tenant = self.tenant;
         let run = self.run;
@@ -412,8 +613,8 @@ impl<'a> Sync<'a> {
                 }
                 record_errors(conn, &errors).await?;
                 all_counts.insert(object, counts);
-                save_progress(conn, run, &all_counts, calls).await?;
-                save_usage(conn, connection.id, usage, None).await?;
+                save_progress(conn, run, &all_counts, state.calls).await?;
+                save_usage(conn, connection.id, state.usage, state.refreshed.as_deref()).await?;
                 Ok(())
             })
             .await?;
@@ -475,7 +676,10 @@ impl<'a> Sync<'a> {
         let calls = session
             .as_ref()
             .map_or(self.api_calls, |s| self.calls(s.as_ref()));
-        let refreshed = session.as_ref().and_then(|s| s.refreshed_secrets());
+        let refreshed = session
+            .as_ref()
+            .and_then(|s| s.refreshed_secrets())
+            .filter(|s| self.sealed.as_ref() != Some(s));
         let run = self.run;
         let counts = self.counts.clone();
         let hub = self.hub;
@@ -540,19 +744,59 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// A run's counts per object.
+type Counts = HashMap<SyncObject, SyncCounts>;
+
+/// Every count of a run, summed: counts only grow, so the larger sum is the later state.
+fn total(counts: &Counts) -> i64 {
+    counts
+        .values()
+        .map(|c| c.fetched + c.created + c.updated + c.deleted + c.skipped + c.failed + c.pushed)
+        .sum()
+}
+
+/// Adds a written page's counts to the run's, under the run's row lock. It is the page
+/// transaction's last statement, so two pages written at once wait on each other only to
+/// commit (never while one holds a lock the other needs). The run's counts as they stand.
+async fn add_counts(
+    conn: &mut Conn,
+    run: SyncRunId,
+    object: SyncObject,
+    delta: &SyncCounts,
+) -> Result<Counts, Error> {
+    let json: Value = sync_runs::table
+        .filter(sync_runs::id.eq(run))
+        .select(sync_runs::counts)
+        .for_update()
+        .first(conn)
+        .await?;
+    let mut counts: Counts = read_counts(&json).into_iter().collect();
+    counts.entry(object).or_default().add(delta);
+    diesel::update(sync_runs::table.filter(sync_runs::id.eq(run)))
+        .set(sync_runs::counts.eq(counts_json(&counts)))
+        .execute(conn)
+        .await?;
+    Ok(counts)
+}
+
+fn counts_json(counts: &Counts) -> Value {
+    Value::Object(
+        counts
+            .iter()
+            .map(|(o, c)| (o.as_str().to_string(), json!(c)))
+            .collect(),
+    )
+}
+
 pub(super) async fn save_progress(
     conn: &mut Conn,
     run: SyncRunId,
     counts: &HashMap<SyncObject, SyncCounts>,
     calls: i32,
 ) -> Result<(), Error> {
-    let json: serde_json::Map<String, Value> = counts
-        .iter()
-        .map(|(o, c)| (o.as_str().to_string(), json!(c)))
-        .collect();
     diesel::update(sync_runs::table.filter(sync_runs::id.eq(run)))
         .set((
-            sync_runs::counts.eq(Value::Object(json)),
+            sync_runs::counts.eq(counts_json(counts)),
             sync_runs::api_calls.eq(calls),
         ))
         .execute(conn)

@@ -30,6 +30,8 @@ pub enum Kind {
     Reference(SyncObject),
     /// A pipeline stage, by name.
     Stage,
+    /// The owner: a member's user id (the sync matches remote users with members).
+    Owner,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -72,6 +74,7 @@ pub const ACCOUNT: &[Column] = &[
     ),
     col("country", "Country", Kind::Text(100)),
     col("region", "Region", Kind::Text(100)),
+    stored_as(col("owner", "Owner", Kind::Owner), "owner_id"),
 ];
 
 pub const CONTACT: &[Column] = &[
@@ -86,6 +89,7 @@ pub const CONTACT: &[Column] = &[
         col("account", "Account", Kind::Reference(SyncObject::Account)),
         "account_id",
     ),
+    stored_as(col("owner", "Owner", Kind::Owner), "owner_id"),
 ];
 
 pub const LEAD: &[Column] = &[
@@ -102,6 +106,7 @@ pub const LEAD: &[Column] = &[
     col("source", "Source", Kind::Text(60)),
     col("status", "Status", Kind::Status),
     col("score", "Score (push only)", Kind::Score),
+    stored_as(col("owner", "Owner", Kind::Owner), "owner_id"),
 ];
 
 pub const OPPORTUNITY: &[Column] = &[
@@ -114,6 +119,7 @@ pub const OPPORTUNITY: &[Column] = &[
     required(col("close_date", "Close date", Kind::Date)),
     required(stored_as(col("stage", "Stage", Kind::Stage), "stage_id")),
     col("next_step", "Next step", Kind::Text(500)),
+    stored_as(col("owner", "Owner", Kind::Owner), "owner_id"),
 ];
 
 pub fn columns(object: SyncObject) -> &'static [Column] {
@@ -138,6 +144,7 @@ impl Column {
                     .collect(),
             ),
             Kind::Reference(o) => LocalFieldKind::Reference(o),
+            Kind::Owner => LocalFieldKind::User,
         };
         LocalField {
             key: self.key.to_string(),
@@ -259,7 +266,8 @@ pub fn normalize(column: &Column, value: Value) -> Result<Value, String> {
             let name = fields::text(column.key, &t, 60).map_err(msg)?;
             Value::String(name)
         }
-        Kind::Reference(_) => value,
+        // Resolved by the sync from remote ids to members' ids before it gets here.
+        Kind::Reference(_) | Kind::Owner => value,
     })
 }
 
@@ -291,7 +299,7 @@ pub fn custom_definition(field: &LocalField) -> Option<CustomField> {
         LocalFieldKind::Choice(o) => (CustomFieldKind::Select, o.clone()),
         LocalFieldKind::MultiChoice(o) => (CustomFieldKind::MultiSelect, o.clone()),
         LocalFieldKind::Text => (CustomFieldKind::Text, Vec::new()),
-        LocalFieldKind::Reference(_) => return None,
+        LocalFieldKind::Reference(_) | LocalFieldKind::User => return None,
     };
     Some(CustomField {
         object: models::sales::custom_field::CustomObject::Lead,
