@@ -124,6 +124,17 @@ async fn sync(app: &TestApp, session: &str, id: ConnectionId) -> SyncRunView {
     runs.into_iter().find(|r| r.id == run).expect("the run")
 }
 
+/// A run's per-record errors.
+async fn run_errors(
+    app: &TestApp,
+    session: &str,
+    run: &SyncRunView,
+) -> Vec<models::connectors::SyncRunError> {
+    app.invoke(Some(session), ListSyncRunErrors { run: run.id })
+        .await
+        .expect("errors")
+}
+
 fn counts(run: &SyncRunView, object: SyncObject) -> models::connectors::SyncCounts {
     run.counts
         .iter()
@@ -199,10 +210,7 @@ fn connecting_then_a_full_sync_brings_every_object_in_and_an_incremental_one_onl
         assert_eq!(counts(&run, SyncObject::Account).created, 1);
         assert_eq!(counts(&run, SyncObject::Contact).created, 1);
         assert_eq!(counts(&run, SyncObject::Opportunity).failed, 1);
-        let errors = app
-            .invoke(Some(&owner), ListSyncRunErrors { run: run.id })
-            .await
-            .expect("errors");
+        let errors = run_errors(&app, &owner, &run).await;
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].external_id, opp);
         assert!(
@@ -393,10 +401,7 @@ fn remote_updates_and_deletions_flow_in_and_a_record_edited_here_is_kept() {
             .await,
             1
         );
-        let errors = app
-            .invoke(Some(&owner), ListSyncRunErrors { run: run.id })
-            .await
-            .expect("errors");
+        let errors = run_errors(&app, &owner, &run).await;
         assert!(
             errors
                 .iter()
@@ -723,6 +728,97 @@ fn a_worker_killed_mid_sync_loses_and_doubles_nothing() {
 }
 
 #[test]
+fn a_weekly_check_of_every_remote_id_finds_deletions_the_recycle_bin_no_longer_reports() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let fake = FakeSalesforce::start().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        let id = connect(&app, &owner, &fake).await;
+        let ids: Vec<String> = {
+            let mut org = fake.org();
+            org.page_size = 25;
+            (0..120)
+                .map(|n| org.insert("Lead", lead(n), None))
+                .collect()
+        };
+        // The first full pull counts as a check: the next runs read no ids.
+        sync(&app, &owner, id).await;
+        assert_eq!(app.count("SELECT count(*) AS n FROM leads").await, 120);
+        let checked = "SELECT count(*) AS n FROM connection_objects \
+                       WHERE object = 'lead' AND checked_at IS NOT NULL";
+        assert_eq!(app.count(checked).await, 1);
+        // Deleted there for good (an emptied Recycle Bin): queryAll never tells.
+        for r in &ids[..3] {
+            fake.org().purge("Lead", r);
+        }
+        let local = lead_row(&app, &ids[0]).await["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        app.exec(&format!(
+            "INSERT INTO tasks (tenant_id, id, title, lead_id, due_on) \
+             SELECT tenant_id, gen_random_uuid(), 'Call back', id, current_date \
+             FROM leads WHERE id = '{local}'"
+        ))
+        .await;
+        let queries = fake.calls_to("FROM Lead");
+        let run = sync(&app, &owner, id).await;
+        assert_eq!(counts(&run, SyncObject::Lead).deleted, 0, "not due yet");
+        assert_eq!(
+            fake.calls_to("FROM Lead"),
+            queries + 2,
+            "changes and deletions only"
+        );
+
+        // A week later the run reads every id (five pages) and settles what is missing.
+        app.exec("UPDATE connection_objects SET checked_at = now() - interval '8 days'")
+            .await;
+        let run = sync(&app, &owner, id).await;
+        assert_eq!(run.state, SyncState::Done, "{run:?}");
+        let c = counts(&run, SyncObject::Lead);
+        assert_eq!((c.deleted, c.skipped), (2, 1), "{c:?}");
+        assert_eq!(app.count("SELECT count(*) AS n FROM leads").await, 118);
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM connector_links").await,
+            117
+        );
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM connector_seen").await,
+            0
+        );
+        let errors = run_errors(&app, &owner, &run).await;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].external_id, ids[0]);
+        assert!(
+            errors[0].message.contains("activities or tasks"),
+            "{errors:?}"
+        );
+        let stale = "SELECT count(*) AS n FROM connection_objects \
+                     WHERE object = 'lead' AND checked_at < now() - interval '1 day'";
+        assert_eq!(app.count(stale).await, 0, "checked again");
+
+        // Most records gone at once looks like lost access: reported, nothing deleted.
+        for r in &ids[3..100] {
+            fake.org().purge("Lead", r);
+        }
+        app.exec("UPDATE connection_objects SET checked_at = now() - interval '8 days'")
+            .await;
+        let run = sync(&app, &owner, id).await;
+        assert_eq!(counts(&run, SyncObject::Lead).deleted, 0);
+        assert_eq!(app.count("SELECT count(*) AS n FROM leads").await, 118);
+        let errors = run_errors(&app, &owner, &run).await;
+        assert!(
+            errors[0]
+                .message
+                .starts_with("97 of 117 synced records are no longer visible"),
+            "{errors:?}"
+        );
+    })
+}
+
+#[test]
 fn a_malformed_answer_fails_the_run_naming_the_object_and_writes_nothing_half() {
     run(async {
         let app = TestApp::spawn().await;
@@ -818,10 +914,7 @@ fn write_back_sends_local_changes_and_records_what_salesforce_refuses() {
             fake.org().field("Lead", &ids[1], "Status"),
             "Open - Not Contacted"
         );
-        let errors = app
-            .invoke(Some(&owner), ListSyncRunErrors { run: run.id })
-            .await
-            .expect("errors");
+        let errors = run_errors(&app, &owner, &run).await;
         assert_eq!(errors.len(), 1);
         assert_eq!(
             (errors[0].external_id.as_str(), errors[0].direction.as_str()),
@@ -941,10 +1034,7 @@ fn owners_are_matched_with_members_by_email_both_ways_and_one_that_cannot_be_wri
             fake.org().field("Lead", &leads[1], "OwnerId"),
             json!(rep_user)
         );
-        let errors = app
-            .invoke(Some(&owner), ListSyncRunErrors { run: run.id })
-            .await
-            .expect("errors");
+        let errors = run_errors(&app, &owner, &run).await;
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].external_id, leads[1]);
         assert!(
@@ -970,10 +1060,7 @@ fn owners_are_matched_with_members_by_email_both_ways_and_one_that_cannot_be_wri
         assert_eq!(run.state, SyncState::Done, "{run:?}");
         assert_eq!(owner_email(&app, &leads[0]).await, "manager@example.com");
         assert_eq!(lead_row(&app, &leads[0]).await["title"], "CTO");
-        let errors = app
-            .invoke(Some(&owner), ListSyncRunErrors { run: run.id })
-            .await
-            .expect("errors");
+        let errors = run_errors(&app, &owner, &run).await;
         assert!(
             errors
                 .iter()
@@ -1129,10 +1216,7 @@ fn a_lead_already_here_is_matched_by_email_and_the_mapping_editor_reads_custom_f
             .await;
         assert_eq!(row[0]["external_id"], ada, "linked, not doubled");
         assert_eq!(row[0]["custom"]["segment"], "Enterprise");
-        let errors = app
-            .invoke(Some(&owner), ListSyncRunErrors { run: run.id })
-            .await
-            .expect("errors");
+        let errors = run_errors(&app, &owner, &run).await;
         assert_eq!(errors[0].external_id, other);
         assert!(errors[0].message.contains("Segment__c"), "{errors:?}");
     })

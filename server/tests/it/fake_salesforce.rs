@@ -212,6 +212,14 @@ impl Org {
         rec.modified = at;
     }
 
+    /// Deletes a record for good, as an emptied Recycle Bin does: `queryAll` no longer
+    /// reports it.
+    pub fn purge(&mut self, object: &str, id: &str) {
+        if let Some(records) = self.objects.get_mut(object) {
+            records.retain(|r| r.id != id);
+        }
+    }
+
     pub fn find(&mut self, object: &str, id: &str) -> &mut Rec {
         self.objects
             .get_mut(object)

@@ -310,6 +310,10 @@ pub async fn save_connection(
                         cursor_id: String::new(),
                         deleted_cursor_at: None,
                         deleted_cursor_id: String::new(),
+                        checked_at: None,
+                        check_started_at: None,
+                        check_cursor_at: None,
+                        check_cursor_id: String::new(),
                     })
                     .collect();
                 diesel::insert_into(connection_objects::table)

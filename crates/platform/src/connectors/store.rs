@@ -57,6 +57,12 @@ pub struct ObjectRow {
     pub cursor_id: String,
     pub deleted_cursor_at: Option<DateTime<Utc>>,
     pub deleted_cursor_id: String,
+    /// When the last check of every remote id finished (`sync/check.rs`).
+    pub checked_at: Option<DateTime<Utc>>,
+    /// A check under way: when it began, and how far it read.
+    pub check_started_at: Option<DateTime<Utc>>,
+    pub check_cursor_at: Option<DateTime<Utc>>,
+    pub check_cursor_id: String,
 }
 
 impl ObjectRow {
@@ -74,6 +80,12 @@ impl ObjectRow {
         Cursor {
             at: self.deleted_cursor_at,
             id: self.deleted_cursor_id.clone(),
+        }
+    }
+    pub fn check_cursor(&self) -> Cursor {
+        Cursor {
+            at: self.check_cursor_at,
+            id: self.check_cursor_id.clone(),
         }
     }
 }

@@ -67,6 +67,10 @@ diesel::table! {
         cursor_id -> Text,
         deleted_cursor_at -> Nullable<Timestamptz>,
         deleted_cursor_id -> Text,
+        checked_at -> Nullable<Timestamptz>,
+        check_started_at -> Nullable<Timestamptz>,
+        check_cursor_at -> Nullable<Timestamptz>,
+        check_cursor_id -> Text,
     }
 }
 
@@ -104,6 +108,15 @@ diesel::table! {
         synced -> Jsonb,
         synced_at -> Timestamptz,
         push_pending -> Bool,
+    }
+}
+
+diesel::table! {
+    connector_seen (tenant_id, connection_id, object, external_id) {
+        tenant_id -> Uuid,
+        connection_id -> Uuid,
+        object -> Text,
+        external_id -> Text,
     }
 }
 
@@ -526,6 +539,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     connection_objects,
     connections,
     connector_links,
+    connector_seen,
     contacts,
     custom_fields,
     emails,

@@ -6,6 +6,7 @@
 //! cleanly once the connection's share is used; the next run resumes from the cursors.
 
 mod apply;
+mod check;
 mod owners;
 mod push;
 mod run;

@@ -2,6 +2,7 @@
 //! how the run ends.
 
 use super::apply::{apply_changes, apply_deletions, PageContext};
+use super::check::{check_due, mark_checked};
 use super::owners::{self, Owners};
 use super::push::{pending_pushes, touch_links, PendingPush};
 use super::ConnectorHub;
@@ -58,11 +59,11 @@ pub(super) struct Sync<'a> {
 }
 
 /// The session as a commit records it.
-struct SessionState {
-    usage: ApiUsage,
-    calls: i32,
+pub(super) struct SessionState {
+    pub(super) usage: ApiUsage,
+    pub(super) calls: i32,
     /// Refreshed credentials, sealed, to save.
-    refreshed: Option<Vec<u8>>,
+    pub(super) refreshed: Option<Vec<u8>>,
 }
 
 /// The run's failure: remote (sorted by what to do) or local.
@@ -257,11 +258,26 @@ impl<'a> Sync<'a> {
             .map(|m| m.remote.clone())
             .collect();
 
+        let now = Utc::now();
+        let full = plan.row.cursor_at.is_none();
         for deletions in [false, true] {
             if let Ending::Paused = self
                 .pull_all(connection, session, plan, &fields, budget, deletions)
                 .await?
             {
+                return Ok(Ending::Paused);
+            }
+        }
+        // Deletions the remote side no longer reports: a full pull has just seen everything.
+        if full {
+            self.job
+                .db
+                .tenant_tx(self.tenant, async |conn| {
+                    mark_checked(conn, connection.id, object, now).await
+                })
+                .await?;
+        } else if check_due(plan, now) {
+            if let Ending::Paused = self.check_object(connection, session, plan, budget).await? {
                 return Ok(Ending::Paused);
             }
         }
@@ -379,7 +395,7 @@ impl<'a> Sync<'a> {
 
     /// What a commit keeps of the session: its usage, and credentials refreshed since they
     /// were last sealed (sealed once per refresh, not on every page).
-    fn session_state(
+    pub(super) fn session_state(
         &mut self,
         connection: &ConnectionRow,
         session: &dyn Session,
@@ -412,14 +428,7 @@ impl<'a> Sync<'a> {
         deletions: bool,
     ) -> Result<(Counts, Vec<NewSyncError>), Failure> {
         let object = plan.row.object;
-        let page = PageContext {
-            tenant: self.tenant,
-            connection: connection.id,
-            source: &connection.kind,
-            run: self.run,
-            job_id: self.job.id,
-            plan,
-        };
+        let page = self.page_context(connection, plan);
         Ok(self
             .job
             .db
@@ -436,6 +445,22 @@ impl<'a> Sync<'a> {
                 Ok((totals, errors))
             })
             .await?)
+    }
+
+    /// What this run's pages of `plan` are applied with.
+    pub(super) fn page_context<'p>(
+        &self,
+        connection: &'p ConnectionRow,
+        plan: &'p ObjectPlan,
+    ) -> PageContext<'p> {
+        PageContext {
+            tenant: self.tenant,
+            connection: connection.id,
+            source: &connection.kind,
+            run: self.run,
+            job_id: self.job.id,
+            plan,
+        }
     }
 
     /// Moves the cursor past a written page, with the page's errors and the API usage.
@@ -758,7 +783,7 @@ fn total(counts: &Counts) -> i64 {
 /// Adds a written page's counts to the run's, under the run's row lock. It is the page
 /// transaction's last statement, so two pages written at once wait on each other only to
 /// commit (never while one holds a lock the other needs). The run's counts as they stand.
-async fn add_counts(
+pub(super) async fn add_counts(
     conn: &mut Conn,
     run: SyncRunId,
     object: SyncObject,
@@ -805,7 +830,7 @@ pub(super) async fn save_progress(
 }
 
 /// Keeps the allowance the remote side last reported, and refreshed credentials.
-async fn save_usage(
+pub(super) async fn save_usage(
     conn: &mut Conn,
     id: ConnectionId,
     usage: crate::connectors::remote::ApiUsage,
