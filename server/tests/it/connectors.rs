@@ -104,6 +104,18 @@ async fn connect(app: &TestApp, session: &str, fake: &FakeSalesforce) -> Connect
     id
 }
 
+/// A fresh app and org, Olga's organisation connected to it: (app, org, Olga's session, the
+/// connection).
+async fn connected() -> (TestApp, FakeSalesforce, String, ConnectionId) {
+    let app = TestApp::spawn().await;
+    let fake = FakeSalesforce::start().await;
+    let owner = app
+        .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+        .await;
+    let id = connect(&app, &owner, &fake).await;
+    (app, fake, owner, id)
+}
+
 async fn overview(app: &TestApp, session: &str) -> models::connectors::ConnectorsOverview {
     app.invoke(Some(session), ListConnections {})
         .await
@@ -283,12 +295,7 @@ fn connecting_then_a_full_sync_brings_every_object_in_and_an_incremental_one_onl
 #[test]
 fn records_sharing_a_system_modstamp_across_page_boundaries_are_all_pulled_once() {
     run(async {
-        let app = TestApp::spawn().await;
-        let fake = FakeSalesforce::start().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        let id = connect(&app, &owner, &fake).await;
+        let (app, fake, owner, id) = connected().await;
         let same = Utc
             .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
             .single()
@@ -328,12 +335,7 @@ fn records_sharing_a_system_modstamp_across_page_boundaries_are_all_pulled_once(
 #[test]
 fn remote_updates_and_deletions_flow_in_and_a_record_edited_here_is_kept() {
     run(async {
-        let app = TestApp::spawn().await;
-        let fake = FakeSalesforce::start().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        let id = connect(&app, &owner, &fake).await;
+        let (app, fake, owner, id) = connected().await;
         let ids: Vec<String> = {
             let mut org = fake.org();
             (0..4).map(|n| org.insert("Lead", lead(n), None)).collect()
@@ -427,12 +429,7 @@ fn remote_updates_and_deletions_flow_in_and_a_record_edited_here_is_kept() {
 #[test]
 fn a_field_changed_on_both_sides_follows_its_policy_and_the_loser_is_audited() {
     run(async {
-        let app = TestApp::spawn().await;
-        let fake = FakeSalesforce::start().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        let id = connect(&app, &owner, &fake).await;
+        let (app, fake, owner, id) = connected().await;
         let remote = fake.org().insert("Lead", lead(0), None);
         sync(&app, &owner, id).await;
         let local = lead_row(&app, &remote).await["id"]
@@ -517,12 +514,7 @@ fn a_field_changed_on_both_sides_follows_its_policy_and_the_loser_is_audited() {
 #[test]
 fn an_expired_session_is_refreshed_once_and_a_refused_refresh_asks_to_reconnect() {
     run(async {
-        let app = TestApp::spawn().await;
-        let fake = FakeSalesforce::start().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        let id = connect(&app, &owner, &fake).await;
+        let (app, fake, owner, id) = connected().await;
         {
             let mut org = fake.org();
             org.page_size = 2;
@@ -566,12 +558,7 @@ fn an_expired_session_is_refreshed_once_and_a_refused_refresh_asks_to_reconnect(
 #[test]
 fn rate_limits_and_server_errors_are_retried_and_an_outage_resumes_on_the_next_attempt() {
     run(async {
-        let app = TestApp::spawn().await;
-        let fake = FakeSalesforce::start().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        let id = connect(&app, &owner, &fake).await;
+        let (app, fake, owner, id) = connected().await;
         {
             let mut org = fake.org();
             org.page_size = 2;
@@ -666,12 +653,7 @@ fn rate_limits_and_server_errors_are_retried_and_an_outage_resumes_on_the_next_a
 #[test]
 fn a_worker_killed_mid_sync_loses_and_doubles_nothing() {
     run(async {
-        let app = TestApp::spawn().await;
-        let fake = FakeSalesforce::start().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        let id = connect(&app, &owner, &fake).await;
+        let (app, fake, owner, id) = connected().await;
         const N: usize = 3000;
         {
             let mut org = fake.org();
@@ -730,12 +712,7 @@ fn a_worker_killed_mid_sync_loses_and_doubles_nothing() {
 #[test]
 fn a_weekly_check_of_every_remote_id_finds_deletions_the_recycle_bin_no_longer_reports() {
     run(async {
-        let app = TestApp::spawn().await;
-        let fake = FakeSalesforce::start().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        let id = connect(&app, &owner, &fake).await;
+        let (app, fake, owner, id) = connected().await;
         let ids: Vec<String> = {
             let mut org = fake.org();
             org.page_size = 25;
@@ -821,12 +798,7 @@ fn a_weekly_check_of_every_remote_id_finds_deletions_the_recycle_bin_no_longer_r
 #[test]
 fn a_malformed_answer_fails_the_run_naming_the_object_and_writes_nothing_half() {
     run(async {
-        let app = TestApp::spawn().await;
-        let fake = FakeSalesforce::start().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        let id = connect(&app, &owner, &fake).await;
+        let (app, fake, owner, id) = connected().await;
         for n in 0..3 {
             fake.org().insert("Lead", lead(n), None);
         }
@@ -878,12 +850,7 @@ fn a_malformed_answer_fails_the_run_naming_the_object_and_writes_nothing_half() 
 #[test]
 fn write_back_sends_local_changes_and_records_what_salesforce_refuses() {
     run(async {
-        let app = TestApp::spawn().await;
-        let fake = FakeSalesforce::start().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        let id = connect(&app, &owner, &fake).await;
+        let (app, fake, owner, id) = connected().await;
         let ids: Vec<String> = {
             let mut org = fake.org();
             (0..3).map(|n| org.insert("Lead", lead(n), None)).collect()
@@ -1080,12 +1047,7 @@ async fn local_status_count(app: &TestApp, status: &str) -> i64 {
 #[test]
 fn a_run_pauses_before_its_share_of_the_api_allowance_and_the_next_resumes() {
     run(async {
-        let app = TestApp::spawn().await;
-        let fake = FakeSalesforce::start().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        let id = connect(&app, &owner, &fake).await;
+        let (app, fake, owner, id) = connected().await;
         {
             let mut org = fake.org();
             org.page_size = 2;
@@ -1422,12 +1384,7 @@ fn bench_pull_leads() {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(100_000);
-        let app = TestApp::spawn().await;
-        let fake = FakeSalesforce::start().await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
-        let id = connect(&app, &owner, &fake).await;
+        let (app, fake, owner, id) = connected().await;
         {
             let mut org = fake.org();
             for i in 0..n {

@@ -62,35 +62,37 @@ pub(super) struct LinkRow {
     pub(super) synced: Value,
 }
 
-/// The links of a page's remote ids. A join on the ids rather than `= ANY($ids)`: with the
-/// array a parameter, PostgreSQL compares every row of a sequential scan with every id
-/// (1 s a page at 30,000 links); the join looks each id up in the primary key.
-async fn load_links(
-    conn: &mut Conn,
-    tenant: TenantId,
-    connection: ConnectionId,
-    object: SyncObject,
-    external_ids: &[&str],
-) -> Result<HashMap<String, LinkRow>, Error> {
-    use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
-    if external_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<LinkRow> = diesel::sql_query(
-        "SELECT l.external_id, l.local_id, l.synced FROM unnest($4::text[]) AS x(id) \
+impl PageContext<'_> {
+    /// The links of remote ids of `object`. A join on the ids rather than `= ANY($ids)`:
+    /// with the array a parameter, PostgreSQL compares every row of a sequential scan with
+    /// every id (1 s a page at 30,000 links); the join looks each id up in the primary key.
+    async fn links(
+        &self,
+        conn: &mut Conn,
+        object: SyncObject,
+        external_ids: &[&str],
+    ) -> Result<HashMap<String, LinkRow>, Error> {
+        let (tenant, connection) = (self.tenant, self.connection);
+        use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
+        if external_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<LinkRow> = diesel::sql_query(
+            "SELECT l.external_id, l.local_id, l.synced FROM unnest($4::text[]) AS x(id) \
          JOIN connector_links l ON l.tenant_id = $1 AND l.connection_id = $2 \
           AND l.object = $3 AND l.external_id = x.id",
-    )
-    .bind::<SqlUuid, _>(tenant.0)
-    .bind::<SqlUuid, _>(connection.0)
-    .bind::<Text, _>(object.as_str())
-    .bind::<Array<Text>, _>(external_ids)
-    .load(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.external_id.clone(), r))
-        .collect())
+        )
+        .bind::<SqlUuid, _>(tenant.0)
+        .bind::<SqlUuid, _>(connection.0)
+        .bind::<Text, _>(object.as_str())
+        .bind::<Array<Text>, _>(external_ids)
+        .load(conn)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.external_id.clone(), r))
+            .collect())
+    }
 }
 
 /// A record's local values, and the remote owner of each owner field.
@@ -185,7 +187,7 @@ async fn resolve_references(
         if ids.is_empty() {
             continue;
         }
-        let links = load_links(conn, page.tenant, page.connection, *object, &ids).await?;
+        let links = page.links(conn, *object, &ids).await?;
         for (_, v) in values.iter_mut() {
             if let Some(slot) = v.get_mut(&field.key) {
                 let local = slot
@@ -264,14 +266,7 @@ pub(super) async fn apply_changes(
     resolve_references(conn, page, &mut valid).await?;
 
     let ids: Vec<&str> = valid.iter().map(|(i, _)| records[*i].id.as_str()).collect();
-    let links = load_links(
-        conn,
-        page.tenant,
-        page.connection,
-        page.plan.row.object,
-        &ids,
-    )
-    .await?;
+    let links = page.links(conn, page.plan.row.object, &ids).await?;
 
     // Records not linked yet may be ones already here (same e-mail).
     let unlinked: Vec<&(usize, Values)> = valid
@@ -483,14 +478,7 @@ pub(super) async fn apply_deletions(
     let mut counts = SyncCounts::default();
     let mut errors = Vec::new();
     let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
-    let links = load_links(
-        conn,
-        page.tenant,
-        page.connection,
-        page.plan.row.object,
-        &ids,
-    )
-    .await?;
+    let links = page.links(conn, page.plan.row.object, &ids).await?;
     if links.is_empty() {
         return Ok((counts, errors));
     }

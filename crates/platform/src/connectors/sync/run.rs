@@ -8,7 +8,7 @@ use super::push::{pending_pushes, touch_links, PendingPush};
 use super::ConnectorHub;
 use crate::connectors::connector::{Credentials, Session};
 use crate::connectors::remote::{
-    ApiUsage, Cursor, PushOutcome, PushRecord, RemoteError, RemoteRecord,
+    ApiUsage, Cursor, Page, PushOutcome, PushRecord, RemoteError, RemoteRecord,
 };
 use crate::connectors::store::{
     load_connection, load_objects, read_counts, record_errors, ConnectionRow, NewSyncError,
@@ -339,27 +339,16 @@ impl<'a> Sync<'a> {
                 }
                 Ok::<_, RemoteError>(pages)
             };
-            let mut pages = held.iter();
-            let (a, b) = (pages.next(), pages.next());
-            let write_a = async {
-                match a {
-                    Some(p) => Some(
-                        self.write_page(connection, plan, &p.records, deletions)
-                            .await,
-                    ),
-                    None => None,
-                }
+            let this = &*self;
+            let write = async |page: Option<&Page>| match page {
+                Some(p) => Some(
+                    this.write_page(connection, plan, &p.records, deletions)
+                        .await,
+                ),
+                None => None,
             };
-            let write_b = async {
-                match b {
-                    Some(p) => Some(
-                        self.write_page(connection, plan, &p.records, deletions)
-                            .await,
-                    ),
-                    None => None,
-                }
-            };
-            let (written_a, written_b, fetched) = tokio::join!(write_a, write_b, fetch);
+            let (written_a, written_b, fetched) =
+                tokio::join!(write(held.as_slice().first()), write(held.get(1)), fetch);
             let written: Vec<_> = [written_a, written_b].into_iter().flatten().collect();
             // Counts are added under the run's row lock: the later commit counted both.
             for (totals, _) in written.iter().flatten() {
