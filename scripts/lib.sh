@@ -121,6 +121,15 @@ ensure_tools() {
   fi
 }
 
+# The site: the server and the WASM bundle split by route (every page is a lazy route, a
+# chunk fetched when first shown), then the split manifest repaired (see
+# scripts/repair-split-manifest). Arguments go to cargo leptos build (--release).
+build_site() {
+  step "cargo leptos build --split $*"
+  cargo leptos build --split "$@"
+  "$ROOT/scripts/repair-split-manifest" "$ROOT/target/site/pkg"
+}
+
 # diesel_cli (PostgreSQL only), for the check that schema.rs is what print-schema writes.
 DIESEL_CLI_VERSION=2.3.4
 ensure_diesel_cli() {

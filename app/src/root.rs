@@ -27,7 +27,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 /// The document around every server-rendered page.
@@ -52,6 +52,49 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Every page is a lazy route: with `cargo leptos build --split` (as `scripts/run` and
+/// `scripts/test` build) its code is a separate WASM chunk, fetched when the page is first
+/// shown, so the first load carries the shell and one page instead of all of them. On the
+/// server a lazy route renders as any other.
+macro_rules! lazy_page {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    SignInRoute => SignInPage,
+    SignUpRoute => SignUpPage,
+    AcceptInviteRoute => AcceptInvitePage,
+    ForgotPasswordRoute => ForgotPasswordPage,
+    ResetPasswordRoute => ResetPasswordPage,
+    ChooseOrganisationRoute => ChooseOrganisationPage,
+    DashboardRoute => DashboardPage,
+    LeadsRoute => LeadsPage,
+    NewLeadRoute => NewLeadPage,
+    LeadImportsRoute => LeadImportsPage,
+    LeadImportRoute => LeadImportPage,
+    LeadDetailRoute => LeadDetailPage,
+    PipelineRoute => PipelinePage,
+    OpportunityRoute => OpportunityPage,
+    SearchRoute => SearchPage,
+    AgentsRoute => workspace::AgentsPage,
+    ConnectorsRoute => connectors::ConnectorsPage,
+    MembersRoute => MembersPage,
+    AdminRoute => AdminPage,
+}
+
 /// Every route renders with `SsrMode::Async`: the server awaits the page's data and sends
 /// complete HTML. Pages then work without JavaScript (streamed chunks need JS to be swapped
 /// in), and the data is a few indexed queries, so nothing is gained by streaming.
@@ -63,26 +106,26 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "Sales Hunter".to_string() } else { format!("{page} · Sales Hunter") }/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/sign-in") ssr=SsrMode::Async view=SignInPage/>
-                <Route path=path!("/sign-up") ssr=SsrMode::Async view=SignUpPage/>
-                <Route path=path!("/invite/:token") ssr=SsrMode::Async view=AcceptInvitePage/>
-                <Route path=path!("/forgot-password") ssr=SsrMode::Async view=ForgotPasswordPage/>
-                <Route path=path!("/reset-password/:token") ssr=SsrMode::Async view=ResetPasswordPage/>
-                <Route path=path!("/choose-organisation") ssr=SsrMode::Async view=ChooseOrganisationPage/>
+                <Route path=path!("/sign-in") ssr=SsrMode::Async view={Lazy::<SignInRoute>::new()}/>
+                <Route path=path!("/sign-up") ssr=SsrMode::Async view={Lazy::<SignUpRoute>::new()}/>
+                <Route path=path!("/invite/:token") ssr=SsrMode::Async view={Lazy::<AcceptInviteRoute>::new()}/>
+                <Route path=path!("/forgot-password") ssr=SsrMode::Async view={Lazy::<ForgotPasswordRoute>::new()}/>
+                <Route path=path!("/reset-password/:token") ssr=SsrMode::Async view={Lazy::<ResetPasswordRoute>::new()}/>
+                <Route path=path!("/choose-organisation") ssr=SsrMode::Async view={Lazy::<ChooseOrganisationRoute>::new()}/>
                 <ParentRoute path=path!("") ssr=SsrMode::Async view=AppShell>
-                    <Route path=path!("") ssr=SsrMode::Async view=DashboardPage/>
-                    <Route path=path!("leads") ssr=SsrMode::Async view=LeadsPage/>
-                    <Route path=path!("leads/new") ssr=SsrMode::Async view=NewLeadPage/>
-                    <Route path=path!("leads/import") ssr=SsrMode::Async view=LeadImportsPage/>
-                    <Route path=path!("leads/import/:id") ssr=SsrMode::Async view=LeadImportPage/>
-                    <Route path=path!("leads/:id") ssr=SsrMode::Async view=LeadDetailPage/>
-                    <Route path=path!("pipeline") ssr=SsrMode::Async view=PipelinePage/>
-                    <Route path=path!("opportunities/:id") ssr=SsrMode::Async view=OpportunityPage/>
-                    <Route path=path!("search") ssr=SsrMode::Async view=SearchPage/>
-                    <Route path=path!("agents") ssr=SsrMode::Async view=workspace::AgentsPage/>
-                    <Route path=path!("connectors") ssr=SsrMode::Async view=connectors::ConnectorsPage/>
-                    <Route path=path!("settings/members") ssr=SsrMode::Async view=MembersPage/>
-                    <Route path=path!("admin") ssr=SsrMode::Async view=AdminPage/>
+                    <Route path=path!("") ssr=SsrMode::Async view={Lazy::<DashboardRoute>::new()}/>
+                    <Route path=path!("leads") ssr=SsrMode::Async view={Lazy::<LeadsRoute>::new()}/>
+                    <Route path=path!("leads/new") ssr=SsrMode::Async view={Lazy::<NewLeadRoute>::new()}/>
+                    <Route path=path!("leads/import") ssr=SsrMode::Async view={Lazy::<LeadImportsRoute>::new()}/>
+                    <Route path=path!("leads/import/:id") ssr=SsrMode::Async view={Lazy::<LeadImportRoute>::new()}/>
+                    <Route path=path!("leads/:id") ssr=SsrMode::Async view={Lazy::<LeadDetailRoute>::new()}/>
+                    <Route path=path!("pipeline") ssr=SsrMode::Async view={Lazy::<PipelineRoute>::new()}/>
+                    <Route path=path!("opportunities/:id") ssr=SsrMode::Async view={Lazy::<OpportunityRoute>::new()}/>
+                    <Route path=path!("search") ssr=SsrMode::Async view={Lazy::<SearchRoute>::new()}/>
+                    <Route path=path!("agents") ssr=SsrMode::Async view={Lazy::<AgentsRoute>::new()}/>
+                    <Route path=path!("connectors") ssr=SsrMode::Async view={Lazy::<ConnectorsRoute>::new()}/>
+                    <Route path=path!("settings/members") ssr=SsrMode::Async view={Lazy::<MembersRoute>::new()}/>
+                    <Route path=path!("admin") ssr=SsrMode::Async view={Lazy::<AdminRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -12,9 +12,17 @@ pub fn hydrate() {
     let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
         let _ = leptos::prelude::window().location().set_href(location);
     });
-    leptos::mount::hydrate_body(app::App);
-    // Lets end-to-end tests (and curious people) tell a hydrated page from a server-rendered one.
-    if let Some(body) = leptos::prelude::document().body() {
+    // Pages are lazy routes: hydration waits for the shown page's WASM chunk. (As
+    // `leptos::mount::hydrate_lazy`, which cannot tell when it is done.)
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let body = leptos::prelude::document().body();
+        let Some(body) = body else { return };
+        leptos::mount::hydrate_from_async(body.clone(), app::App)
+            .await
+            .forget();
+        // Lets end-to-end tests (and curious people) tell a hydrated page from a
+        // server-rendered one.
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
 }
