@@ -5,6 +5,7 @@ use crate::leads::{create, input};
 use crate::members::{me, team_with};
 use app::api::activities::*;
 use app::api::dashboard::*;
+use app::api::members::RemoveMember;
 use app::api::pipeline::*;
 use models::sales::activity::{ActivityInput, TaskInput};
 use models::sales::opportunity::{Board, OpportunityInput};
@@ -514,5 +515,149 @@ fn the_previous_periods_pipeline_is_read_from_history_once_and_kept() {
         app.exec("UPDATE pipeline_snapshots SET amount_minor = 123400")
             .await;
         assert_eq!(pipeline().await.1, Some(1234.0 * 100.0));
+    })
+}
+
+/// The open pipeline the dashboard reads is what the triggers of migration 000011 kept: after
+/// creates, moves, edits, a close and a reopening, bulk statements, a deleted deal, a removed
+/// owner and a compaction, it equals the open deals summed afresh, tenant by tenant.
+#[test]
+fn the_open_pipeline_kept_by_triggers_matches_the_open_deals_through_every_change() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let (owner, rep, rep_user) = team_with(&app, "rep").await;
+        let other = app
+            .sign_up("Tom Other", "tom@example.com", "Other Org")
+            .await;
+        const KEPT: &str = "SELECT tenant_id, stage_id, owner_id, sum(deals)::bigint AS n, sum(amount_minor)::bigint AS amount
+             FROM open_pipeline_changes GROUP BY 1, 2, 3 HAVING sum(deals) <> 0 OR sum(amount_minor) <> 0 ORDER BY 1, 2, 3";
+        const FRESH: &str = "SELECT tenant_id, stage_id, owner_id, count(*)::bigint AS n, sum(amount_minor)::bigint AS amount
+             FROM opportunities WHERE closed_at IS NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+        let check = |step: &'static str| {
+            let app = &app;
+            async move {
+                assert_eq!(app.rows(KEPT).await, app.rows(FRESH).await, "after {step}");
+            }
+        };
+        let pipeline_value = |session: String| {
+            let app = &app;
+            async move {
+                let dash = dashboard(app, &session, "quarter", "")
+                    .await
+                    .expect("dashboard");
+                dash.kpis
+                    .into_iter()
+                    .find(|k| k.key == "pipeline_value")
+                    .and_then(|k| k.value)
+            }
+        };
+        let create = |session: String, name: &'static str, amount: &'static str| {
+            let app = &app;
+            async move {
+                app.invoke(
+                    Some(&session),
+                    CreateOpportunity {
+                        name: name.into(),
+                        amount: amount.into(),
+                        close_date: "2027-03-01".into(),
+                    },
+                )
+                .await
+                .expect("create")
+            }
+        };
+        let a = create(owner.clone(), "A", "1000").await;
+        let b = create(rep.clone(), "B", "2000").await;
+        let c = create(rep.clone(), "C", "4000").await;
+        create(other.clone(), "Elsewhere", "99999").await;
+        check("creates").await;
+        assert_eq!(pipeline_value(owner.clone()).await, Some(700_000.0));
+        assert_eq!(pipeline_value(other.clone()).await, Some(9_999_900.0));
+
+        let stages = app
+            .invoke(Some(&owner), GetOpportunity { id: a })
+            .await
+            .expect("a")
+            .stages;
+        let open: Vec<_> = stages
+            .iter()
+            .filter(|s| s.kind == StageKind::Open)
+            .collect();
+        let won = stages
+            .iter()
+            .find(|s| s.kind == StageKind::Won)
+            .expect("won");
+        let mv = |id, stage_id| {
+            let app = &app;
+            let owner = owner.clone();
+            async move {
+                app.invoke(
+                    Some(&owner),
+                    MoveOpportunity {
+                        id,
+                        stage_id,
+                        lost_reason: String::new(),
+                    },
+                )
+                .await
+                .expect("move")
+            }
+        };
+        mv(a, open[1].id).await;
+        check("a move").await;
+        mv(b, won.id).await;
+        check("a win").await;
+        assert_eq!(pipeline_value(owner.clone()).await, Some(500_000.0));
+        mv(b, open[0].id).await;
+        check("reopening").await;
+        app.exec(&format!(
+            "UPDATE opportunities SET amount_minor = 123456 WHERE id = '{c}'"
+        ))
+        .await;
+        app.exec("UPDATE opportunities SET amount_minor = amount_minor + 1, next_step = 'call'")
+            .await;
+        app.exec("UPDATE opportunities SET next_step = 'email'")
+            .await;
+        check("bulk edits").await;
+        app.exec(&format!("DELETE FROM opportunities WHERE id = '{a}'"))
+            .await;
+        check("a delete").await;
+        app.invoke(
+            Some(&owner),
+            RemoveMember {
+                user_id: rep_user.user_id,
+            },
+        )
+        .await
+        .expect("remove the rep");
+        check("the owner's removal").await;
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM opportunities WHERE owner_id IS NULL AND closed_at IS NULL")
+                .await,
+            2
+        );
+
+        // Many small changes, then a dashboard read folds them.
+        app.exec(&format!(
+            "DO $$ BEGIN FOR i IN 1..1100 LOOP
+                 UPDATE opportunities SET amount_minor = amount_minor + 1 WHERE id = '{c}';
+             END LOOP; END $$"
+        ))
+        .await;
+        check("many changes").await;
+        let expected = app
+            .count("SELECT sum(amount_minor)::bigint AS n FROM opportunities o JOIN tenants t ON t.id = o.tenant_id WHERE t.name = 'Olga Org' AND closed_at IS NULL")
+            .await;
+        assert_eq!(pipeline_value(owner.clone()).await, Some(expected as f64));
+        assert!(
+            app.count("SELECT count(*) AS n FROM open_pipeline_changes c JOIN tenants t ON t.id = c.tenant_id WHERE t.name = 'Olga Org'")
+                .await
+                <= 2,
+            "folded into one row per stage and owner"
+        );
+        check("compaction").await;
+        assert_eq!(pipeline_value(owner).await, Some(expected as f64));
+        // The other tenant's deal took only the bulk edit's +1 (it ran across tenants).
+        assert_eq!(pipeline_value(other).await, Some(9_999_901.0));
     })
 }

@@ -319,6 +319,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    open_pipeline_changes (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Int8,
+        stage_id -> Uuid,
+        owner_id -> Nullable<Uuid>,
+        deals -> Int8,
+        amount_minor -> Int8,
+    }
+}
+
+diesel::table! {
     opportunities (tenant_id, id) {
         tenant_id -> Uuid,
         id -> Uuid,
@@ -522,6 +533,7 @@ diesel::joinable!(lead_imports -> tenants (tenant_id));
 diesel::joinable!(leads -> tenants (tenant_id));
 diesel::joinable!(memberships -> tenants (tenant_id));
 diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(open_pipeline_changes -> tenants (tenant_id));
 diesel::joinable!(opportunities -> tenants (tenant_id));
 diesel::joinable!(opportunity_history -> users (changed_by));
 diesel::joinable!(password_resets -> users (user_id));
@@ -552,6 +564,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     leads,
     login_attempts,
     memberships,
+    open_pipeline_changes,
     opportunities,
     opportunity_contacts,
     opportunity_history,
