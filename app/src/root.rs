@@ -17,6 +17,7 @@ use crate::pages::{
     opportunity::OpportunityPage,
     pipeline::PipelinePage,
     reset_password::ResetPasswordPage,
+    sales_settings::SalesSettingsPage,
     search::SearchPage,
     shell::AppShell,
     sign_in::SignInPage,
@@ -92,6 +93,7 @@ lazy_page! {
     AgentsRoute => workspace::AgentsPage,
     ConnectorsRoute => connectors::ConnectorsPage,
     MembersRoute => MembersPage,
+    SalesSettingsRoute => SalesSettingsPage,
     AdminRoute => AdminPage,
 }
 
@@ -125,6 +127,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("agents") ssr=SsrMode::Async view={Lazy::<AgentsRoute>::new()}/>
                     <Route path=path!("connectors") ssr=SsrMode::Async view={Lazy::<ConnectorsRoute>::new()}/>
                     <Route path=path!("settings/members") ssr=SsrMode::Async view={Lazy::<MembersRoute>::new()}/>
+                    <Route path=path!("settings/sales") ssr=SsrMode::Async view={Lazy::<SalesSettingsRoute>::new()}/>
                     <Route path=path!("admin") ssr=SsrMode::Async view={Lazy::<AdminRoute>::new()}/>
                 </ParentRoute>
             </Routes>

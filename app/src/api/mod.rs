@@ -12,6 +12,7 @@ pub mod leads;
 pub mod members;
 pub mod navigation;
 pub mod pipeline;
+pub mod settings;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

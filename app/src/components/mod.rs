@@ -27,7 +27,7 @@ pub use page_header::PageHeader;
 pub use select::Select;
 pub use table::{Column, DataTable, SortDir, SortState};
 pub use text_input::TextInput;
-pub use toast::{provide_toasts, use_toasts, ToastKind, ToastRegion, Toasts};
+pub use toast::{provide_toasts, toast_results, use_toasts, ToastKind, ToastRegion, Toasts};
 
 /// The focus ring shared by every interactive element.
 pub const FOCUS_RING: &str =

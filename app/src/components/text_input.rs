@@ -29,8 +29,15 @@ pub fn TextInput(
     #[prop(optional)] required: bool,
     #[prop(optional)] autofocus: bool,
     #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional)] hide_label: bool,
+    /// Distinguishes several inputs with the same name on one page.
+    #[prop(optional, into)]
+    id_suffix: Option<String>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = match id_suffix {
+        Some(s) => format!("field-{name}-{s}"),
+        None => format!("field-{name}"),
+    };
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described_by = {
@@ -49,7 +56,12 @@ pub fn TextInput(
     let label_text = label.clone();
     view! {
         <div class="space-y-1.5">
-            <label for=id.clone() class="block text-sm font-medium text-slate-700">{label}</label>
+            <label
+                for=id.clone()
+                class=if hide_label { "sr-only" } else { "block text-sm font-medium text-slate-700" }
+            >
+                {label}
+            </label>
             <input
                 id=id
                 name=name

@@ -86,3 +86,20 @@ pub fn ToastRegion() -> impl IntoView {
         </div>
     }
 }
+
+/// Shows a toast for each finished run of `action`: `ok` on success, the error otherwise.
+pub fn toast_results<S>(action: ServerAction<S>, ok: &'static str)
+where
+    S: leptos::server_fn::ServerFn<Error = models::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let toasts = use_toasts();
+    Effect::new(move |_| {
+        if let Some(result) = action.value().get() {
+            match result {
+                Ok(_) => toasts.push(ToastKind::Success, ok),
+                Err(e) => toasts.push(ToastKind::Error, e.to_string()),
+            }
+        }
+    });
+}

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use models::members::{Invitation, Member};
 use models::session::SessionUser;
-use models::{AppError, Role};
+use models::Role;
 
 fn role_tone(role: Role) -> Tone {
     match role {
@@ -25,23 +25,6 @@ fn grantable_roles(me: Role) -> Vec<(String, String)> {
         .filter(|r| me == Role::Owner || *r != Role::Owner)
         .map(|r| (r.as_str().to_string(), r.label().to_string()))
         .collect()
-}
-
-/// Shows a toast for each finished run of `action`: `ok` on success, the error otherwise.
-fn toast_results<S>(action: ServerAction<S>, ok: &'static str)
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    let toasts = use_toasts();
-    Effect::new(move |_| {
-        if let Some(result) = action.value().get() {
-            match result {
-                Ok(_) => toasts.push(ToastKind::Success, ok),
-                Err(e) => toasts.push(ToastKind::Error, e.to_string()),
-            }
-        }
-    });
 }
 
 #[component]

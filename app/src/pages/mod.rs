@@ -17,6 +17,7 @@ pub mod not_found;
 pub mod opportunity;
 pub mod pipeline;
 pub mod reset_password;
+pub mod sales_settings;
 pub mod search;
 pub mod shell;
 pub mod sign_in;

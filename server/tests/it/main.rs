@@ -15,4 +15,5 @@ mod mail;
 mod members;
 mod pipeline;
 mod schema;
+mod settings;
 mod tenants;

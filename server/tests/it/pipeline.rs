@@ -661,3 +661,184 @@ fn the_open_pipeline_kept_by_triggers_matches_the_open_deals_through_every_chang
         assert_eq!(pipeline_value(other).await, Some(9_999_901.0));
     })
 }
+
+/// The people side of the dashboard sums the tally the triggers of migration 000012 keep
+/// (per day, person and response bucket). Through creates, an activity, back-dated records,
+/// status changes, bulk statements, a deleted lead with its activities, a removed owner and
+/// a compaction, it equals the leads and activities counted afresh, tenant by tenant; and
+/// the dashboard's figures, the median response time included, equal SQL's over the records.
+#[test]
+fn the_people_tally_kept_by_triggers_matches_the_leads_and_activities_through_every_change() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let (owner, rep, rep_user) = team_with(&app, "rep").await;
+        let other = app
+            .sign_up("Tom Other", "tom@example.com", "Other Org")
+            .await;
+        const KEPT: &str = "SELECT tenant_id, day, user_id, response_bucket, sum(leads)::bigint AS leads,
+                 sum(converted)::bigint AS converted, sum(worked)::bigint AS worked,
+                 sum(qualified)::bigint AS qualified, sum(activities)::bigint AS activities
+             FROM people_tally_changes GROUP BY 1, 2, 3, 4
+             HAVING sum(leads) <> 0 OR sum(converted) <> 0 OR sum(worked) <> 0 OR sum(qualified) <> 0 OR sum(activities) <> 0
+             ORDER BY 1, 2, 3, 4";
+        const FRESH: &str = "SELECT tenant_id, day, user_id, response_bucket, sum(leads)::bigint AS leads,
+                 sum(converted)::bigint AS converted, sum(worked)::bigint AS worked,
+                 sum(qualified)::bigint AS qualified, sum(activities)::bigint AS activities
+             FROM (SELECT tenant_id, (created_at AT TIME ZONE 'UTC')::date AS day, owner_id AS user_id, response_bucket,
+                          1 AS leads, (converted_opportunity_id IS NOT NULL)::int AS converted,
+                          (status IN ('working', 'nurture', 'qualified', 'converted'))::int AS worked,
+                          (status IN ('qualified', 'converted'))::int AS qualified, 0 AS activities
+                   FROM leads
+                   UNION ALL
+                   SELECT tenant_id, (occurred_at AT TIME ZONE 'UTC')::date, user_id, NULL, 0, 0, 0, 0, 1
+                   FROM activities) t
+             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
+        let check = |step: &'static str| {
+            let app = &app;
+            async move {
+                assert_eq!(app.rows(KEPT).await, app.rows(FRESH).await, "after {step}");
+            }
+        };
+        // The dashboard's quarter against SQL over the records, for the team or one person.
+        let figures_match = |session: String, scope: &'static str, step: &'static str| {
+            let app = &app;
+            async move {
+                let dash = dashboard(app, &session, "quarter", scope)
+                    .await
+                    .expect("dashboard");
+                let who = me(app, &session).await.user_id;
+                let filter = if scope == "mine" {
+                    format!("AND l.owner_id = '{who}'")
+                } else {
+                    String::new()
+                };
+                let tenant = format!(
+                    "l.tenant_id = (SELECT tenant_id FROM memberships WHERE user_id = '{who}')"
+                );
+                let want = app
+                    .rows(&format!(
+                        "SELECT count(*) AS created,
+                                count(*) FILTER (WHERE status IN ('working', 'nurture', 'qualified', 'converted')) AS worked,
+                                count(*) FILTER (WHERE status IN ('qualified', 'converted')) AS qualified,
+                                count(*) FILTER (WHERE converted_opportunity_id IS NOT NULL) AS converted,
+                                (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_activity_at - created_at) / 3600)
+                                     FILTER (WHERE first_activity_at IS NOT NULL))::float8 AS median
+                         FROM leads l WHERE {tenant} {filter} AND created_at >= now() - interval '90 days'"
+                    ))
+                    .await;
+                let want = &want[0];
+                let funnel: Vec<i64> = dash.funnel.iter().map(|b| b.value).collect();
+                let wanted: Vec<i64> = ["created", "worked", "qualified", "converted"]
+                    .iter()
+                    .map(|k| want[k].as_i64().expect(k))
+                    .collect();
+                assert_eq!(funnel, wanted, "the funnel after {step} ({scope})");
+                let median = dash
+                    .kpis
+                    .iter()
+                    .find(|k| k.key == "lead_response_time")
+                    .and_then(|k| k.value);
+                match (median, want["median"].as_f64()) {
+                    (Some(got), Some(want)) => assert!(
+                        (got - want).abs() < 1e-6,
+                        "median response after {step} ({scope}): {got} h, SQL says {want} h"
+                    ),
+                    (got, want) => assert_eq!(got, want, "median response after {step} ({scope})"),
+                }
+            }
+        };
+
+        let mut ids = Vec::new();
+        for (session, first, email) in [
+            (&owner, "Ann", "ann@a.io"),
+            (&owner, "Bea", "bea@b.io"),
+            (&owner, "Cid", "cid@c.io"),
+            (&rep, "Dee", "dee@d.io"),
+            (&rep, "Eve", "eve@e.io"),
+            (&other, "Fay", "fay@f.io"),
+        ] {
+            let lead = create(&app, session, input(first, "Lead", email, "Co"))
+                .await
+                .expect("lead");
+            ids.push(lead.id);
+        }
+        check("creates").await;
+        app.invoke(
+            Some(&owner),
+            LogActivity {
+                about_type: "lead".into(),
+                about_id: ids[0].to_string(),
+                input: ActivityInput {
+                    kind: "call".into(),
+                    subject: "Intro call".into(),
+                    ..ActivityInput::default()
+                },
+            },
+        )
+        .await
+        .expect("log");
+        check("an activity").await;
+        figures_match(owner.clone(), "", "an activity").await;
+
+        // Spread the leads over the quarter, so whole days come from the tally. Some are
+        // answered after hours or days (buckets apart), some within seconds of each other
+        // (one bucket, which then holds the median: its leads are ordered for the value).
+        app.exec(
+            "UPDATE leads l SET created_at = now() - r.n * interval '9 days 7 hours',
+                    first_activity_at = now() - r.n * interval '9 days 7 hours'
+                        + CASE WHEN r.n % 2 = 0 THEN r.n * r.n * r.n * interval '41 minutes'
+                               ELSE interval '100 minutes' + r.n * interval '20 seconds' END
+             FROM (SELECT id, row_number() OVER (ORDER BY email) AS n FROM leads) r WHERE r.id = l.id",
+        )
+        .await;
+        app.exec("UPDATE activities SET occurred_at = now() - interval '20 days'")
+            .await;
+        check("back-dating").await;
+        figures_match(owner.clone(), "", "back-dating").await;
+        figures_match(rep.clone(), "mine", "back-dating").await;
+        figures_match(other.clone(), "", "back-dating").await;
+
+        app.exec("UPDATE leads SET status = 'qualified' WHERE email IN ('bea@b.io', 'dee@d.io')")
+            .await;
+        app.exec("UPDATE leads SET status = 'working', score = score WHERE email = 'cid@c.io'")
+            .await;
+        app.exec("UPDATE leads SET phone = '123'").await;
+        app.exec("UPDATE leads SET first_activity_at = created_at + interval '30 seconds' WHERE email = 'eve@e.io'")
+            .await;
+        check("status changes and bulk edits").await;
+        figures_match(owner.clone(), "", "status changes").await;
+        app.exec(&format!("DELETE FROM leads WHERE id = '{}'", ids[0]))
+            .await;
+        check("a deleted lead and its activity").await;
+        app.invoke(
+            Some(&owner),
+            RemoveMember {
+                user_id: rep_user.user_id,
+            },
+        )
+        .await
+        .expect("remove the rep");
+        check("the owner's removal").await;
+        figures_match(owner.clone(), "", "the owner's removal").await;
+
+        // Many small changes, then a dashboard read folds them.
+        app.exec(&format!(
+            "DO $$ BEGIN FOR i IN 1..1100 LOOP
+                 UPDATE leads SET status = CASE status WHEN 'new' THEN 'working' ELSE 'new' END WHERE id = '{}';
+             END LOOP; END $$",
+            ids[1]
+        ))
+        .await;
+        check("many changes").await;
+        figures_match(owner.clone(), "", "many changes").await;
+        assert!(
+            app.count("SELECT count(*) AS n FROM people_tally_changes c JOIN tenants t ON t.id = c.tenant_id WHERE t.name = 'Olga Org' AND NOT folded")
+                .await
+                < 10,
+            "folded"
+        );
+        check("compaction").await;
+        figures_match(owner, "", "compaction").await;
+        figures_match(other, "", "compaction").await;
+    })
+}

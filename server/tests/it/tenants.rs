@@ -180,7 +180,14 @@ fn the_sidebar_comes_from_the_vertical_registry() {
         let labels: Vec<_> = nav.iter().map(|n| n.label.as_str()).collect();
         assert_eq!(
             labels,
-            ["Dashboard", "Leads", "Pipeline", "Agents", "Connectors"]
+            [
+                "Dashboard",
+                "Leads",
+                "Pipeline",
+                "Agents",
+                "Connectors",
+                "Sales settings"
+            ]
         );
         let anonymous = app.invoke(None, ListNavigation {}).await;
         assert_eq!(anonymous.expect_err("signed out"), AppError::Unauthorized);

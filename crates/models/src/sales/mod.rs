@@ -9,6 +9,7 @@ pub mod lead_import;
 pub mod lead_query;
 pub mod opportunity;
 pub mod search;
+pub mod settings;
 pub mod stage;
 
 /// An enum stored and sent as snake_case text, with labels for the UI: `as_str`, `parse`,

@@ -296,6 +296,7 @@ diesel::table! {
         full_name -> Text,
         activity_sort -> Timestamptz,
         search_text -> Text,
+        response_bucket -> Nullable<Int2>,
     }
 }
 
@@ -388,6 +389,22 @@ diesel::table! {
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    people_tally_changes (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Int8,
+        day -> Date,
+        user_id -> Nullable<Uuid>,
+        response_bucket -> Nullable<Int2>,
+        leads -> Int8,
+        converted -> Int8,
+        worked -> Int8,
+        qualified -> Int8,
+        activities -> Int8,
+        folded -> Bool,
     }
 }
 
@@ -537,6 +554,7 @@ diesel::joinable!(open_pipeline_changes -> tenants (tenant_id));
 diesel::joinable!(opportunities -> tenants (tenant_id));
 diesel::joinable!(opportunity_history -> users (changed_by));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(people_tally_changes -> tenants (tenant_id));
 diesel::joinable!(pipeline_snapshots -> tenants (tenant_id));
 diesel::joinable!(pipeline_stages -> tenants (tenant_id));
 diesel::joinable!(sales_settings -> tenants (tenant_id));
@@ -569,6 +587,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     opportunity_contacts,
     opportunity_history,
     password_resets,
+    people_tally_changes,
     pipeline_snapshots,
     pipeline_stages,
     sales_settings,

@@ -19,6 +19,7 @@ pub mod saved_views;
 pub mod score;
 pub mod search;
 pub mod seed;
+pub mod settings;
 pub mod stages;
 pub mod sync;
 pub mod text_search;
@@ -56,6 +57,7 @@ impl Vertical for SalesHunter {
             nav("/pipeline", "Pipeline", "▤"),
             nav("/agents", "Agents", "✦"),
             nav("/connectors", "Connectors", "⇄"),
+            nav("/settings/sales", "Sales settings", "⚙"),
         ]
     }
 

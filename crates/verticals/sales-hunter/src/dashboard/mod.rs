@@ -4,6 +4,8 @@
 //! a past moment are written as SQL with bind parameters (typed through `QueryableByName`);
 //! the query builder has no words for them.
 
+mod people;
+
 use crate::kpis::{readings, PeriodFacts};
 use crate::stages::list_stages;
 use crate::SalesHunter;
@@ -15,7 +17,8 @@ use models::sales::activity::Task;
 use models::sales::dashboard::{ChartBar, Dashboard, Period, TrendPoint};
 use models::sales::stage::{Stage, StageKind};
 use models::{StageId, UserId};
-use platform::db::schema::{memberships, pipeline_snapshots, sales_settings};
+use people::{people, People};
+use platform::db::schema::{memberships, pipeline_snapshots};
 use platform::db::{Conn, Db};
 use platform::verticals::Vertical;
 use platform::{Error, RequestContext};
@@ -49,26 +52,6 @@ struct ClosedRow {
     median_cycle_days: Option<f64>,
 }
 
-#[derive(QueryableByName)]
-struct LeadRow {
-    #[diesel(sql_type = BigInt)]
-    created: i64,
-    #[diesel(sql_type = BigInt)]
-    converted: i64,
-    #[diesel(sql_type = BigInt)]
-    working: i64,
-    #[diesel(sql_type = BigInt)]
-    qualified: i64,
-    #[diesel(sql_type = Nullable<Double>)]
-    median_response_hours: Option<f64>,
-}
-
-#[derive(QueryableByName)]
-struct CountRow {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
 /// Deals open at moment $2, at the amount and stage they had then (from their history). A
 /// deal whose last close is before $2 was closed then (reopening clears `closed_at`).
 const OPEN_AT: &str = "
@@ -98,20 +81,6 @@ FROM opportunities o
 JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id
 WHERE o.closed_at >= $2 AND ($1::uuid IS NULL OR o.owner_id = $1)
 GROUP BY GROUPING SETS ((1), (2))";
-
-const LEADS: &str = "
-SELECT count(*)::bigint AS created,
-       count(*) FILTER (WHERE converted_opportunity_id IS NOT NULL)::bigint AS converted,
-       count(*) FILTER (WHERE status IN ('working', 'nurture', 'qualified', 'converted'))::bigint AS working,
-       count(*) FILTER (WHERE status IN ('qualified', 'converted'))::bigint AS qualified,
-       (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_activity_at - created_at) / 3600)
-            FILTER (WHERE first_activity_at IS NOT NULL))::float8 AS median_response_hours
-FROM leads
-WHERE created_at >= $2 AND created_at < $3 AND ($1::uuid IS NULL OR owner_id = $1)";
-
-const ACTIVITIES: &str = "
-SELECT count(*)::bigint AS n FROM activities
-WHERE occurred_at >= $2 AND occurred_at < $3 AND ($1::uuid IS NULL OR user_id = $1)";
 
 /// The open pipeline, by stage and right now, summed from the changes the triggers of
 /// migration 000011 record (a few rows per stage and owner, not every open deal). It feeds
@@ -192,43 +161,11 @@ fn midnight(t: DateTime<Utc>) -> DateTime<Utc> {
         .and_utc()
 }
 
-/// Leads created in a period and activities logged in it.
-struct People {
-    leads: LeadRow,
-    activities: i64,
-}
-
-/// Leads created in `[from, to)` and activities logged then.
-async fn people(
-    conn: &mut Conn,
-    owner: Option<UserId>,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<People, Error> {
-    let owner_uuid = owner.map(|u| u.0);
-    let leads: LeadRow = diesel::sql_query(LEADS)
-        .bind::<Nullable<SqlUuid>, _>(owner_uuid)
-        .bind::<Timestamptz, _>(from)
-        .bind::<Timestamptz, _>(to)
-        .get_result(conn)
-        .await?;
-    let activities: CountRow = diesel::sql_query(ACTIVITIES)
-        .bind::<Nullable<SqlUuid>, _>(owner_uuid)
-        .bind::<Timestamptz, _>(from)
-        .bind::<Timestamptz, _>(to)
-        .get_result(conn)
-        .await?;
-    Ok(People {
-        leads,
-        activities: activities.n,
-    })
-}
-
 /// One period's facts from its deals and its leads and activities.
 fn facts(
     open: OpenRow,
     closed: Option<&ClosedRow>,
-    People { leads, activities }: &People,
+    people: &People,
     reps: i64,
     quota_minor: i64,
 ) -> PeriodFacts {
@@ -240,10 +177,10 @@ fn facts(
         lost_count: closed.map_or(0, |c| c.lost),
         won_amount_minor: closed.map_or(0, |c| c.won_amount),
         median_cycle_days: closed.and_then(|c| c.median_cycle_days),
-        leads_created: leads.created,
-        leads_converted: leads.converted,
-        median_response_hours: leads.median_response_hours,
-        activities: *activities,
+        leads_created: people.created,
+        leads_converted: people.converted,
+        median_response_hours: people.median_response_hours,
+        activities: people.activities,
         reps,
         quota_minor,
     }
@@ -298,15 +235,7 @@ pub async fn get_dashboard(
     let deals = db.tenant_tx(ctx.tenant_id, async |conn| {
         // `$1 IS NULL OR owner_id = $1` needs the value to be planned well.
         platform::db::plan_for_values(conn).await?;
-        let settings: Option<(String, i64)> = sales_settings::table
-            .select((
-                sales_settings::currency,
-                sales_settings::quarterly_quota_minor,
-            ))
-            .first(conn)
-            .await
-            .optional()?;
-        let (currency, quarterly_quota) = settings.unwrap_or_else(|| ("USD".into(), 0));
+        let (currency, quarterly_quota) = crate::settings::currency_and_quota(conn).await?;
         let stages = list_stages(conn, ctx.tenant_id).await?;
         let sums: Vec<StageSum> = diesel::sql_query(OPEN_BY_STAGE)
             .bind::<Nullable<SqlUuid>, _>(owner.map(|u| u.0))
@@ -405,7 +334,7 @@ pub async fn get_dashboard(
             }
         })
         .collect();
-    let leads = &people.now.leads;
+    let leads = &people.now;
     let funnel = vec![
         ChartBar {
             label: "Created".into(),

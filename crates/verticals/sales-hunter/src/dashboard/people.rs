@@ -1,0 +1,264 @@
+//! The people side of the dashboard: the leads created in a period (worked, qualified,
+//! converted), their median response time, and the activities logged in it.
+//!
+//! The whole UTC days of a period are summed from `people_tally_changes`, which triggers keep
+//! (migration 000012: a few rows per day, person and response bucket, not every lead); the
+//! partial first and last days are read from the records. The median is exact: the tally
+//! says which response bucket holds it and how many smaller responses come before, and that
+//! bucket's leads alone are read for the value.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Double, Nullable, SmallInt, Timestamptz, Uuid as SqlUuid};
+use diesel_async::RunQueryDsl;
+use models::UserId;
+use platform::db::Conn;
+use platform::Error;
+
+/// Leads created in a period and activities logged in it.
+pub(super) struct People {
+    pub created: i64,
+    pub converted: i64,
+    pub working: i64,
+    pub qualified: i64,
+    pub median_response_hours: Option<f64>,
+    pub activities: i64,
+}
+
+/// Past this many appended rows in a period, a read folds them (see `compact_people_tally`).
+const COMPACT_PAST: i64 = 1000;
+
+/// One response bucket's figures (bucket NULL: leads without an activity, and activities).
+#[derive(QueryableByName)]
+struct BucketRow {
+    #[diesel(sql_type = Nullable<SmallInt>)]
+    bucket: Option<i16>,
+    #[diesel(sql_type = BigInt)]
+    leads: i64,
+    #[diesel(sql_type = BigInt)]
+    converted: i64,
+    #[diesel(sql_type = BigInt)]
+    worked: i64,
+    #[diesel(sql_type = BigInt)]
+    qualified: i64,
+    #[diesel(sql_type = BigInt)]
+    activities: i64,
+    #[diesel(sql_type = BigInt)]
+    fresh: i64,
+}
+
+/// The tally of days [$2, $3) and the records of the partial days [$4, $5) and [$6, $7), by
+/// response bucket; $1 narrows to one person. `fresh` counts appended (unfolded) rows read.
+const TALLY: &str = "
+SELECT response_bucket AS bucket, sum(leads)::bigint AS leads, sum(converted)::bigint AS converted,
+       sum(worked)::bigint AS worked, sum(qualified)::bigint AS qualified,
+       sum(activities)::bigint AS activities, sum(fresh)::bigint AS fresh
+FROM (SELECT response_bucket, leads, converted, worked, qualified, activities, (NOT folded)::int AS fresh
+      FROM people_tally_changes
+      WHERE day >= $2 AND day < $3 AND ($1::uuid IS NULL OR user_id = $1)
+      UNION ALL
+      SELECT response_bucket, 1, (converted_opportunity_id IS NOT NULL)::int,
+             (status IN ('working', 'nurture', 'qualified', 'converted'))::int,
+             (status IN ('qualified', 'converted'))::int, 0, 0
+      FROM leads
+      WHERE ((created_at >= $4 AND created_at < $5) OR (created_at >= $6 AND created_at < $7))
+        AND ($1::uuid IS NULL OR owner_id = $1)
+      UNION ALL
+      SELECT NULL, 0, 0, 0, 0, 1, 0
+      FROM activities
+      WHERE ((occurred_at >= $4 AND occurred_at < $5) OR (occurred_at >= $6 AND occurred_at < $7))
+        AND ($1::uuid IS NULL OR user_id = $1)) t
+GROUP BY response_bucket";
+
+#[derive(QueryableByName)]
+struct Seconds {
+    #[diesel(sql_type = Double)]
+    secs: f64,
+}
+
+/// The response (seconds) of rank $5 (from 0, smallest first) among the leads created in
+/// [$3, $4) whose response falls in bucket $2 — or the bucket's last, should a write that
+/// committed since the tally was read have shortened it.
+const RESPONSE_AT: &str = "
+SELECT secs FROM (
+    SELECT extract(epoch FROM first_activity_at - created_at)::float8 AS secs
+    FROM leads
+    WHERE response_bucket = $2 AND created_at >= $3 AND created_at < $4
+      AND ($1::uuid IS NULL OR owner_id = $1)
+    ORDER BY 1 LIMIT $5 + 1) s
+ORDER BY secs DESC LIMIT 1";
+
+/// A period's whole UTC days and the partial days around them.
+#[derive(Debug, PartialEq)]
+struct Span {
+    /// Whole days, `[first, last)`.
+    days: (NaiveDate, NaiveDate),
+    /// The part before the first whole day and the part after the last.
+    head: (DateTime<Utc>, DateTime<Utc>),
+    tail: (DateTime<Utc>, DateTime<Utc>),
+}
+
+fn at_midnight(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+fn span(from: DateTime<Utc>, to: DateTime<Utc>) -> Span {
+    let first = if at_midnight(from.date_naive()) == from {
+        from.date_naive()
+    } else {
+        from.date_naive() + Duration::days(1)
+    };
+    let last = to.date_naive();
+    if first >= last {
+        // No whole day: the records of the whole period.
+        return Span {
+            days: (first, first),
+            head: (from, to),
+            tail: (to, to),
+        };
+    }
+    Span {
+        days: (first, last),
+        head: (from, at_midnight(first)),
+        tail: (at_midnight(last), to),
+    }
+}
+
+/// Which bucket holds the response of `rank` (from 0, smallest first), and its rank within
+/// the bucket; `buckets` are (bucket, leads) in ascending order.
+fn locate(buckets: &[(i16, i64)], rank: i64) -> Option<(i16, i64)> {
+    let mut before = 0;
+    for &(bucket, n) in buckets {
+        if rank < before + n {
+            return Some((bucket, rank - before));
+        }
+        before += n;
+    }
+    None
+}
+
+/// The ranks whose values make the median of `n` values (as `percentile_cont(0.5)`: the
+/// middle one, or the mean of the middle two).
+fn median_ranks(n: i64) -> Option<(i64, i64)> {
+    (n > 0).then(|| ((n - 1) / 2, n / 2))
+}
+
+/// Leads created in `[from, to)` and activities logged then, for the team or one person.
+pub(super) async fn people(
+    conn: &mut Conn,
+    owner: Option<UserId>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<People, Error> {
+    let owner = owner.map(|u| u.0);
+    let s = span(from, to);
+    let rows: Vec<BucketRow> = diesel::sql_query(TALLY)
+        .bind::<Nullable<SqlUuid>, _>(owner)
+        .bind::<Date, _>(s.days.0)
+        .bind::<Date, _>(s.days.1)
+        .bind::<Timestamptz, _>(s.head.0)
+        .bind::<Timestamptz, _>(s.head.1)
+        .bind::<Timestamptz, _>(s.tail.0)
+        .bind::<Timestamptz, _>(s.tail.1)
+        .load(conn)
+        .await?;
+    if rows.iter().map(|r| r.fresh).sum::<i64>() > COMPACT_PAST {
+        diesel::sql_query("SELECT compact_people_tally()")
+            .execute(conn)
+            .await?;
+    }
+    let total = |f: fn(&BucketRow) -> i64| rows.iter().map(f).sum::<i64>();
+    let mut buckets: Vec<(i16, i64)> = rows
+        .iter()
+        .filter_map(|r| r.bucket.map(|b| (b, r.leads)))
+        .filter(|&(_, n)| n > 0)
+        .collect();
+    buckets.sort_unstable();
+    let responded = buckets.iter().map(|&(_, n)| n).sum();
+    let mut median_response_hours = None;
+    if let Some((lo, hi)) = median_ranks(responded) {
+        let ranks: &[i64] = if lo == hi { &[lo] } else { &[lo, hi] };
+        let mut values = Vec::with_capacity(2);
+        for &rank in ranks {
+            let Some((bucket, within)) = locate(&buckets, rank) else {
+                break;
+            };
+            let found: Option<Seconds> = diesel::sql_query(RESPONSE_AT)
+                .bind::<Nullable<SqlUuid>, _>(owner)
+                .bind::<SmallInt, _>(bucket)
+                .bind::<Timestamptz, _>(from)
+                .bind::<Timestamptz, _>(to)
+                .bind::<BigInt, _>(within)
+                .get_result(conn)
+                .await
+                .optional()?;
+            values.extend(found.map(|s| s.secs));
+        }
+        if values.len() == ranks.len() {
+            median_response_hours = Some(values.iter().sum::<f64>() / values.len() as f64 / 3600.0);
+        }
+    }
+    Ok(People {
+        created: total(|r| r.leads),
+        converted: total(|r| r.converted),
+        working: total(|r| r.worked),
+        qualified: total(|r| r.qualified),
+        median_response_hours,
+        activities: total(|r| r.activities),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().expect("a time")
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("a date")
+    }
+
+    #[test]
+    fn a_period_is_whole_days_between_two_partial_ones() {
+        assert_eq!(
+            span(t("2026-08-29T15:30:00Z"), t("2026-11-27T15:30:00Z")),
+            Span {
+                days: (d("2026-08-30"), d("2026-11-27")),
+                head: (t("2026-08-29T15:30:00Z"), t("2026-08-30T00:00:00Z")),
+                tail: (t("2026-11-27T00:00:00Z"), t("2026-11-27T15:30:00Z")),
+            }
+        );
+        // Starting at midnight, the first day is whole.
+        assert_eq!(
+            span(t("2026-11-01T00:00:00Z"), t("2026-11-03T08:00:00Z")).days,
+            (d("2026-11-01"), d("2026-11-03"))
+        );
+        // Within a day, or across one midnight: no whole day, all read from the records.
+        for (from, to) in [
+            ("2026-11-27T01:00:00Z", "2026-11-27T02:00:00Z"),
+            ("2026-11-26T23:00:00Z", "2026-11-27T02:00:00Z"),
+        ] {
+            let s = span(t(from), t(to));
+            assert_eq!(s.head, (t(from), t(to)));
+            assert_eq!(s.tail.0, s.tail.1);
+            assert_eq!(s.days.0, s.days.1);
+        }
+    }
+
+    #[test]
+    fn the_median_is_found_by_rank_across_buckets() {
+        assert_eq!(median_ranks(0), None);
+        assert_eq!(median_ranks(1), Some((0, 0)));
+        assert_eq!(median_ranks(4), Some((1, 2)));
+        assert_eq!(median_ranks(5), Some((2, 2)));
+        let buckets = [(0, 2), (7, 1), (40, 3)];
+        assert_eq!(locate(&buckets, 0), Some((0, 0)));
+        assert_eq!(locate(&buckets, 1), Some((0, 1)));
+        assert_eq!(locate(&buckets, 2), Some((7, 0)));
+        assert_eq!(locate(&buckets, 3), Some((40, 0)));
+        assert_eq!(locate(&buckets, 5), Some((40, 2)));
+        assert_eq!(locate(&buckets, 6), None);
+    }
+}

@@ -1,0 +1,12 @@
+DROP TRIGGER people_tally_insert ON leads;
+DROP TRIGGER people_tally_update ON leads;
+DROP TRIGGER people_tally_delete ON leads;
+DROP TRIGGER people_tally_insert ON activities;
+DROP TRIGGER people_tally_update ON activities;
+DROP TRIGGER people_tally_delete ON activities;
+DROP FUNCTION people_tally_record_leads();
+DROP FUNCTION people_tally_record_activities();
+DROP FUNCTION compact_people_tally();
+DROP TABLE people_tally_changes;
+DROP INDEX leads_response_idx;
+ALTER TABLE leads DROP COLUMN response_bucket;
