@@ -29,7 +29,7 @@ test('an owner adds, moves, renames and removes a stage, sets the quota and adds
   await expect(nameAt(-3)).toHaveValue(stage);
   await expect(nameAt(-2)).toHaveValue('Closed won');
 
-  await page.getByRole('button', { name: `Move ${stage} up` }).click();
+  await page.getByRole('button', { name: `Move up: ${stage}` }).click();
   await expect(nameAt(-4)).toHaveValue(stage);
   await expect(nameAt(-3)).toHaveValue('Negotiation');
 

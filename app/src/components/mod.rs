@@ -20,7 +20,7 @@ pub use badge::{Badge, Tone};
 pub use button::{Button, ButtonVariant};
 pub use charts::{BarChart, WonLostChart};
 pub use empty_state::EmptyState;
-pub use form::{field_error, form_error, FormAlert};
+pub use form::{field_error, form_error, reset_after_success, FormAlert};
 pub use kpi_card::KpiCard;
 pub use modal::{Modal, ModalKind};
 pub use page_header::PageHeader;

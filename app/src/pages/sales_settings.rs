@@ -28,6 +28,8 @@ struct Actions {
     move_stage: ServerAction<MoveStage>,
     remove: ServerAction<RemoveStage>,
     field: ServerAction<CreateCustomField>,
+    add_form: NodeRef<leptos::html::Form>,
+    field_form: NodeRef<leptos::html::Form>,
 }
 
 #[component]
@@ -39,7 +41,11 @@ pub fn SalesSettingsPage() -> impl IntoView {
         move_stage: ServerAction::new(),
         remove: ServerAction::new(),
         field: ServerAction::new(),
+        add_form: NodeRef::new(),
+        field_form: NodeRef::new(),
     };
+    reset_after_success(a.add, a.add_form);
+    reset_after_success(a.field, a.field_form);
     toast_results(a.settings, "Currency and quota saved.");
     toast_results(a.add, "Stage added.");
     toast_results(a.save, "Stage saved.");
@@ -154,17 +160,23 @@ fn StagesSection(stages: Vec<StageUse>, a: Actions, can_edit: bool) -> impl Into
                 <FormAlert message=form_error(a.move_stage, &[])/>
                 <FormAlert message=form_error(a.remove, &[])/>
             </div>
+            // Keyed by everything shown: a changed stage gets fresh inputs, not the ones a
+            // person typed into before the reload (a re-render keeps typed text).
             <ol class="mt-4 space-y-3" data-testid="stage-list">
-                {stages.into_iter().enumerate().map(|(i, s)| {
-                    if can_edit {
-                        view! { <StageRow s a can_up={i != first} can_down={i != last}/> }.into_any()
-                    } else {
-                        view! { <StageLine s/> }.into_any()
+                <For
+                    each=move || stages.clone().into_iter().enumerate()
+                    key=|(i, s)| format!("{i}:{s:?}")
+                    children=move |(i, s)| {
+                        if can_edit {
+                            view! { <StageRow s a can_up={i != first} can_down={i != last}/> }.into_any()
+                        } else {
+                            view! { <StageLine s/> }.into_any()
+                        }
                     }
-                }).collect_view()}
+                />
             </ol>
             {can_edit.then(|| view! {
-                <ActionForm action=a.add attr:class="mt-6 grid gap-4 border-t border-slate-200 pt-6 sm:grid-cols-[1fr_9rem_12rem_auto] sm:items-end" attr:data-testid="add-stage-form">
+                <ActionForm action=a.add node_ref=a.add_form attr:class="mt-6 grid gap-4 border-t border-slate-200 pt-6 sm:grid-cols-[1fr_9rem_12rem_auto] sm:items-end" attr:data-testid="add-stage-form">
                     <TextInput label="New stage" name="input[name]" id_suffix="new" maxlength=60 error=add_err("name")/>
                     <TextInput label="Win probability (%)" name="input[probability]" id_suffix="new" value="50" error=add_err("probability")/>
                     <Select label="Forecast category" name="input[forecast_category]" id_suffix="new" options=categories() selected="pipeline" error=add_err("forecast_category")/>
@@ -213,14 +225,16 @@ fn move_form(
     id: String,
     name: String,
     direction: &'static str,
-    text: &'static str,
+    arrow: &'static str,
 ) -> impl IntoView {
-    let label = format!("Move {name} {direction}");
+    let label = format!("Move {direction}: {name}");
     view! {
         <ActionForm action=a.move_stage>
             <input type="hidden" name="id" value=id/>
             <input type="hidden" name="direction" value=direction/>
-            <button type="submit" aria-label=label class=format!("{SMALL_BUTTON} bg-white text-slate-700 ring-slate-300 hover:bg-slate-50 {FOCUS_RING}")>{text}</button>
+            <button type="submit" aria-label=label class=format!("{SMALL_BUTTON} bg-white text-slate-700 ring-slate-300 hover:bg-slate-50 {FOCUS_RING}")>
+                <span aria-hidden="true">{arrow}" "</span>{format!("Move {direction}")}
+            </button>
         </ActionForm>
     }
 }
@@ -233,9 +247,8 @@ fn StageRow(s: StageUse, a: Actions, can_up: bool, can_down: bool) -> impl IntoV
     let name = s.stage.name.clone();
     let is_open = s.stage.kind == StageKind::Open;
     let removable = is_open && s.open_deals == 0;
-    let up = (is_open && can_up).then(|| move_form(a, id.clone(), name.clone(), "up", "↑ Earlier"));
-    let down =
-        (is_open && can_down).then(|| move_form(a, id.clone(), name.clone(), "down", "↓ Later"));
+    let up = (is_open && can_up).then(|| move_form(a, id.clone(), name.clone(), "up", "↑"));
+    let down = (is_open && can_down).then(|| move_form(a, id.clone(), name.clone(), "down", "↓"));
     let remove = removable.then(|| {
         let label = format!("Remove {name}");
         let id = id.clone();
@@ -317,7 +330,7 @@ fn FieldsSection(fields: Vec<CustomField>, a: Actions, can_edit: bool) -> impl I
                 }.into_any()
             }}
             {can_edit.then(|| view! {
-                <ActionForm action=a.field attr:class="mt-6 grid gap-4 border-t border-slate-200 pt-6 sm:grid-cols-2 lg:grid-cols-[10rem_1fr_10rem_1fr_auto] lg:items-end" attr:data-testid="add-field-form">
+                <ActionForm action=a.field node_ref=a.field_form attr:class="mt-6 grid gap-4 border-t border-slate-200 pt-6 sm:grid-cols-2 lg:grid-cols-[10rem_1fr_10rem_1fr_auto] lg:items-end" attr:data-testid="add-field-form">
                     <Select label="Object" name="object" options=objects selected="lead" error=err("object")/>
                     <TextInput label="Field label" name="label" maxlength=60 error=err("label")/>
                     <Select label="Type" name="kind" options=kinds selected="text" error=err("kind")/>
