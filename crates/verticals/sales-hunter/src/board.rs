@@ -2,6 +2,7 @@
 //! close date. Totals cover every matching deal; each column carries its first cards
 //! (ordered by close date) and grows with "show more".
 
+use crate::open_pipeline::{open_by_stage, Owners};
 use crate::stages::list_stages;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::{count_star, sql};
@@ -12,7 +13,7 @@ use models::sales::lead_query::OwnerFilter;
 use models::sales::opportunity::{Board, BoardColumn, BoardQuery, OpportunityCard};
 use models::sales::stage::StageKind;
 use models::{AccountId, OpportunityId, StageId, UserId};
-use platform::db::schema::{accounts, opportunities, sales_settings};
+use platform::db::schema::{accounts, opportunities};
 use platform::db::Db;
 use platform::members::member_names;
 use platform::{Error, RequestContext};
@@ -74,20 +75,29 @@ pub async fn get_board(db: &Db, ctx: &RequestContext, query: &BoardQuery) -> Res
         platform::db::plan_for_values(conn).await?;
         let stages = list_stages(conn, ctx.tenant_id).await?;
         // SUM(bigint) is numeric in PostgreSQL; amounts fit a bigint, so it is cast back.
-        let sums: Vec<(StageId, i64, Option<i64>)> = filtered!(
-            opportunities::table
-                .group_by(opportunities::stage_id)
-                .select((opportunities::stage_id, count_star(), sum_amount()))
-                .into_boxed(),
-            query,
-            ctx,
-        )
-        .load(conn)
-        .await?;
-        let sums: HashMap<StageId, (i64, i64)> = sums
-            .into_iter()
-            .map(|(s, n, t)| (s, (n, t.unwrap_or(0))))
-            .collect();
+        // Column totals: kept by triggers unless a close-date range narrows the deals.
+        let sums: HashMap<StageId, (i64, i64)> =
+            if query.close_from.is_none() && query.close_to.is_none() {
+                open_by_stage(conn, Owners::of(query.owner, ctx.user_id))
+                    .await?
+                    .into_iter()
+                    .map(|t| (t.stage_id, (t.deals, t.amount_minor)))
+                    .collect()
+            } else {
+                filtered!(
+                    opportunities::table
+                        .group_by(opportunities::stage_id)
+                        .select((opportunities::stage_id, count_star(), sum_amount()))
+                        .into_boxed(),
+                    query,
+                    ctx,
+                )
+                .load::<(StageId, i64, Option<i64>)>(conn)
+                .await?
+                .into_iter()
+                .map(|(s, n, t)| (s, (n, t.unwrap_or(0))))
+                .collect()
+            };
         let names = member_names(conn).await?;
         let mut columns = Vec::new();
         for stage in stages.iter().filter(|s| s.kind == StageKind::Open) {
@@ -140,12 +150,7 @@ pub async fn get_board(db: &Db, ctx: &RequestContext, query: &BoardQuery) -> Res
                 cards,
             });
         }
-        let currency = sales_settings::table
-            .select(sales_settings::currency)
-            .first::<String>(conn)
-            .await
-            .optional()?
-            .unwrap_or_else(|| "USD".into());
+        let (currency, _) = crate::settings::currency_and_quota(conn).await?;
         Ok(Board {
             columns,
             currency,

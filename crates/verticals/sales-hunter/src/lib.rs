@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod fields;
 pub mod kpis;
 pub mod leads;
+pub mod open_pipeline;
 pub mod opportunities;
 pub mod saved_views;
 pub mod score;

@@ -2,15 +2,16 @@
 //! coverage KPI), shown with the stages and their open deals.
 
 use crate::actions;
+use crate::open_pipeline::{open_by_stage, Owners};
 use crate::stages::list_stages;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::sales::custom_field::CustomObject;
 use models::sales::settings::{SalesSettings, CURRENCIES};
 use models::sales::stage::{StageKind, StageUse};
-use models::{AppError, Role, StageId};
+use models::{AppError, Role};
 use platform::audit::{changes, NewAuditEntry};
-use platform::db::schema::{open_pipeline_changes, sales_settings};
+use platform::db::schema::sales_settings;
 use platform::db::{Conn, Db};
 use platform::{Error, RequestContext};
 
@@ -32,22 +33,14 @@ pub async fn get_sales_settings(db: &Db, ctx: &RequestContext) -> Result<SalesSe
     db.tenant_tx(ctx.tenant_id, async |conn| {
         let (currency, quarterly_quota_minor) = currency_and_quota(conn).await?;
         let stages = list_stages(conn, ctx.tenant_id).await?;
-        // The open deals per stage, from the open pipeline's kept sums (migration 000011).
-        let open: Vec<(uuid::Uuid, i64)> = open_pipeline_changes::table
-            .group_by(open_pipeline_changes::stage_id)
-            .select((
-                open_pipeline_changes::stage_id,
-                diesel::dsl::sql::<diesel::sql_types::BigInt>("sum(deals)::bigint"),
-            ))
-            .load(conn)
-            .await?;
+        let open = open_by_stage(conn, Owners::All).await?;
         let stages = stages
             .into_iter()
             .map(|stage| StageUse {
                 open_deals: if stage.kind == StageKind::Open {
                     open.iter()
-                        .find(|(id, _)| StageId(*id) == stage.id)
-                        .map_or(0, |(_, n)| *n)
+                        .find(|t| t.stage_id == stage.id)
+                        .map_or(0, |t| t.deals)
                 } else {
                     0
                 },

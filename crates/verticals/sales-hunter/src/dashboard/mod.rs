@@ -7,6 +7,7 @@
 mod people;
 
 use crate::kpis::{readings, PeriodFacts};
+use crate::open_pipeline::{open_by_stage, Owners, StageTotal};
 use crate::stages::list_stages;
 use crate::SalesHunter;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -16,7 +17,7 @@ use diesel_async::RunQueryDsl;
 use models::sales::activity::Task;
 use models::sales::dashboard::{ChartBar, Dashboard, Period, TrendPoint};
 use models::sales::stage::{Stage, StageKind};
-use models::{StageId, UserId};
+use models::UserId;
 use people::{people, People};
 use platform::db::schema::{memberships, pipeline_snapshots};
 use platform::db::{Conn, Db};
@@ -81,31 +82,6 @@ FROM opportunities o
 JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id
 WHERE o.closed_at >= $2 AND ($1::uuid IS NULL OR o.owner_id = $1)
 GROUP BY GROUPING SETS ((1), (2))";
-
-/// The open pipeline, by stage and right now, summed from the changes the triggers of
-/// migration 000011 record (a few rows per stage and owner, not every open deal). It feeds
-/// the pipeline KPIs and the chart; `changes` says how many rows were summed.
-#[derive(QueryableByName)]
-struct StageSum {
-    #[diesel(sql_type = SqlUuid)]
-    stage_id: uuid::Uuid,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-    #[diesel(sql_type = BigInt)]
-    amount: i64,
-    #[diesel(sql_type = BigInt)]
-    changes: i64,
-}
-
-const OPEN_BY_STAGE: &str = "
-SELECT stage_id, sum(deals)::bigint AS n, sum(amount_minor)::bigint AS amount,
-       count(*)::bigint AS changes
-FROM open_pipeline_changes
-WHERE ($1::uuid IS NULL OR owner_id = $1)
-GROUP BY stage_id";
-
-/// Past this many rows of changes, a read folds them (one row per stage and owner remains).
-const COMPACT_PAST: i64 = 1000;
 
 /// The open pipeline at midnight (UTC) `at`: kept in `pipeline_snapshots` the first time it is
 /// asked for, from the deals' history. The past does not change, so the copy stays true.
@@ -196,7 +172,7 @@ struct DealSide {
     currency: String,
     quarterly_quota: i64,
     stages: Vec<Stage>,
-    sums: Vec<StageSum>,
+    sums: Vec<StageTotal>,
     open_then: OpenRow,
     closed: Vec<ClosedRow>,
     my_day: Vec<Task>,
@@ -237,15 +213,7 @@ pub async fn get_dashboard(
         platform::db::plan_for_values(conn).await?;
         let (currency, quarterly_quota) = crate::settings::currency_and_quota(conn).await?;
         let stages = list_stages(conn, ctx.tenant_id).await?;
-        let sums: Vec<StageSum> = diesel::sql_query(OPEN_BY_STAGE)
-            .bind::<Nullable<SqlUuid>, _>(owner.map(|u| u.0))
-            .load(conn)
-            .await?;
-        if sums.iter().map(|s| s.changes).sum::<i64>() > COMPACT_PAST {
-            diesel::sql_query("SELECT compact_open_pipeline()")
-                .execute(conn)
-                .await?;
-        }
+        let sums = open_by_stage(conn, owner.map_or(Owners::All, Owners::One)).await?;
         let open_then = pipeline_at(conn, owner, midnight(from)).await?;
         let closed: Vec<ClosedRow> = diesel::sql_query(CLOSED)
             .bind::<Nullable<SqlUuid>, _>(owner.map(|u| u.0))
@@ -281,7 +249,7 @@ pub async fn get_dashboard(
     let (deals, people) = tokio::try_join!(deals, people)?;
 
     let open_stages = || deals.stages.iter().filter(|s| s.kind == StageKind::Open);
-    let stage_sum = |s: &Stage| deals.sums.iter().find(|x| StageId(x.stage_id) == s.id);
+    let stage_sum = |s: &Stage| deals.sums.iter().find(|x| x.stage_id == s.id);
     let open_now = open_stages()
         .filter_map(|s| stage_sum(s).map(|x| (s, x)))
         .fold(
@@ -291,9 +259,9 @@ pub async fn get_dashboard(
                 weighted: 0.0,
             },
             |acc, (s, x)| OpenRow {
-                n: acc.n + x.n,
-                amount: acc.amount + x.amount,
-                weighted: acc.weighted + x.amount as f64 * f64::from(s.probability) / 100.0,
+                n: acc.n + x.deals,
+                amount: acc.amount + x.amount_minor,
+                weighted: acc.weighted + x.amount_minor as f64 * f64::from(s.probability) / 100.0,
             },
         );
     let quota = quota_for(deals.quarterly_quota, len.num_days().max(1));
@@ -316,7 +284,7 @@ pub async fn get_dashboard(
     let pipeline_by_stage = open_stages()
         .map(|s| ChartBar {
             label: s.name.clone(),
-            value: stage_sum(s).map_or(0, |x| x.amount),
+            value: stage_sum(s).map_or(0, |x| x.amount_minor),
         })
         .collect();
     let won_lost = (0..6)
