@@ -860,3 +860,212 @@ fn the_people_tally_kept_by_triggers_matches_the_leads_and_activities_through_ev
         figures_match(other, "", "compaction").await;
     })
 }
+
+/// Closed deals on the dashboard sum the tally the triggers of migration 000013 keep (per
+/// day closed, owner and cycle bucket). Through wins and losses, back-dated closes, a
+/// reopening, bulk edits, a deleted deal, a removed owner and a compaction, it equals the
+/// closed deals counted afresh, tenant by tenant; and the dashboard's win rate, deal size,
+/// median sales cycle and monthly trend equal SQL's over the deals.
+#[test]
+fn the_closed_deals_tally_kept_by_triggers_matches_the_deals_through_every_change() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let (owner, rep, rep_user) = team_with(&app, "rep").await;
+        let other = app
+            .sign_up("Tom Other", "tom@example.com", "Other Org")
+            .await;
+        const KEPT: &str = "SELECT tenant_id, day, owner_id, cycle_bucket, sum(won)::bigint AS won,
+                 sum(lost)::bigint AS lost, sum(won_amount_minor)::bigint AS amount
+             FROM closed_tally_changes GROUP BY 1, 2, 3, 4
+             HAVING sum(won) <> 0 OR sum(lost) <> 0 OR sum(won_amount_minor) <> 0 ORDER BY 1, 2, 3, 4";
+        const FRESH: &str = "SELECT o.tenant_id, (o.closed_at AT TIME ZONE 'UTC')::date AS day, o.owner_id, o.cycle_bucket,
+                 count(*) FILTER (WHERE s.kind = 'won') AS won, count(*) FILTER (WHERE s.kind = 'lost') AS lost,
+                 COALESCE(sum(o.amount_minor) FILTER (WHERE s.kind = 'won'), 0)::bigint AS amount
+             FROM opportunities o JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id
+             WHERE o.closed_at IS NOT NULL AND s.kind <> 'open' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
+        let check = |step: &'static str| {
+            let app = &app;
+            async move {
+                assert_eq!(app.rows(KEPT).await, app.rows(FRESH).await, "after {step}");
+            }
+        };
+        let figures_match = |session: String, step: &'static str| {
+            let app = &app;
+            async move {
+                let dash = dashboard(app, &session, "quarter", "")
+                    .await
+                    .expect("dashboard");
+                let who = me(app, &session).await.user_id;
+                let deals = format!(
+                    "FROM opportunities o JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id
+                     WHERE o.tenant_id = (SELECT tenant_id FROM memberships WHERE user_id = '{who}') AND s.kind <> 'open'"
+                );
+                let want = app
+                    .rows(&format!(
+                        "SELECT (count(*) FILTER (WHERE s.kind = 'won'))::float8 / NULLIF(count(*), 0) AS win_rate,
+                                (sum(o.amount_minor) FILTER (WHERE s.kind = 'won'))::float8
+                                    / NULLIF(count(*) FILTER (WHERE s.kind = 'won'), 0) AS deal_size,
+                                (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM o.closed_at - o.created_at) / 86400)
+                                     FILTER (WHERE s.kind = 'won'))::float8 AS cycle
+                         {deals} AND o.closed_at >= now() - interval '90 days'"
+                    ))
+                    .await;
+                for (key, column) in [
+                    ("win_rate", "win_rate"),
+                    ("average_deal_size", "deal_size"),
+                    ("sales_cycle", "cycle"),
+                ] {
+                    let got = dash
+                        .kpis
+                        .iter()
+                        .find(|k| k.key == key)
+                        .and_then(|k| k.value);
+                    match (got, want[0][column].as_f64()) {
+                        (Some(got), Some(want)) => assert!(
+                            (got - want).abs() < 1e-6,
+                            "{key} after {step}: {got}, SQL says {want}"
+                        ),
+                        (got, want) => assert_eq!(got, want, "{key} after {step}"),
+                    }
+                }
+                let months = app
+                    .rows(&format!(
+                        "SELECT to_char(m, 'Mon') AS label,
+                                (SELECT count(*) {deals} AND s.kind = 'won' AND date_trunc('month', o.closed_at, 'UTC') = m) AS won,
+                                (SELECT count(*) {deals} AND s.kind = 'lost' AND date_trunc('month', o.closed_at, 'UTC') = m) AS lost
+                         FROM generate_series(date_trunc('month', now(), 'UTC') - interval '5 months', date_trunc('month', now(), 'UTC'), interval '1 month') m
+                         ORDER BY m"
+                    ))
+                    .await;
+                let got: Vec<serde_json::Value> = dash
+                    .won_lost
+                    .iter()
+                    .map(|p| serde_json::json!({"label": p.label, "won": p.won, "lost": p.lost}))
+                    .collect();
+                assert_eq!(got, months, "the won/lost trend after {step}");
+            }
+        };
+        let create = |session: String, name: &'static str, amount: &'static str| {
+            let app = &app;
+            async move {
+                app.invoke(
+                    Some(&session),
+                    CreateOpportunity {
+                        name: name.into(),
+                        amount: amount.into(),
+                        close_date: "2027-03-01".into(),
+                    },
+                )
+                .await
+                .expect("create")
+            }
+        };
+        let mut ids = Vec::new();
+        for (session, name, amount) in [
+            (&owner, "A", "1000"),
+            (&owner, "B", "2000"),
+            (&owner, "C", "4000"),
+            (&rep, "D", "8000"),
+            (&rep, "E", "16000"),
+            (&owner, "F", "32000"),
+            (&other, "Elsewhere", "99999"),
+        ] {
+            ids.push(create(session.clone(), name, amount).await);
+        }
+        let stages = app
+            .invoke(Some(&owner), GetOpportunity { id: ids[0] })
+            .await
+            .expect("a")
+            .stages;
+        let stage = |kind: StageKind| stages.iter().find(|s| s.kind == kind).expect("stage").id;
+        let (won, lost) = (stage(StageKind::Won), stage(StageKind::Lost));
+        let mv = |session: String, id, stage_id, reason: &'static str| {
+            let app = &app;
+            async move {
+                app.invoke(
+                    Some(&session),
+                    MoveOpportunity {
+                        id,
+                        stage_id,
+                        lost_reason: reason.into(),
+                    },
+                )
+                .await
+                .expect("move")
+            }
+        };
+        for (i, stage_id) in [(0, won), (1, won), (2, lost), (3, won), (4, won)] {
+            mv(owner.clone(), ids[i], stage_id, "Budget").await;
+        }
+        let other_won = app
+            .invoke(Some(&other), GetOpportunity { id: ids[6] })
+            .await
+            .expect("theirs")
+            .stages
+            .into_iter()
+            .find(|s| s.kind == StageKind::Won)
+            .expect("won")
+            .id;
+        mv(other.clone(), ids[6], other_won, "").await;
+        check("wins and losses").await;
+        figures_match(owner.clone(), "wins and losses").await;
+
+        // Back-date: closes spread over half a year, cycles from minutes to months, three of
+        // them within a minute of each other (one bucket, which holds the median).
+        app.exec(
+            "UPDATE opportunities o SET created_at = now() - r.n * interval '11 days 5 hours' - CASE WHEN r.n % 2 = 0 THEN r.n * interval '9 days' ELSE interval '3 days' + r.n * interval '13 seconds' END,
+                    closed_at = now() - r.n * interval '11 days 5 hours'
+             FROM (SELECT id, row_number() OVER (ORDER BY name) AS n FROM opportunities WHERE closed_at IS NOT NULL) r
+             WHERE r.id = o.id",
+        )
+        .await;
+        check("back-dating").await;
+        figures_match(owner.clone(), "back-dating").await;
+        figures_match(other.clone(), "back-dating").await;
+
+        mv(owner.clone(), ids[1], stages[0].id, "").await;
+        check("a reopening").await;
+        app.exec("UPDATE opportunities SET amount_minor = amount_minor + 1, next_step = 'call'")
+            .await;
+        app.exec("UPDATE opportunities SET next_step = 'email'")
+            .await;
+        check("bulk edits").await;
+        figures_match(owner.clone(), "bulk edits").await;
+        app.exec(&format!(
+            "DELETE FROM opportunities WHERE id = '{}'",
+            ids[2]
+        ))
+        .await;
+        check("a delete").await;
+        app.invoke(
+            Some(&owner),
+            RemoveMember {
+                user_id: rep_user.user_id,
+            },
+        )
+        .await
+        .expect("remove the rep");
+        check("the owner's removal").await;
+        figures_match(owner.clone(), "the owner's removal").await;
+
+        // Many small changes, then a dashboard read folds them.
+        app.exec(&format!(
+            "DO $$ BEGIN FOR i IN 1..1100 LOOP
+                 UPDATE opportunities SET amount_minor = amount_minor + 1 WHERE id = '{}';
+             END LOOP; END $$",
+            ids[0]
+        ))
+        .await;
+        check("many changes").await;
+        figures_match(owner.clone(), "many changes").await;
+        assert!(
+            app.count("SELECT count(*) AS n FROM closed_tally_changes c JOIN tenants t ON t.id = c.tenant_id WHERE t.name = 'Olga Org' AND NOT folded")
+                .await
+                < 10,
+            "folded"
+        );
+        check("compaction").await;
+        figures_match(owner, "compaction").await;
+        figures_match(other, "compaction").await;
+    })
+}

@@ -56,6 +56,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    closed_tally_changes (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Int8,
+        day -> Date,
+        owner_id -> Nullable<Uuid>,
+        cycle_bucket -> Int2,
+        won -> Int8,
+        lost -> Int8,
+        won_amount_minor -> Int8,
+        folded -> Bool,
+    }
+}
+
+diesel::table! {
     connection_objects (tenant_id, connection_id, object) {
         tenant_id -> Uuid,
         connection_id -> Uuid,
@@ -354,6 +368,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         search_text -> Text,
+        cycle_bucket -> Nullable<Int2>,
     }
 }
 
@@ -538,6 +553,7 @@ diesel::joinable!(activities -> tenants (tenant_id));
 diesel::joinable!(activities -> users (user_id));
 diesel::joinable!(audit_log -> tenants (tenant_id));
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(closed_tally_changes -> tenants (tenant_id));
 diesel::joinable!(connections -> tenants (tenant_id));
 diesel::joinable!(contacts -> tenants (tenant_id));
 diesel::joinable!(custom_fields -> tenants (tenant_id));
@@ -566,6 +582,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     activities,
     audit_log,
+    closed_tally_changes,
     connection_objects,
     connections,
     connector_links,

@@ -1,18 +1,24 @@
-//! The dashboard's facts: a few aggregate queries per period, then the maths in `kpis`.
+//! The dashboard's facts, then the maths in `kpis`. Nothing here reads every deal or lead of
+//! a period: the open pipeline (`open_pipeline`), closed deals (`closed`) and leads and
+//! activities (`people`) are summed from what triggers keep, and a past period's pipeline is
+//! kept once read (`pipeline_at`).
 //!
-//! Aggregates with `FILTER`, `percentile_cont` and a lateral look-up of each deal's state at
-//! a past moment are written as SQL with bind parameters (typed through `QueryableByName`);
-//! the query builder has no words for them.
+//! Aggregates with `FILTER`, unions and a lateral look-up of each deal's state at a past
+//! moment are written as SQL with bind parameters (typed through `QueryableByName`); the
+//! query builder has no words for them.
 
+mod closed;
 mod people;
+mod tally;
 
 use crate::kpis::{readings, PeriodFacts};
 use crate::open_pipeline::{open_by_stage, Owners, StageTotal};
 use crate::stages::list_stages;
 use crate::SalesHunter;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use closed::{closed, trend, Closed, Month};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Integer, Nullable, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Double, Nullable, Timestamptz, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use models::sales::activity::Task;
 use models::sales::dashboard::{ChartBar, Dashboard, Period, TrendPoint};
@@ -34,25 +40,6 @@ struct OpenRow {
     weighted: f64,
 }
 
-/// Closed deals grouped two ways in one pass: by calendar month (`month` set) for the
-/// won/lost trend, and by period (`month` NULL, `period` 1 for the current period, 0 for the
-/// one before it) for the KPIs.
-#[derive(QueryableByName)]
-struct ClosedRow {
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    month: Option<DateTime<Utc>>,
-    #[diesel(sql_type = Nullable<Integer>)]
-    period: Option<i32>,
-    #[diesel(sql_type = BigInt)]
-    won: i64,
-    #[diesel(sql_type = BigInt)]
-    lost: i64,
-    #[diesel(sql_type = BigInt)]
-    won_amount: i64,
-    #[diesel(sql_type = Nullable<Double>)]
-    median_cycle_days: Option<f64>,
-}
-
 /// Deals open at moment $2, at the amount and stage they had then (from their history). A
 /// deal whose last close is before $2 was closed then (reopening clears `closed_at`).
 const OPEN_AT: &str = "
@@ -67,21 +54,6 @@ CROSS JOIN LATERAL (
 JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = h.stage_id AND s.kind = 'open'
 WHERE o.created_at <= $2 AND (o.closed_at IS NULL OR o.closed_at > $2)
   AND ($1::uuid IS NULL OR o.owner_id = $1)";
-
-/// Deals closed since $2, by month and by period ($4 starts the current period, $3 the one
-/// before): one scan of the closed-deals index feeds the trend and both periods' KPIs.
-const CLOSED: &str = "
-SELECT date_trunc('month', o.closed_at, 'UTC') AS month,
-       CASE WHEN o.closed_at >= $4 THEN 1 WHEN o.closed_at >= $3 THEN 0 END AS period,
-       count(*) FILTER (WHERE s.kind = 'won')::bigint AS won,
-       count(*) FILTER (WHERE s.kind = 'lost')::bigint AS lost,
-       COALESCE(sum(o.amount_minor) FILTER (WHERE s.kind = 'won'), 0)::bigint AS won_amount,
-       (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM o.closed_at - o.created_at) / 86400)
-            FILTER (WHERE s.kind = 'won'))::float8 AS median_cycle_days
-FROM opportunities o
-JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id
-WHERE o.closed_at >= $2 AND ($1::uuid IS NULL OR o.owner_id = $1)
-GROUP BY GROUPING SETS ((1), (2))";
 
 /// The open pipeline at midnight (UTC) `at`: kept in `pipeline_snapshots` the first time it is
 /// asked for, from the deals' history. The past does not change, so the copy stays true.
@@ -140,7 +112,7 @@ fn midnight(t: DateTime<Utc>) -> DateTime<Utc> {
 /// One period's facts from its deals and its leads and activities.
 fn facts(
     open: OpenRow,
-    closed: Option<&ClosedRow>,
+    closed: &Closed,
     people: &People,
     reps: i64,
     quota_minor: i64,
@@ -149,10 +121,10 @@ fn facts(
         open_count: open.n,
         open_amount_minor: open.amount,
         open_weighted_minor: open.weighted,
-        won_count: closed.map_or(0, |c| c.won),
-        lost_count: closed.map_or(0, |c| c.lost),
-        won_amount_minor: closed.map_or(0, |c| c.won_amount),
-        median_cycle_days: closed.and_then(|c| c.median_cycle_days),
+        won_count: closed.won,
+        lost_count: closed.lost,
+        won_amount_minor: closed.won_amount_minor,
+        median_cycle_days: closed.median_cycle_days,
         leads_created: people.created,
         leads_converted: people.converted,
         median_response_hours: people.median_response_hours,
@@ -174,7 +146,9 @@ struct DealSide {
     stages: Vec<Stage>,
     sums: Vec<StageTotal>,
     open_then: OpenRow,
-    closed: Vec<ClosedRow>,
+    closed_now: Closed,
+    closed_before: Closed,
+    trend: Vec<Month>,
     my_day: Vec<Task>,
 }
 
@@ -188,11 +162,10 @@ struct PeopleSide {
 /// The dashboard for the period ending now; `mine` narrows it to the user's own records.
 ///
 /// Its two halves run at once, each in its own transaction on its own connection: the deals
-/// (open pipeline, closed deals, the won/lost trend) and both periods' leads and activities
-/// are independent scans, so the page waits for the longer half rather than both. (A third
-/// connection, one per period's leads, measured slower on two cores.) Each statement reads
-/// its own snapshot under READ COMMITTED in any case, so two transactions see nothing one
-/// would not.
+/// (open pipeline, closed deals, the won/lost trend, "My day") and both periods' leads and
+/// activities are independent reads, so the page waits for the longer half rather than
+/// both. Each statement reads its own snapshot under READ COMMITTED in any case, so two
+/// transactions see nothing one would not.
 pub async fn get_dashboard(
     db: &Db,
     ctx: &RequestContext,
@@ -204,10 +177,6 @@ pub async fn get_dashboard(
     let from = now - len;
     let prev_from = from - len;
     let owner = mine.then_some(ctx.user_id);
-    let six_months_ago = first_of_month(now.date_naive(), 5)
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc();
     let deals = db.tenant_tx(ctx.tenant_id, async |conn| {
         // `$1 IS NULL OR owner_id = $1` needs the value to be planned well.
         platform::db::plan_for_values(conn).await?;
@@ -215,13 +184,9 @@ pub async fn get_dashboard(
         let stages = list_stages(conn, ctx.tenant_id).await?;
         let sums = open_by_stage(conn, owner.map_or(Owners::All, Owners::One)).await?;
         let open_then = pipeline_at(conn, owner, midnight(from)).await?;
-        let closed: Vec<ClosedRow> = diesel::sql_query(CLOSED)
-            .bind::<Nullable<SqlUuid>, _>(owner.map(|u| u.0))
-            .bind::<Timestamptz, _>(prev_from.min(six_months_ago))
-            .bind::<Timestamptz, _>(prev_from)
-            .bind::<Timestamptz, _>(from)
-            .load(conn)
-            .await?;
+        let closed_now = closed(conn, owner, from, now).await?;
+        let closed_before = closed(conn, owner, prev_from, from).await?;
+        let trend = trend(conn, owner, first_of_month(now.date_naive(), 5)).await?;
         let my_day = crate::activities::my_day(conn, ctx.user_id, now.date_naive()).await?;
         Ok(DealSide {
             currency,
@@ -229,7 +194,9 @@ pub async fn get_dashboard(
             stages,
             sums,
             open_then,
-            closed,
+            closed_now,
+            closed_before,
+            trend,
             my_day,
         })
     });
@@ -265,16 +232,10 @@ pub async fn get_dashboard(
             },
         );
     let quota = quota_for(deals.quarterly_quota, len.num_days().max(1));
-    let closed_in = |period| {
-        deals
-            .closed
-            .iter()
-            .find(|c| c.month.is_none() && c.period == Some(period))
-    };
-    let current = facts(open_now, closed_in(1), &people.now, people.reps, quota);
+    let current = facts(open_now, &deals.closed_now, &people.now, people.reps, quota);
     let previous = facts(
         deals.open_then,
-        closed_in(0),
+        &deals.closed_before,
         &people.before,
         people.reps,
         quota,
@@ -291,10 +252,7 @@ pub async fn get_dashboard(
         .rev()
         .map(|back| {
             let start = first_of_month(now.date_naive(), back);
-            let row = deals
-                .closed
-                .iter()
-                .find(|c| c.month.is_some_and(|m| m.date_naive() == start));
+            let row = deals.trend.iter().find(|m| m.month == start);
             TrendPoint {
                 label: start.format("%b").to_string(),
                 won: row.map_or(0, |r| r.won),

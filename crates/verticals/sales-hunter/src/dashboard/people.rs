@@ -7,7 +7,8 @@
 //! says which response bucket holds it and how many smaller responses come before, and that
 //! bucket's leads alone are read for the value.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use super::tally::{median_lookups, median_of, span, COMPACT_PAST};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Double, Nullable, SmallInt, Timestamptz, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
@@ -24,9 +25,6 @@ pub(super) struct People {
     pub median_response_hours: Option<f64>,
     pub activities: i64,
 }
-
-/// Past this many appended rows in a period, a read folds them (see `compact_people_tally`).
-const COMPACT_PAST: i64 = 1000;
 
 /// One response bucket's figures (bucket NULL: leads without an activity, and activities).
 #[derive(QueryableByName)]
@@ -88,61 +86,6 @@ SELECT secs FROM (
     ORDER BY 1 LIMIT $5 + 1) s
 ORDER BY secs DESC LIMIT 1";
 
-/// A period's whole UTC days and the partial days around them.
-#[derive(Debug, PartialEq)]
-struct Span {
-    /// Whole days, `[first, last)`.
-    days: (NaiveDate, NaiveDate),
-    /// The part before the first whole day and the part after the last.
-    head: (DateTime<Utc>, DateTime<Utc>),
-    tail: (DateTime<Utc>, DateTime<Utc>),
-}
-
-fn at_midnight(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
-}
-
-fn span(from: DateTime<Utc>, to: DateTime<Utc>) -> Span {
-    let first = if at_midnight(from.date_naive()) == from {
-        from.date_naive()
-    } else {
-        from.date_naive() + Duration::days(1)
-    };
-    let last = to.date_naive();
-    if first >= last {
-        // No whole day: the records of the whole period.
-        return Span {
-            days: (first, first),
-            head: (from, to),
-            tail: (to, to),
-        };
-    }
-    Span {
-        days: (first, last),
-        head: (from, at_midnight(first)),
-        tail: (at_midnight(last), to),
-    }
-}
-
-/// Which bucket holds the response of `rank` (from 0, smallest first), and its rank within
-/// the bucket; `buckets` are (bucket, leads) in ascending order.
-fn locate(buckets: &[(i16, i64)], rank: i64) -> Option<(i16, i64)> {
-    let mut before = 0;
-    for &(bucket, n) in buckets {
-        if rank < before + n {
-            return Some((bucket, rank - before));
-        }
-        before += n;
-    }
-    None
-}
-
-/// The ranks whose values make the median of `n` values (as `percentile_cont(0.5)`: the
-/// middle one, or the mean of the middle two).
-fn median_ranks(n: i64) -> Option<(i64, i64)> {
-    (n > 0).then(|| ((n - 1) / 2, n / 2))
-}
-
 /// Leads created in `[from, to)` and activities logged then, for the team or one person.
 pub(super) async fn people(
     conn: &mut Conn,
@@ -174,91 +117,26 @@ pub(super) async fn people(
         .filter(|&(_, n)| n > 0)
         .collect();
     buckets.sort_unstable();
-    let responded = buckets.iter().map(|&(_, n)| n).sum();
-    let mut median_response_hours = None;
-    if let Some((lo, hi)) = median_ranks(responded) {
-        let ranks: &[i64] = if lo == hi { &[lo] } else { &[lo, hi] };
-        let mut values = Vec::with_capacity(2);
-        for &rank in ranks {
-            let Some((bucket, within)) = locate(&buckets, rank) else {
-                break;
-            };
-            let found: Option<Seconds> = diesel::sql_query(RESPONSE_AT)
-                .bind::<Nullable<SqlUuid>, _>(owner)
-                .bind::<SmallInt, _>(bucket)
-                .bind::<Timestamptz, _>(from)
-                .bind::<Timestamptz, _>(to)
-                .bind::<BigInt, _>(within)
-                .get_result(conn)
-                .await
-                .optional()?;
-            values.extend(found.map(|s| s.secs));
-        }
-        if values.len() == ranks.len() {
-            median_response_hours = Some(values.iter().sum::<f64>() / values.len() as f64 / 3600.0);
-        }
+    let mut values = Vec::with_capacity(2);
+    for (bucket, within) in median_lookups(&buckets) {
+        let found: Option<Seconds> = diesel::sql_query(RESPONSE_AT)
+            .bind::<Nullable<SqlUuid>, _>(owner)
+            .bind::<SmallInt, _>(bucket)
+            .bind::<Timestamptz, _>(from)
+            .bind::<Timestamptz, _>(to)
+            .bind::<BigInt, _>(within)
+            .get_result(conn)
+            .await
+            .optional()?;
+        values.push(found.map(|v| v.secs));
     }
+    let median_secs = median_of(&values);
     Ok(People {
         created: total(|r| r.leads),
         converted: total(|r| r.converted),
         working: total(|r| r.worked),
         qualified: total(|r| r.qualified),
-        median_response_hours,
+        median_response_hours: median_secs.map(|s| s / 3600.0),
         activities: total(|r| r.activities),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn t(s: &str) -> DateTime<Utc> {
-        s.parse().expect("a time")
-    }
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().expect("a date")
-    }
-
-    #[test]
-    fn a_period_is_whole_days_between_two_partial_ones() {
-        assert_eq!(
-            span(t("2026-08-29T15:30:00Z"), t("2026-11-27T15:30:00Z")),
-            Span {
-                days: (d("2026-08-30"), d("2026-11-27")),
-                head: (t("2026-08-29T15:30:00Z"), t("2026-08-30T00:00:00Z")),
-                tail: (t("2026-11-27T00:00:00Z"), t("2026-11-27T15:30:00Z")),
-            }
-        );
-        // Starting at midnight, the first day is whole.
-        assert_eq!(
-            span(t("2026-11-01T00:00:00Z"), t("2026-11-03T08:00:00Z")).days,
-            (d("2026-11-01"), d("2026-11-03"))
-        );
-        // Within a day, or across one midnight: no whole day, all read from the records.
-        for (from, to) in [
-            ("2026-11-27T01:00:00Z", "2026-11-27T02:00:00Z"),
-            ("2026-11-26T23:00:00Z", "2026-11-27T02:00:00Z"),
-        ] {
-            let s = span(t(from), t(to));
-            assert_eq!(s.head, (t(from), t(to)));
-            assert_eq!(s.tail.0, s.tail.1);
-            assert_eq!(s.days.0, s.days.1);
-        }
-    }
-
-    #[test]
-    fn the_median_is_found_by_rank_across_buckets() {
-        assert_eq!(median_ranks(0), None);
-        assert_eq!(median_ranks(1), Some((0, 0)));
-        assert_eq!(median_ranks(4), Some((1, 2)));
-        assert_eq!(median_ranks(5), Some((2, 2)));
-        let buckets = [(0, 2), (7, 1), (40, 3)];
-        assert_eq!(locate(&buckets, 0), Some((0, 0)));
-        assert_eq!(locate(&buckets, 1), Some((0, 1)));
-        assert_eq!(locate(&buckets, 2), Some((7, 0)));
-        assert_eq!(locate(&buckets, 3), Some((40, 0)));
-        assert_eq!(locate(&buckets, 5), Some((40, 2)));
-        assert_eq!(locate(&buckets, 6), None);
-    }
 }
