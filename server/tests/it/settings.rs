@@ -414,3 +414,39 @@ fn custom_fields_are_listed_with_the_settings() {
         );
     })
 }
+
+/// Admins adding stages at the same moment take turns: every stage gets its own place, all
+/// open stages before won and lost.
+#[test]
+fn stages_added_at_once_each_get_their_own_place() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let (owner, admin, _) = team_with(&app, "admin").await;
+        settings(&app, &owner).await;
+        let add = |session: String, name: &'static str| {
+            let app = &app;
+            async move {
+                app.invoke(
+                    Some(&session),
+                    AddStage {
+                        input: input(name, "50", "pipeline"),
+                    },
+                )
+                .await
+                .expect("add")
+            }
+        };
+        tokio::join!(
+            add(owner.clone(), "One"),
+            add(admin.clone(), "Two"),
+            add(owner.clone(), "Three"),
+            add(admin.clone(), "Four"),
+            add(owner.clone(), "Five"),
+            add(admin.clone(), "Six"),
+        );
+        let s = settings(&app, &owner).await;
+        let positions: Vec<i32> = s.stages.iter().map(|s| s.stage.position).collect();
+        assert_eq!(positions, (0..13).collect::<Vec<_>>());
+        assert_eq!(names(&s)[11..], ["Closed won", "Closed lost"]);
+    })
+}

@@ -135,6 +135,16 @@ fn find(stages: &[Stage], id: StageId) -> Result<&Stage, Error> {
         .ok_or_else(|| AppError::not_found("stage").into())
 }
 
+/// The tenant's stages in board order, locked until the transaction ends, so that two
+/// admins editing at once take turns rather than both renumbering from the same order.
+/// (`NO KEY UPDATE` leaves deals free to point at the stages meanwhile.)
+async fn locked_stages(conn: &mut Conn, tenant: TenantId) -> Result<Vec<Stage>, Error> {
+    diesel::sql_query("SELECT id FROM pipeline_stages FOR NO KEY UPDATE")
+        .execute(conn)
+        .await?;
+    list_stages(conn, tenant).await
+}
+
 /// Writes the positions of `stages` as their order in the list, where they differ.
 async fn renumber(conn: &mut Conn, stages: &[Stage]) -> Result<(), Error> {
     for (i, s) in stages.iter().enumerate() {
@@ -153,7 +163,7 @@ pub async fn add_stage(db: &Db, ctx: &RequestContext, input: &StageInput) -> Res
     ctx.require(Role::Admin)?;
     let (name, probability, forecast_category) = input.validate()?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
-        let mut stages = list_stages(conn, ctx.tenant_id).await?;
+        let mut stages = locked_stages(conn, ctx.tenant_id).await?;
         if stages.len() >= MAX_STAGES {
             return Err(AppError::conflict(format!(
                 "A pipeline has at most {MAX_STAGES} stages; remove or rename one first."
@@ -215,7 +225,7 @@ pub async fn save_stage(
     ctx.require(Role::Admin)?;
     let (name, probability, forecast_category) = input.validate()?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
-        let stages = list_stages(conn, ctx.tenant_id).await?;
+        let stages = locked_stages(conn, ctx.tenant_id).await?;
         let before = find(&stages, id)?.clone();
         let after = Stage {
             name: name.clone(),
@@ -255,7 +265,7 @@ pub async fn move_stage(
 ) -> Result<Vec<Stage>, Error> {
     ctx.require(Role::Admin)?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
-        let mut stages = list_stages(conn, ctx.tenant_id).await?;
+        let mut stages = locked_stages(conn, ctx.tenant_id).await?;
         let i = stages
             .iter()
             .position(|s| s.id == id)
@@ -293,7 +303,7 @@ pub async fn move_stage(
 pub async fn remove_stage(db: &Db, ctx: &RequestContext, id: StageId) -> Result<(), Error> {
     ctx.require(Role::Admin)?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
-        let mut stages = list_stages(conn, ctx.tenant_id).await?;
+        let mut stages = locked_stages(conn, ctx.tenant_id).await?;
         let stage = find(&stages, id)?.clone();
         if stage.kind != StageKind::Open {
             return Err(AppError::conflict(
