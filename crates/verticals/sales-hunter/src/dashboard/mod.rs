@@ -103,10 +103,7 @@ async fn pipeline_at(
 
 /// Midnight (UTC) at the start of `t`'s day: the moment a past period's pipeline is read at.
 fn midnight(t: DateTime<Utc>) -> DateTime<Utc> {
-    t.date_naive()
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc()
+    tally::at_midnight(t.date_naive())
 }
 
 /// One period's facts from its deals and its leads and activities.
