@@ -386,14 +386,8 @@ fn ObjectEditor(
                     .map(|f| (f.key.clone(), f.label.clone())),
             )
             .collect();
-    let directions: Vec<(String, String)> = Direction::ALL
-        .iter()
-        .map(|d| (d.as_str().to_string(), d.label().to_string()))
-        .collect();
-    let policies: Vec<(String, String)> = Policy::ALL
-        .iter()
-        .map(|p| (p.as_str().to_string(), p.label().to_string()))
-        .collect();
+    let directions = Direction::options();
+    let policies = Policy::options();
     // Two empty rows to add mappings.
     let mut rows = setup.mappings.clone();
     let blank = rows.len();

@@ -233,10 +233,7 @@ pub fn LogActivityForm(
     about_type: &'static str,
     about_id: String,
 ) -> impl IntoView {
-    let kinds: Vec<(String, String)> = ActivityKind::ALL
-        .iter()
-        .map(|k| (k.as_str().to_string(), k.label().to_string()))
-        .collect();
+    let kinds = ActivityKind::options();
     view! {
         <ActionForm action=log attr:class="mt-3 grid gap-3 rounded-md bg-slate-50 p-4 sm:grid-cols-2" attr:data-testid="log-activity">
             <input type="hidden" name="about_type" value=about_type/>

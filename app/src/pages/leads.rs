@@ -302,11 +302,7 @@ fn FilterForm(query: LeadQuery, members: Vec<Member>, me: SessionUser) -> impl I
         None => String::new(),
     };
     let mut statuses = vec![(String::new(), "Any status".to_string())];
-    statuses.extend(
-        LeadStatus::ALL
-            .iter()
-            .map(|s| (s.as_str().to_string(), s.label().to_string())),
-    );
+    statuses.extend(LeadStatus::options());
     let navigate = use_navigate();
     // Hydrated: the URL follows the search box a moment after typing stops. The request
     // runs in the background, so typing never waits for it.

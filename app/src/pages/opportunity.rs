@@ -114,11 +114,7 @@ fn OpportunityView(
         String::new(),
         format!("From the stage ({})", o.stage.forecast_category.label()),
     )];
-    categories.extend(
-        ForecastCategory::ALL
-            .iter()
-            .map(|c| (c.as_str().to_string(), c.label().to_string())),
-    );
+    categories.extend(ForecastCategory::options());
     let err = move |f: &'static str| field_error(update, f);
     let currency = o.currency.clone();
     let status = match o.stage.kind {

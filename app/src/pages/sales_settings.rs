@@ -129,13 +129,6 @@ fn QuotaSection(settings: SalesSettings, a: Actions, can_edit: bool) -> impl Int
     }
 }
 
-fn categories() -> Vec<(String, String)> {
-    ForecastCategory::ALL
-        .iter()
-        .map(|c| (c.as_str().to_string(), c.label().to_string()))
-        .collect()
-}
-
 #[component]
 fn StagesSection(stages: Vec<StageUse>, a: Actions, can_edit: bool) -> impl IntoView {
     let open: Vec<usize> = stages
@@ -179,7 +172,7 @@ fn StagesSection(stages: Vec<StageUse>, a: Actions, can_edit: bool) -> impl Into
                 <ActionForm action=a.add node_ref=a.add_form attr:class="mt-6 grid gap-4 border-t border-slate-200 pt-6 sm:grid-cols-[1fr_9rem_12rem_auto] sm:items-end" attr:data-testid="add-stage-form">
                     <TextInput label="New stage" name="input[name]" id_suffix="new" maxlength=60 error=add_err("name")/>
                     <TextInput label="Win probability (%)" name="input[probability]" id_suffix="new" value="50" error=add_err("probability")/>
-                    <Select label="Forecast category" name="input[forecast_category]" id_suffix="new" options=categories() selected="pipeline" error=add_err("forecast_category")/>
+                    <Select label="Forecast category" name="input[forecast_category]" id_suffix="new" options=ForecastCategory::options() selected="pipeline" error=add_err("forecast_category")/>
                     <Button kind="submit" busy=a.add.pending()>"Add stage"</Button>
                     <div class="sm:col-span-4"><FormAlert message=form_error(a.add, &["name", "probability", "forecast_category"])/></div>
                 </ActionForm>
@@ -265,7 +258,7 @@ fn StageRow(s: StageUse, a: Actions, can_up: bool, can_down: bool) -> impl IntoV
                 <input type="hidden" name="id" value=id.clone()/>
                 <TextInput label="Stage name" name="input[name]" id_suffix=id.clone() value=name.clone() maxlength=60/>
                 <TextInput label="Win probability (%)" name="input[probability]" id_suffix=id.clone() value=s.stage.probability.to_string()/>
-                <Select label="Forecast category" name="input[forecast_category]" id_suffix=id.clone() options=categories() selected=s.stage.forecast_category.as_str().to_string()/>
+                <Select label="Forecast category" name="input[forecast_category]" id_suffix=id.clone() options=ForecastCategory::options() selected=s.stage.forecast_category.as_str().to_string()/>
                 <button type="submit" aria-label=format!("Save {name}") class=format!("rounded-md bg-white px-3 py-2 text-sm font-semibold text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 {FOCUS_RING}")>"Save"</button>
             </ActionForm>
             <div class="mt-3 flex flex-wrap items-center gap-2">
@@ -282,14 +275,8 @@ fn StageRow(s: StageUse, a: Actions, can_up: bool, can_down: bool) -> impl IntoV
 
 #[component]
 fn FieldsSection(fields: Vec<CustomField>, a: Actions, can_edit: bool) -> impl IntoView {
-    let objects: Vec<(String, String)> = CustomObject::ALL
-        .iter()
-        .map(|o| (o.as_str().to_string(), o.label().to_string()))
-        .collect();
-    let kinds: Vec<(String, String)> = CustomFieldKind::ALL
-        .iter()
-        .map(|k| (k.as_str().to_string(), k.label().to_string()))
-        .collect();
+    let objects = CustomObject::options();
+    let kinds = CustomFieldKind::options();
     let err = move |f: &'static str| field_error(a.field, f);
     let empty = fields.is_empty();
     view! {

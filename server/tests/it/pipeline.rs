@@ -11,7 +11,7 @@ use models::sales::activity::{ActivityInput, TaskInput};
 use models::sales::opportunity::{Board, OpportunityInput};
 use models::sales::search::HitKind;
 use models::sales::stage::StageKind;
-use models::AppError;
+use models::{AppError, OpportunityId, StageId};
 
 async fn dashboard(
     app: &TestApp,
@@ -33,6 +33,49 @@ async fn board(app: &TestApp, session: &str, view: &str) -> Board {
     app.invoke(Some(session), GetBoard { view: view.into() })
         .await
         .expect("board")
+}
+
+/// A deal closing on 2027-03-01.
+pub async fn create_deal(app: &TestApp, session: &str, name: &str, amount: &str) -> OpportunityId {
+    app.invoke(
+        Some(session),
+        CreateOpportunity {
+            name: name.into(),
+            amount: amount.into(),
+            close_date: "2027-03-01".into(),
+        },
+    )
+    .await
+    .expect("create a deal")
+}
+
+/// Moves a deal to a stage (a lost stage needs `reason`).
+async fn move_deal(
+    app: &TestApp,
+    session: &str,
+    id: OpportunityId,
+    stage_id: StageId,
+    reason: &str,
+) {
+    app.invoke(
+        Some(session),
+        MoveOpportunity {
+            id,
+            stage_id,
+            lost_reason: reason.into(),
+        },
+    )
+    .await
+    .expect("move a deal");
+}
+
+/// Runs `statement` 1,100 times in one transaction: more appended rows than the reads of the
+/// open pipeline and the tallies let stand before they fold them.
+async fn change_many_times(app: &TestApp, statement: &str) {
+    app.exec(&format!(
+        "DO $$ BEGIN FOR i IN 1..1100 LOOP {statement}; END LOOP; END $$"
+    ))
+    .await;
 }
 
 #[test]
@@ -569,25 +612,10 @@ fn the_open_pipeline_kept_by_triggers_matches_the_open_deals_through_every_chang
                     .and_then(|k| k.value)
             }
         };
-        let create = |session: String, name: &'static str, amount: &'static str| {
-            let app = &app;
-            async move {
-                app.invoke(
-                    Some(&session),
-                    CreateOpportunity {
-                        name: name.into(),
-                        amount: amount.into(),
-                        close_date: "2027-03-01".into(),
-                    },
-                )
-                .await
-                .expect("create")
-            }
-        };
-        let a = create(owner.clone(), "A", "1000").await;
-        let b = create(rep.clone(), "B", "2000").await;
-        let c = create(rep.clone(), "C", "4000").await;
-        create(other.clone(), "Elsewhere", "99999").await;
+        let a = create_deal(&app, &owner, "A", "1000").await;
+        let b = create_deal(&app, &rep, "B", "2000").await;
+        let c = create_deal(&app, &rep, "C", "4000").await;
+        create_deal(&app, &other, "Elsewhere", "99999").await;
         check("creates").await;
         assert_eq!(pipeline_value(owner.clone()).await, Some(700_000.0));
         assert_eq!(pipeline_value(other.clone()).await, Some(9_999_900.0));
@@ -605,28 +633,12 @@ fn the_open_pipeline_kept_by_triggers_matches_the_open_deals_through_every_chang
             .iter()
             .find(|s| s.kind == StageKind::Won)
             .expect("won");
-        let mv = |id, stage_id| {
-            let app = &app;
-            let owner = owner.clone();
-            async move {
-                app.invoke(
-                    Some(&owner),
-                    MoveOpportunity {
-                        id,
-                        stage_id,
-                        lost_reason: String::new(),
-                    },
-                )
-                .await
-                .expect("move")
-            }
-        };
-        mv(a, open[1].id).await;
+        move_deal(&app, &owner, a, open[1].id, "").await;
         check("a move").await;
-        mv(b, won.id).await;
+        move_deal(&app, &owner, b, won.id, "").await;
         check("a win").await;
         assert_eq!(pipeline_value(owner.clone()).await, Some(500_000.0));
-        mv(b, open[0].id).await;
+        move_deal(&app, &owner, b, open[0].id, "").await;
         check("reopening").await;
         app.exec(&format!(
             "UPDATE opportunities SET amount_minor = 123456 WHERE id = '{c}'"
@@ -656,11 +668,10 @@ fn the_open_pipeline_kept_by_triggers_matches_the_open_deals_through_every_chang
         );
 
         // Many small changes, then a dashboard read folds them.
-        app.exec(&format!(
-            "DO $$ BEGIN FOR i IN 1..1100 LOOP
-                 UPDATE opportunities SET amount_minor = amount_minor + 1 WHERE id = '{c}';
-             END LOOP; END $$"
-        ))
+        change_many_times(
+            &app,
+            &format!("UPDATE opportunities SET amount_minor = amount_minor + 1 WHERE id = '{c}'"),
+        )
         .await;
         check("many changes").await;
         let expected = app
@@ -840,12 +851,13 @@ fn the_people_tally_kept_by_triggers_matches_the_leads_and_activities_through_ev
         figures_match(owner.clone(), "", "the owner's removal").await;
 
         // Many small changes, then a dashboard read folds them.
-        app.exec(&format!(
-            "DO $$ BEGIN FOR i IN 1..1100 LOOP
-                 UPDATE leads SET status = CASE status WHEN 'new' THEN 'working' ELSE 'new' END WHERE id = '{}';
-             END LOOP; END $$",
-            ids[1]
-        ))
+        change_many_times(
+            &app,
+            &format!(
+                "UPDATE leads SET status = CASE status WHEN 'new' THEN 'working' ELSE 'new' END WHERE id = '{}'",
+                ids[1]
+            ),
+        )
         .await;
         check("many changes").await;
         figures_match(owner.clone(), "", "many changes").await;
@@ -945,21 +957,6 @@ fn the_closed_deals_tally_kept_by_triggers_matches_the_deals_through_every_chang
                 assert_eq!(got, months, "the won/lost trend after {step}");
             }
         };
-        let create = |session: String, name: &'static str, amount: &'static str| {
-            let app = &app;
-            async move {
-                app.invoke(
-                    Some(&session),
-                    CreateOpportunity {
-                        name: name.into(),
-                        amount: amount.into(),
-                        close_date: "2027-03-01".into(),
-                    },
-                )
-                .await
-                .expect("create")
-            }
-        };
         let mut ids = Vec::new();
         for (session, name, amount) in [
             (&owner, "A", "1000"),
@@ -970,7 +967,7 @@ fn the_closed_deals_tally_kept_by_triggers_matches_the_deals_through_every_chang
             (&owner, "F", "32000"),
             (&other, "Elsewhere", "99999"),
         ] {
-            ids.push(create(session.clone(), name, amount).await);
+            ids.push(create_deal(&app, session, name, amount).await);
         }
         let stages = app
             .invoke(Some(&owner), GetOpportunity { id: ids[0] })
@@ -979,23 +976,8 @@ fn the_closed_deals_tally_kept_by_triggers_matches_the_deals_through_every_chang
             .stages;
         let stage = |kind: StageKind| stages.iter().find(|s| s.kind == kind).expect("stage").id;
         let (won, lost) = (stage(StageKind::Won), stage(StageKind::Lost));
-        let mv = |session: String, id, stage_id, reason: &'static str| {
-            let app = &app;
-            async move {
-                app.invoke(
-                    Some(&session),
-                    MoveOpportunity {
-                        id,
-                        stage_id,
-                        lost_reason: reason.into(),
-                    },
-                )
-                .await
-                .expect("move")
-            }
-        };
         for (i, stage_id) in [(0, won), (1, won), (2, lost), (3, won), (4, won)] {
-            mv(owner.clone(), ids[i], stage_id, "Budget").await;
+            move_deal(&app, &owner, ids[i], stage_id, "Budget").await;
         }
         let other_won = app
             .invoke(Some(&other), GetOpportunity { id: ids[6] })
@@ -1006,7 +988,7 @@ fn the_closed_deals_tally_kept_by_triggers_matches_the_deals_through_every_chang
             .find(|s| s.kind == StageKind::Won)
             .expect("won")
             .id;
-        mv(other.clone(), ids[6], other_won, "").await;
+        move_deal(&app, &other, ids[6], other_won, "").await;
         check("wins and losses").await;
         figures_match(owner.clone(), "wins and losses").await;
 
@@ -1023,7 +1005,7 @@ fn the_closed_deals_tally_kept_by_triggers_matches_the_deals_through_every_chang
         figures_match(owner.clone(), "back-dating").await;
         figures_match(other.clone(), "back-dating").await;
 
-        mv(owner.clone(), ids[1], stages[0].id, "").await;
+        move_deal(&app, &owner, ids[1], stages[0].id, "").await;
         check("a reopening").await;
         app.exec("UPDATE opportunities SET amount_minor = amount_minor + 1, next_step = 'call'")
             .await;
@@ -1049,12 +1031,13 @@ fn the_closed_deals_tally_kept_by_triggers_matches_the_deals_through_every_chang
         figures_match(owner.clone(), "the owner's removal").await;
 
         // Many small changes, then a dashboard read folds them.
-        app.exec(&format!(
-            "DO $$ BEGIN FOR i IN 1..1100 LOOP
-                 UPDATE opportunities SET amount_minor = amount_minor + 1 WHERE id = '{}';
-             END LOOP; END $$",
-            ids[0]
-        ))
+        change_many_times(
+            &app,
+            &format!(
+                "UPDATE opportunities SET amount_minor = amount_minor + 1 WHERE id = '{}'",
+                ids[0]
+            ),
+        )
         .await;
         check("many changes").await;
         figures_match(owner.clone(), "many changes").await;

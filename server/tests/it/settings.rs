@@ -3,8 +3,8 @@
 
 use crate::harness::{assert_field, run, TestApp};
 use crate::members::team_with;
+use crate::pipeline::create_deal;
 use app::api::dashboard::CreateCustomField;
-use app::api::pipeline::CreateOpportunity;
 use app::api::settings::*;
 use models::sales::custom_field::{CustomFieldKind, CustomObject};
 use models::sales::settings::SalesSettings;
@@ -335,16 +335,8 @@ fn admins_add_rename_reorder_and_remove_stages_within_the_rules() {
             .await
             .expect_err("lost stays");
         assert!(matches!(err, AppError::Conflict { .. }), "{err:?}");
-        app.invoke(
-            Some(&owner),
-            CreateOpportunity {
-                name: "Acme".into(),
-                amount: "1000".into(),
-                close_date: "2027-01-15".into(),
-            },
-        )
-        .await
-        .expect("a deal in the first stage");
+        // A deal lands in the first stage.
+        create_deal(&app, &owner, "Acme", "1000").await;
         let s = settings(&app, &owner).await;
         assert_eq!(s.stages[0].open_deals, 1);
         let err = app

@@ -13,7 +13,7 @@ pub mod settings;
 pub mod stage;
 
 /// An enum stored and sent as snake_case text, with labels for the UI: `as_str`, `parse`,
-/// `label`, `ALL`, serde, and (server side) the SQL mapping.
+/// `label`, `ALL`, `options`, serde, and (server side) the SQL mapping.
 macro_rules! str_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $text:literal, $label:literal;)+ }) => {
         $(#[$doc])*
@@ -45,6 +45,14 @@ macro_rules! str_enum {
                     $($text => Some($name::$variant),)+
                     _ => None,
                 }
+            }
+
+            /// Every value as (stored text, label): a select's options.
+            pub fn options() -> Vec<(String, String)> {
+                Self::ALL
+                    .iter()
+                    .map(|v| (v.as_str().to_string(), v.label().to_string()))
+                    .collect()
             }
         }
 

@@ -58,6 +58,19 @@ pub async fn definitions(conn: &mut Conn, object: CustomObject) -> Result<Vec<Cu
     Ok(rows.into_iter().map(CustomField::from).collect())
 }
 
+/// Every object's definitions: by object (in `CustomObject::ALL` order), then form order.
+pub async fn all_definitions(conn: &mut Conn) -> Result<Vec<CustomField>, Error> {
+    let rows: Vec<CustomFieldRow> = custom_fields::table
+        .order((custom_fields::position, custom_fields::created_at))
+        .select(CustomFieldRow::as_select())
+        .load(conn)
+        .await?;
+    let mut fields: Vec<CustomField> = rows.into_iter().map(CustomField::from).collect();
+    // Stable: form order holds within each object.
+    fields.sort_by_key(|f| CustomObject::ALL.iter().position(|o| *o == f.object));
+    Ok(fields)
+}
+
 pub async fn list_custom_fields(
     db: &Db,
     ctx: &RequestContext,

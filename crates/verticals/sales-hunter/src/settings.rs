@@ -6,7 +6,6 @@ use crate::open_pipeline::{open_by_stage, Owners};
 use crate::stages::list_stages;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use models::sales::custom_field::CustomObject;
 use models::sales::settings::{SalesSettings, CURRENCIES};
 use models::sales::stage::{StageKind, StageUse};
 use models::{AppError, Role};
@@ -47,10 +46,7 @@ pub async fn get_sales_settings(db: &Db, ctx: &RequestContext) -> Result<SalesSe
                 stage,
             })
             .collect();
-        let mut custom_fields = Vec::new();
-        for object in CustomObject::ALL {
-            custom_fields.extend(crate::custom_fields::definitions(conn, *object).await?);
-        }
+        let custom_fields = crate::custom_fields::all_definitions(conn).await?;
         Ok(SalesSettings {
             currency,
             quarterly_quota_minor,

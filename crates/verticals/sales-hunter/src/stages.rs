@@ -170,10 +170,15 @@ pub async fn add_stage(db: &Db, ctx: &RequestContext, input: &StageInput) -> Res
             ))
             .into());
         }
+        // After the last open stage; won and lost move one place on.
+        let at = stages
+            .iter()
+            .rposition(|s| s.kind == StageKind::Open)
+            .map_or(0, |i| i + 1);
         let stage = Stage {
             id: StageId(Uuid::new_v4()),
             name: name.clone(),
-            position: -1,
+            position: at as i32,
             probability,
             forecast_category,
             kind: StageKind::Open,
@@ -183,7 +188,7 @@ pub async fn add_stage(db: &Db, ctx: &RequestContext, input: &StageInput) -> Res
                 tenant_id: ctx.tenant_id,
                 id: stage.id,
                 name: &name,
-                position: -1,
+                position: stage.position,
                 probability,
                 forecast_category,
                 kind: StageKind::Open,
@@ -191,10 +196,6 @@ pub async fn add_stage(db: &Db, ctx: &RequestContext, input: &StageInput) -> Res
             .execute(conn)
             .await
             .map_err(name_taken)?;
-        let at = stages
-            .iter()
-            .rposition(|s| s.kind == StageKind::Open)
-            .map_or(0, |i| i + 1);
         stages.insert(at, stage.clone());
         renumber(conn, &stages).await?;
         NewAuditEntry::by(ctx, actions::STAGE_CREATED)
@@ -206,10 +207,7 @@ pub async fn add_stage(db: &Db, ctx: &RequestContext, input: &StageInput) -> Res
             }))
             .record(conn)
             .await?;
-        Ok(Stage {
-            position: at as i32,
-            ..stage
-        })
+        Ok(stage)
     })
     .await
 }

@@ -6,10 +6,10 @@
 //! deals. The median cycle is exact: the tally says which bucket holds it, and only that
 //! bucket's won deals are read for the value.
 
-use super::tally::{median_lookups, median_of, span, COMPACT_PAST};
+use super::tally::{exact_median, read_period};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Double, Nullable, SmallInt, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Date, Nullable, SmallInt, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use models::UserId;
 use platform::db::Conn;
@@ -73,24 +73,18 @@ FROM closed_tally_changes
 WHERE day >= $2 AND ($1::uuid IS NULL OR owner_id = $1)
 GROUP BY 1";
 
-#[derive(QueryableByName)]
-struct Days {
-    #[diesel(sql_type = Double)]
-    days: f64,
-}
-
 /// The cycle (days) of rank $5 (from 0, shortest first) among the deals won in [$3, $4)
 /// whose cycle falls in bucket $2 — or the bucket's last, should a write that committed since
 /// the tally was read have shortened it.
 const CYCLE_AT: &str = "
-SELECT days FROM (
-    SELECT extract(epoch FROM o.closed_at - o.created_at)::float8 / 86400 AS days
+SELECT value FROM (
+    SELECT extract(epoch FROM o.closed_at - o.created_at)::float8 / 86400 AS value
     FROM opportunities o
     JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id AND s.kind = 'won'
     WHERE o.cycle_bucket = $2 AND o.closed_at >= $3 AND o.closed_at < $4
       AND ($1::uuid IS NULL OR o.owner_id = $1)
     ORDER BY 1 LIMIT $5 + 1) d
-ORDER BY days DESC LIMIT 1";
+ORDER BY value DESC LIMIT 1";
 
 /// The deals closed in `[from, to)`, for the team or one owner.
 pub(super) async fn closed(
@@ -100,42 +94,17 @@ pub(super) async fn closed(
     to: DateTime<Utc>,
 ) -> Result<Closed, Error> {
     let owner = owner.map(|u| u.0);
-    let s = span(from, to);
-    let rows: Vec<BucketRow> = diesel::sql_query(TALLY)
-        .bind::<Nullable<SqlUuid>, _>(owner)
-        .bind::<Date, _>(s.days.0)
-        .bind::<Date, _>(s.days.1)
-        .bind::<Timestamptz, _>(s.head.0)
-        .bind::<Timestamptz, _>(s.head.1)
-        .bind::<Timestamptz, _>(s.tail.0)
-        .bind::<Timestamptz, _>(s.tail.1)
-        .load(conn)
-        .await?;
-    if rows.iter().map(|r| r.fresh).sum::<i64>() > COMPACT_PAST {
-        diesel::sql_query("SELECT compact_closed_tally()")
-            .execute(conn)
-            .await?;
-    }
-    let mut buckets: Vec<(i16, i64)> = rows
-        .iter()
-        .map(|r| (r.bucket, r.won))
-        .filter(|&(_, n)| n > 0)
-        .collect();
-    buckets.sort_unstable();
-    let mut values = Vec::with_capacity(2);
-    for (bucket, within) in median_lookups(&buckets) {
-        let found: Option<Days> = diesel::sql_query(CYCLE_AT)
-            .bind::<Nullable<SqlUuid>, _>(owner)
-            .bind::<SmallInt, _>(bucket)
-            .bind::<Timestamptz, _>(from)
-            .bind::<Timestamptz, _>(to)
-            .bind::<BigInt, _>(within)
-            .get_result(conn)
-            .await
-            .optional()?;
-        values.push(found.map(|v| v.days));
-    }
-    let median_cycle_days = median_of(&values);
+    let rows: Vec<BucketRow> = read_period(
+        conn,
+        TALLY,
+        "SELECT compact_closed_tally()",
+        owner,
+        (from, to),
+        |r: &BucketRow| r.fresh,
+    )
+    .await?;
+    let won = rows.iter().map(|r| (r.bucket, r.won)).collect();
+    let median_cycle_days = exact_median(conn, CYCLE_AT, owner, (from, to), won).await?;
     Ok(Closed {
         won: rows.iter().map(|r| r.won).sum(),
         lost: rows.iter().map(|r| r.lost).sum(),

@@ -7,11 +7,10 @@
 //! says which response bucket holds it and how many smaller responses come before, and that
 //! bucket's leads alone are read for the value.
 
-use super::tally::{median_lookups, median_of, span, COMPACT_PAST};
+use super::tally::{exact_median, read_period};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Double, Nullable, SmallInt, Timestamptz, Uuid as SqlUuid};
-use diesel_async::RunQueryDsl;
+use diesel::sql_types::{BigInt, Nullable, SmallInt};
 use models::UserId;
 use platform::db::Conn;
 use platform::Error;
@@ -68,23 +67,17 @@ FROM (SELECT response_bucket, leads, converted, worked, qualified, activities, (
         AND ($1::uuid IS NULL OR user_id = $1)) t
 GROUP BY response_bucket";
 
-#[derive(QueryableByName)]
-struct Seconds {
-    #[diesel(sql_type = Double)]
-    secs: f64,
-}
-
 /// The response (seconds) of rank $5 (from 0, smallest first) among the leads created in
 /// [$3, $4) whose response falls in bucket $2 — or the bucket's last, should a write that
 /// committed since the tally was read have shortened it.
 const RESPONSE_AT: &str = "
-SELECT secs FROM (
-    SELECT extract(epoch FROM first_activity_at - created_at)::float8 AS secs
+SELECT value FROM (
+    SELECT extract(epoch FROM first_activity_at - created_at)::float8 AS value
     FROM leads
     WHERE response_bucket = $2 AND created_at >= $3 AND created_at < $4
       AND ($1::uuid IS NULL OR owner_id = $1)
     ORDER BY 1 LIMIT $5 + 1) s
-ORDER BY secs DESC LIMIT 1";
+ORDER BY value DESC LIMIT 1";
 
 /// Leads created in `[from, to)` and activities logged then, for the team or one person.
 pub(super) async fn people(
@@ -94,43 +87,21 @@ pub(super) async fn people(
     to: DateTime<Utc>,
 ) -> Result<People, Error> {
     let owner = owner.map(|u| u.0);
-    let s = span(from, to);
-    let rows: Vec<BucketRow> = diesel::sql_query(TALLY)
-        .bind::<Nullable<SqlUuid>, _>(owner)
-        .bind::<Date, _>(s.days.0)
-        .bind::<Date, _>(s.days.1)
-        .bind::<Timestamptz, _>(s.head.0)
-        .bind::<Timestamptz, _>(s.head.1)
-        .bind::<Timestamptz, _>(s.tail.0)
-        .bind::<Timestamptz, _>(s.tail.1)
-        .load(conn)
-        .await?;
-    if rows.iter().map(|r| r.fresh).sum::<i64>() > COMPACT_PAST {
-        diesel::sql_query("SELECT compact_people_tally()")
-            .execute(conn)
-            .await?;
-    }
+    let rows: Vec<BucketRow> = read_period(
+        conn,
+        TALLY,
+        "SELECT compact_people_tally()",
+        owner,
+        (from, to),
+        |r: &BucketRow| r.fresh,
+    )
+    .await?;
     let total = |f: fn(&BucketRow) -> i64| rows.iter().map(f).sum::<i64>();
-    let mut buckets: Vec<(i16, i64)> = rows
+    let responded = rows
         .iter()
         .filter_map(|r| r.bucket.map(|b| (b, r.leads)))
-        .filter(|&(_, n)| n > 0)
         .collect();
-    buckets.sort_unstable();
-    let mut values = Vec::with_capacity(2);
-    for (bucket, within) in median_lookups(&buckets) {
-        let found: Option<Seconds> = diesel::sql_query(RESPONSE_AT)
-            .bind::<Nullable<SqlUuid>, _>(owner)
-            .bind::<SmallInt, _>(bucket)
-            .bind::<Timestamptz, _>(from)
-            .bind::<Timestamptz, _>(to)
-            .bind::<BigInt, _>(within)
-            .get_result(conn)
-            .await
-            .optional()?;
-        values.push(found.map(|v| v.secs));
-    }
-    let median_secs = median_of(&values);
+    let median_secs = exact_median(conn, RESPONSE_AT, owner, (from, to), responded).await?;
     Ok(People {
         created: total(|r| r.leads),
         converted: total(|r| r.converted),

@@ -3,25 +3,99 @@
 //! exact median found by rank across ordered buckets.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Double, Nullable, SmallInt, Timestamptz, Uuid as SqlUuid};
+use diesel_async::RunQueryDsl;
+use platform::db::Conn;
+use platform::Error;
+use uuid::Uuid;
 
 /// Past this many appended rows in a period, a read folds the tally.
-pub(super) const COMPACT_PAST: i64 = 1000;
+const COMPACT_PAST: i64 = 1000;
+
+/// A period's figures by bucket. `sql` sums the tally's whole days [$2, $3) and reads the
+/// records of the partial days [$4, $5) and [$6, $7), $1 narrowing to one person; `fresh`
+/// says how many appended rows a figure summed. Past [`COMPACT_PAST`] of them the read runs
+/// `compact` (a `compact_*_tally()` call), which folds the tally.
+pub(super) async fn read_period<R>(
+    conn: &mut Conn,
+    sql: &'static str,
+    compact: &'static str,
+    owner: Option<Uuid>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    fresh: fn(&R) -> i64,
+) -> Result<Vec<R>, Error>
+where
+    R: QueryableByName<Pg> + Send + 'static,
+{
+    let s = span(from, to);
+    let rows: Vec<R> = diesel::sql_query(sql)
+        .bind::<Nullable<SqlUuid>, _>(owner)
+        .bind::<Date, _>(s.days.0)
+        .bind::<Date, _>(s.days.1)
+        .bind::<Timestamptz, _>(s.head.0)
+        .bind::<Timestamptz, _>(s.head.1)
+        .bind::<Timestamptz, _>(s.tail.0)
+        .bind::<Timestamptz, _>(s.tail.1)
+        .load(conn)
+        .await?;
+    if rows.iter().map(fresh).sum::<i64>() > COMPACT_PAST {
+        diesel::sql_query(compact).execute(conn).await?;
+    }
+    Ok(rows)
+}
+
+#[derive(QueryableByName)]
+struct Value {
+    #[diesel(sql_type = Double)]
+    value: f64,
+}
+
+/// The exact median of the values counted in `buckets` ((bucket, count), in any order), as
+/// `percentile_cont(0.5)`. `value_at` selects `value` of rank $5 (from 0, smallest first)
+/// among the records of [$3, $4) in bucket $2, $1 narrowing to one person; it is run for
+/// the one or two middle values only. None when nothing is counted, or when a value is gone.
+pub(super) async fn exact_median(
+    conn: &mut Conn,
+    value_at: &'static str,
+    owner: Option<Uuid>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    mut buckets: Vec<(i16, i64)>,
+) -> Result<Option<f64>, Error> {
+    buckets.retain(|&(_, n)| n > 0);
+    buckets.sort_unstable();
+    let mut values = Vec::with_capacity(2);
+    for (bucket, within) in median_lookups(&buckets) {
+        let found: Option<Value> = diesel::sql_query(value_at)
+            .bind::<Nullable<SqlUuid>, _>(owner)
+            .bind::<SmallInt, _>(bucket)
+            .bind::<Timestamptz, _>(from)
+            .bind::<Timestamptz, _>(to)
+            .bind::<BigInt, _>(within)
+            .get_result(conn)
+            .await
+            .optional()?;
+        values.push(found.map(|v| v.value));
+    }
+    Ok(median_of(&values))
+}
 
 /// A period's whole UTC days and the partial days around them.
 #[derive(Debug, PartialEq)]
-pub(super) struct Span {
+struct Span {
     /// Whole days, `[first, last)`.
-    pub days: (NaiveDate, NaiveDate),
+    days: (NaiveDate, NaiveDate),
     /// The part before the first whole day and the part after the last.
-    pub head: (DateTime<Utc>, DateTime<Utc>),
-    pub tail: (DateTime<Utc>, DateTime<Utc>),
+    head: (DateTime<Utc>, DateTime<Utc>),
+    tail: (DateTime<Utc>, DateTime<Utc>),
 }
 
 pub(super) fn at_midnight(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
-pub(super) fn span(from: DateTime<Utc>, to: DateTime<Utc>) -> Span {
+fn span(from: DateTime<Utc>, to: DateTime<Utc>) -> Span {
     let first = if at_midnight(from.date_naive()) == from {
         from.date_naive()
     } else {
@@ -63,9 +137,8 @@ fn median_ranks(n: i64) -> Option<(i64, i64)> {
 }
 
 /// Where the one or two middle values of those counted in `buckets` ((bucket, count),
-/// ascending) are: (bucket, rank within it). Their mean is the exact median, as
-/// `percentile_cont(0.5)`; the caller reads them from the records.
-pub(super) fn median_lookups(buckets: &[(i16, i64)]) -> Vec<(i16, i64)> {
+/// ascending) are: (bucket, rank within it). Their mean is the median.
+fn median_lookups(buckets: &[(i16, i64)]) -> Vec<(i16, i64)> {
     let Some((lo, hi)) = median_ranks(buckets.iter().map(|&(_, n)| n).sum()) else {
         return Vec::new();
     };
@@ -75,7 +148,7 @@ pub(super) fn median_lookups(buckets: &[(i16, i64)]) -> Vec<(i16, i64)> {
 
 /// The median from the values read at [`median_lookups`]: None when there were none or one
 /// is missing (gone since the tally was read).
-pub(super) fn median_of(values: &[Option<f64>]) -> Option<f64> {
+fn median_of(values: &[Option<f64>]) -> Option<f64> {
     let found: Vec<f64> = values.iter().copied().collect::<Option<_>>()?;
     (!found.is_empty()).then(|| found.iter().sum::<f64>() / found.len() as f64)
 }
