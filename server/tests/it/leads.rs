@@ -1008,3 +1008,99 @@ fn searches_for_rare_and_common_words_find_the_same_leads_either_way() {
         assert_eq!(list(&app, &owner, "").await.count_cap, LeadPage::COUNT_CAP);
     })
 }
+
+/// A view with search words or custom-field filters is first asked of their indexes
+/// (`leads_matching_view`, run as the tables' owner); what it finds must be exactly what the
+/// same conditions find as plain SQL, for views holding few leads (filtered by their ids),
+/// many (walked along the sort order, counted to the cap) and many without a search
+/// (counted by the function), and never another tenant's leads.
+#[test]
+fn views_asked_of_the_indexes_find_what_plain_sql_finds() {
+    run(async {
+        use models::sales::custom_field::CustomFieldKind;
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        let who = me(&app, &owner).await;
+        let (tenant, olga) = (who.tenant_id, who.user_id);
+        lead_custom_field(
+            &app,
+            &owner,
+            "Tier",
+            CustomFieldKind::Select,
+            "gold, silver",
+        )
+        .await
+        .expect("define");
+        let fill = |tenant: models::TenantId, owner_sql: String| {
+            format!(
+                "INSERT INTO leads (tenant_id, id, first_name, last_name, company, status, score,
+                                    source, owner_id, custom, created_at)
+                 SELECT '{tenant}', gen_random_uuid(), 'Lead', 'No ' || i,
+                        (ARRAY['Manyco', 'Globex', 'Initech'])[i % 3 + 1],
+                        (ARRAY['new', 'working', 'nurture', 'qualified', 'disqualified'])[i % 5 + 1],
+                        i % 101, CASE WHEN i % 2 = 0 THEN 'Web' ELSE 'Referral' END, {owner_sql},
+                        jsonb_build_object('tier', CASE WHEN i % 4 = 0 THEN 'silver' ELSE 'gold' END),
+                        '2026-01-01T00:00:00Z'::timestamptz + i * interval '1 hour'
+                 FROM generate_series(1, 3000) i"
+            )
+        };
+        app.exec(&fill(
+            tenant,
+            format!("CASE WHEN i % 7 = 0 THEN '{olga}'::uuid END"),
+        ))
+        .await;
+        // Another tenant whose leads match every view.
+        let other = app
+            .sign_up("Oscar Other", "oscar@example.com", "Other Org")
+            .await;
+        app.exec(&fill(me(&app, &other).await.tenant_id, "NULL".into()))
+            .await;
+
+        // (view, the same conditions in SQL, count cap)
+        let cases = [
+            ("q=manyco", "search_text LIKE '%manyco%'", 1000),
+            ("q=lead", "search_text LIKE '%lead%'", 1000),
+            ("q=lead+globex&status=working", "search_text LIKE '%lead%' AND search_text LIKE '%globex%' AND status = 'working'", 1000),
+            ("q=no+1&owner=me&source=Web", "search_text LIKE '%no%' AND search_text LIKE '%1%' AND owner_id = '{olga}' AND source = 'Web'", 1000),
+            ("q=initech&owner=none&score_min=20&score_max=60", "search_text LIKE '%initech%' AND owner_id IS NULL AND score BETWEEN 20 AND 60", 1000),
+            ("q=globex&from=2026-01-20&to=2026-02-10", "search_text LIKE '%globex%' AND created_at >= '2026-01-20' AND created_at < '2026-02-11'", 1000),
+            ("cf.tier=silver", "custom @> '{\"tier\": \"silver\"}'", 10000),
+            ("cf.tier=gold", "custom @> '{\"tier\": \"gold\"}'", 10000),
+            ("cf.tier=gold&status=nurture&q=manyco", "custom @> '{\"tier\": \"gold\"}' AND status = 'nurture' AND search_text LIKE '%manyco%'", 1000),
+            ("q=nobody", "search_text LIKE '%nobody%'", 1000),
+        ];
+        for (view, sql, cap) in cases {
+            let sql = sql.replace("{olga}", &olga.to_string());
+            let expected = app
+                .count(&format!(
+                    "SELECT count(*) AS n FROM leads WHERE tenant_id = '{tenant}' AND {sql}"
+                ))
+                .await;
+            let page = list(&app, &owner, view).await;
+            assert_eq!(page.count_cap, cap, "{view}: cap");
+            assert_eq!(page.matching, expected.min(cap + 1), "{view}: count");
+            let first: Vec<String> = app
+                .rows(&format!(
+                    "SELECT id FROM leads WHERE tenant_id = '{tenant}' AND {sql}
+                     ORDER BY created_at DESC, id DESC LIMIT 50"
+                ))
+                .await
+                .into_iter()
+                .map(|r| r["id"].as_str().unwrap_or_default().to_string())
+                .collect();
+            let got: Vec<String> = page.rows.iter().map(|r| r.id.to_string()).collect();
+            assert_eq!(got, first, "{view}: first page");
+        }
+        // Outside a tenant's transaction the function finds nothing.
+        assert_eq!(
+            app.count(
+                "SELECT count(*) AS n FROM leads_matching_view(ARRAY['%lead%'], NULL, NULL, false,
+                 NULL, NULL, NULL, NULL, NULL, NULL, 100)"
+            )
+            .await,
+            0
+        );
+    })
+}

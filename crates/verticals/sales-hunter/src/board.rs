@@ -99,7 +99,7 @@ pub async fn get_board(db: &Db, ctx: &RequestContext, query: &BoardQuery) -> Res
                 .collect()
             };
         let names = member_names(conn).await?;
-        let mut columns = Vec::new();
+        let mut loaded = Vec::new();
         for stage in stages.iter().filter(|s| s.kind == StageKind::Open) {
             let (count, total_minor) = sums.get(&stage.id).copied().unwrap_or((0, 0));
             let rows: Vec<CardRow> = if count == 0 {
@@ -118,38 +118,49 @@ pub async fn get_board(db: &Db, ctx: &RequestContext, query: &BoardQuery) -> Res
                 .load(conn)
                 .await?
             };
-            let account_ids: Vec<AccountId> = rows.iter().filter_map(|r| r.account_id).collect();
-            let accounts: HashMap<AccountId, String> = accounts::table
+            loaded.push((stage, count, total_minor, rows));
+        }
+        // The cards' account names, for every column at once.
+        let account_ids: Vec<AccountId> = loaded
+            .iter()
+            .flat_map(|(_, _, _, rows)| rows.iter().filter_map(|r| r.account_id))
+            .collect();
+        let accounts: HashMap<AccountId, String> = if account_ids.is_empty() {
+            HashMap::new()
+        } else {
+            accounts::table
                 .filter(accounts::id.eq_any(&account_ids))
                 .select((accounts::id, accounts::name))
                 .load::<(AccountId, String)>(conn)
                 .await?
                 .into_iter()
-                .collect();
-            let cards = rows
-                .into_iter()
-                .map(|r| OpportunityCard {
-                    account_name: r.account_id.and_then(|a| accounts.get(&a).cloned()),
-                    owner_name: r.owner_id.and_then(|o| names.get(&o).cloned()),
-                    id: r.id,
-                    name: r.name,
-                    amount_minor: r.amount_minor,
-                    currency: r.currency,
-                    stage_id: r.stage_id,
-                    close_date: r.close_date,
-                    owner_id: r.owner_id,
-                    stage_entered_at: r.stage_entered_at,
-                    updated_at: r.updated_at,
-                })
-                .collect();
-            columns.push(BoardColumn {
+                .collect()
+        };
+        let columns = loaded
+            .into_iter()
+            .map(|(stage, count, total_minor, rows)| BoardColumn {
                 stage: stage.clone(),
                 count,
                 total_minor,
                 weighted_minor: weighted(total_minor, stage.probability),
-                cards,
-            });
-        }
+                cards: rows
+                    .into_iter()
+                    .map(|r| OpportunityCard {
+                        account_name: r.account_id.and_then(|a| accounts.get(&a).cloned()),
+                        owner_name: r.owner_id.and_then(|o| names.get(&o).cloned()),
+                        id: r.id,
+                        name: r.name,
+                        amount_minor: r.amount_minor,
+                        currency: r.currency,
+                        stage_id: r.stage_id,
+                        close_date: r.close_date,
+                        owner_id: r.owner_id,
+                        stage_entered_at: r.stage_entered_at,
+                        updated_at: r.updated_at,
+                    })
+                    .collect(),
+            })
+            .collect();
         let (currency, _) = crate::settings::currency_and_quota(conn).await?;
         Ok(Board {
             columns,

@@ -6,7 +6,8 @@
 //! trigram index through `<table>_matching` (migration `000008_search_functions`: it runs as
 //! the tables' owner and keeps to the transaction's tenant itself) for up to a few thousand
 //! ids. When that is all of them the query filters on those ids; when there are more, on
-//! LIKE.
+//! LIKE. This serves global search; the leads table asks for a whole view at once
+//! (`leads/probe.rs`).
 
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text, Uuid as SqlUuid};

@@ -5,7 +5,8 @@
 //! not grow with how deep the page is. `id` breaks ties, so rows sharing a value are neither
 //! skipped nor repeated.
 
-use crate::text_search::{few_matches, like_pattern, Searchable};
+use super::probe::{count_view, view_ids};
+use crate::text_search::like_pattern;
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -45,18 +46,34 @@ type Boxed<'a, ST> = leads::BoxedQuery<'a, Pg, ST>;
 pub struct LeadFilter {
     pub(super) query: LeadQuery,
     me: UserId,
-    custom: Vec<(String, serde_json::Value)>,
-    /// Each search word: a LIKE pattern, or (after [`LeadFilter::narrow`]) the few ids it matches.
-    words: Vec<Word>,
+    /// The custom-field filters, merged into one object for `@>`.
+    custom: serde_json::Map<String, serde_json::Value>,
+    /// Each search word as a LIKE pattern.
+    patterns: Vec<String>,
+    /// Every lead of the view, when [`LeadFilter::narrow`] found them few.
+    ids: Option<Vec<LeadId>>,
+    /// `narrow` found at least `FEW` leads (it asked, and the view holds many).
+    many: bool,
 }
 
-enum Word {
-    Like(String),
-    Ids(Vec<LeadId>),
-}
-
-/// A search word matching fewer leads than this is filtered by their ids (see `text_search`).
+/// A view without search words holding fewer leads than this is filtered by their ids (see
+/// `probe`). A search asks for one more than it counts to (`LeadPage::SEARCH_COUNT_CAP`), so
+/// that the same answer gives its count.
 const FEW: i32 = 2000;
+
+/// A view's conditions as `leads_matching_view` takes them.
+pub(super) struct Conditions {
+    pub(super) patterns: Vec<String>,
+    pub(super) status: Option<&'static str>,
+    pub(super) owner: Option<UserId>,
+    pub(super) unassigned: bool,
+    pub(super) source: Option<String>,
+    pub(super) score_min: Option<i16>,
+    pub(super) score_max: Option<i16>,
+    pub(super) created_from: Option<DateTime<Utc>>,
+    pub(super) created_before: Option<DateTime<Utc>>,
+    pub(super) custom: Option<serde_json::Value>,
+}
 
 /// Checks a view's custom-field filters against the definitions.
 pub fn lead_filter(
@@ -64,43 +81,49 @@ pub fn lead_filter(
     me: UserId,
     defs: &[CustomField],
 ) -> Result<LeadFilter, AppError> {
-    let mut custom = Vec::new();
+    let mut custom = serde_json::Map::new();
     for (key, text) in &query.custom {
         let def = defs.iter().find(|d| &d.key == key).ok_or_else(|| {
             AppError::validation(format!("cf.{key}"), "is not a custom field of leads")
         })?;
         if let Some(v) = def.parse(text)? {
             // `@>` with an array matches records holding every listed choice (and more).
-            custom.push((key.clone(), v));
+            custom.insert(key.clone(), v);
         }
     }
-    let words = query
+    let patterns = query
         .q
         .to_lowercase()
         .split_whitespace()
         .take(5)
-        .map(|w| Word::Like(like_pattern(w)))
+        .map(like_pattern)
         .collect();
     Ok(LeadFilter {
         query: query.clone(),
         me,
         custom,
-        words,
+        patterns,
+        ids: None,
+        many: false,
     })
 }
 
 impl LeadFilter {
-    /// Asks the trigram index which leads each search word matches; words matching few are
-    /// then filtered by those ids, the others by LIKE.
+    /// For a view with search words or custom-field filters, asks their indexes which leads
+    /// it holds (see `probe`). When they are few, the view is then filtered by their ids;
+    /// when many, the page is found by walking the sort order.
     pub async fn narrow(&mut self, conn: &mut Conn) -> Result<(), Error> {
-        for word in &mut self.words {
-            if let Word::Like(pattern) = word {
-                if let Some(ids) = few_matches(conn, Searchable::Leads, pattern, FEW).await? {
-                    *word = Word::Ids(ids.into_iter().map(LeadId).collect());
-                }
-            }
+        if self.patterns.is_empty() && self.custom.is_empty() {
+            return Ok(());
         }
-        if self.words.iter().any(|w| matches!(w, Word::Like(_))) {
+        let few = self.few();
+        let ids = view_ids(conn, self, few).await?;
+        if ids.len() < few as usize {
+            self.ids = Some(ids);
+            return Ok(());
+        }
+        self.many = true;
+        if !self.patterns.is_empty() {
             // A common word. PostgreSQL cannot tell how many leads a LIKE matches; guessing
             // few, it would read and sort every match (360 ms at 1M leads), where walking the
             // sort order's index finds a page within a few thousand rows (22 ms). Compiling
@@ -115,14 +138,67 @@ impl LeadFilter {
         Ok(())
     }
 
+    /// How many leads the view holds, counted up to `cap + 1` (more than `cap` shows as
+    /// "cap+"); exact when `narrow` found them few.
+    pub(super) async fn count(&self, conn: &mut Conn, cap: i64) -> Result<i64, Error> {
+        if let Some(ids) = &self.ids {
+            return Ok(ids.len() as i64);
+        }
+        if self.many {
+            if cap < i64::from(self.few()) {
+                return Ok(cap + 1);
+            }
+            let max_rows = i32::try_from(cap + 1).unwrap_or(i32::MAX);
+            return count_view(conn, self, max_rows).await;
+        }
+        Ok(self
+            .apply(leads::table.select(leads::id).into_boxed())
+            .limit(cap + 1)
+            .load::<LeadId>(conn)
+            .await?
+            .len() as i64)
+    }
+
+    /// How many leads `narrow` asks for: fewer found means all of them.
+    fn few(&self) -> i32 {
+        if self.patterns.is_empty() {
+            FEW
+        } else {
+            LeadPage::SEARCH_COUNT_CAP as i32 + 1
+        }
+    }
+
+    /// The conditions of [`LeadFilter::apply`], for `leads_matching_view`.
+    pub(super) fn conditions(&self) -> Conditions {
+        let f = &self.query;
+        let (owner, unassigned) = match f.owner {
+            Some(OwnerFilter::Me) => (Some(self.me), false),
+            Some(OwnerFilter::User(u)) => (Some(u), false),
+            Some(OwnerFilter::Unassigned) => (None, true),
+            None => (None, false),
+        };
+        Conditions {
+            patterns: self.patterns.clone(),
+            status: f.status.map(|s| s.as_str()),
+            owner,
+            unassigned,
+            source: (!f.source.is_empty()).then(|| f.source.clone()),
+            score_min: f.score_min,
+            score_max: f.score_max,
+            created_from: f.created_from.map(day_start),
+            created_before: f.created_to.map(|d| day_start(d + chrono::Days::new(1))),
+            custom: (!self.custom.is_empty()).then(|| self.custom.clone().into()),
+        }
+    }
+
     /// Applies search and filters to any select over leads.
     pub fn apply<'a, ST: 'a>(&self, mut q: Boxed<'a, ST>) -> Boxed<'a, ST> {
         let f = &self.query;
-        for word in &self.words {
-            q = match word {
-                Word::Like(pattern) => q.filter(leads::search_text.like(pattern.clone())),
-                Word::Ids(ids) => q.filter(leads::id.eq_any(ids.clone())),
-            };
+        if let Some(ids) = &self.ids {
+            q = q.filter(leads::id.eq_any(ids.clone()));
+        }
+        for pattern in &self.patterns {
+            q = q.filter(leads::search_text.like(pattern.clone()));
         }
         if let Some(s) = f.status {
             q = q.filter(leads::status.eq(s));
@@ -148,8 +224,8 @@ impl LeadFilter {
         if let Some(d) = f.created_to {
             q = q.filter(leads::created_at.lt(day_start(d + chrono::Days::new(1))));
         }
-        for (key, value) in &self.custom {
-            q = q.filter(leads::custom.contains(serde_json::json!({ key.clone(): value })));
+        if !self.custom.is_empty() {
+            q = q.filter(leads::custom.contains(serde_json::Value::from(self.custom.clone())));
         }
         q
     }
@@ -319,18 +395,12 @@ pub async fn list_leads(
                 if query.after.is_some() { first } else { None },
             )
         };
-        // Counting every match of a common word would read them all: searches count to 1,000.
         let count_cap = if query.q.trim().is_empty() {
             LeadPage::COUNT_CAP
         } else {
             LeadPage::SEARCH_COUNT_CAP
         };
-        let matching = filter
-            .apply(leads::table.select(leads::id).into_boxed())
-            .limit(count_cap + 1)
-            .load::<LeadId>(conn)
-            .await?
-            .len() as i64;
+        let matching = filter.count(conn, count_cap).await?;
         let names = platform::members::member_names(conn).await?;
         let rows = rows
             .into_iter()

@@ -5,6 +5,7 @@ mod convert;
 mod export;
 pub mod import;
 mod list;
+mod probe;
 mod write;
 
 pub use convert::convert_lead;
