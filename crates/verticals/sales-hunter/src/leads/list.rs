@@ -52,7 +52,7 @@ pub struct LeadFilter {
     patterns: Vec<String>,
     /// Every lead of the view, when [`LeadFilter::narrow`] found them few.
     ids: Option<Vec<LeadId>>,
-    /// `narrow` found at least `FEW` leads (it asked, and the view holds many).
+    /// `narrow` asked and found as many leads as it asked for (`few()`): the view holds more.
     many: bool,
 }
 
