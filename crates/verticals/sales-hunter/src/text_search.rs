@@ -45,10 +45,11 @@ pub fn like_pattern(word: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// One `uuid` column named `id`, for raw queries returning ids.
 #[derive(QueryableByName)]
-struct IdRow {
+pub(crate) struct IdRow {
     #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
+    pub(crate) id: Uuid,
 }
 
 /// The ids of the rows matching `pattern` when there are fewer than `few`; `None` when there

@@ -50,10 +50,17 @@ pub struct LeadFilter {
     custom: serde_json::Map<String, serde_json::Value>,
     /// Each search word as a LIKE pattern.
     patterns: Vec<String>,
-    /// Every lead of the view, when [`LeadFilter::narrow`] found them few.
-    ids: Option<Vec<LeadId>>,
-    /// `narrow` asked and found as many leads as it asked for (`few()`): the view holds more.
-    many: bool,
+    /// What [`LeadFilter::narrow`] found.
+    probe: Probe,
+}
+
+enum Probe {
+    /// Not asked (a view with no words nor custom-field filters), or not yet.
+    NotAsked,
+    /// Every lead of the view.
+    Few(Vec<LeadId>),
+    /// As many as `narrow` asked for (`few()`): the view holds at least that many.
+    Many,
 }
 
 /// A view without search words holding fewer leads than this is filtered by their ids (see
@@ -103,8 +110,7 @@ pub fn lead_filter(
         me,
         custom,
         patterns,
-        ids: None,
-        many: false,
+        probe: Probe::NotAsked,
     })
 }
 
@@ -119,10 +125,10 @@ impl LeadFilter {
         let few = self.few();
         let ids = view_ids(conn, self, few).await?;
         if ids.len() < few as usize {
-            self.ids = Some(ids);
+            self.probe = Probe::Few(ids);
             return Ok(());
         }
-        self.many = true;
+        self.probe = Probe::Many;
         if !self.patterns.is_empty() {
             // A common word. PostgreSQL cannot tell how many leads a LIKE matches; guessing
             // few, it would read and sort every match (360 ms at 1M leads), where walking the
@@ -141,22 +147,20 @@ impl LeadFilter {
     /// How many leads the view holds, counted up to `cap + 1` (more than `cap` shows as
     /// "cap+"); exact when `narrow` found them few.
     pub(super) async fn count(&self, conn: &mut Conn, cap: i64) -> Result<i64, Error> {
-        if let Some(ids) = &self.ids {
-            return Ok(ids.len() as i64);
-        }
-        if self.many {
-            if cap < i64::from(self.few()) {
-                return Ok(cap + 1);
+        match &self.probe {
+            Probe::Few(ids) => Ok(ids.len() as i64),
+            Probe::Many if cap < i64::from(self.few()) => Ok(cap + 1),
+            Probe::Many => {
+                let max_rows = i32::try_from(cap + 1).unwrap_or(i32::MAX);
+                count_view(conn, self, max_rows).await
             }
-            let max_rows = i32::try_from(cap + 1).unwrap_or(i32::MAX);
-            return count_view(conn, self, max_rows).await;
+            Probe::NotAsked => Ok(self
+                .apply(leads::table.select(leads::id).into_boxed())
+                .limit(cap + 1)
+                .load::<LeadId>(conn)
+                .await?
+                .len() as i64),
         }
-        Ok(self
-            .apply(leads::table.select(leads::id).into_boxed())
-            .limit(cap + 1)
-            .load::<LeadId>(conn)
-            .await?
-            .len() as i64)
     }
 
     /// How many leads `narrow` asks for: fewer found means all of them.
@@ -194,7 +198,7 @@ impl LeadFilter {
     /// Applies search and filters to any select over leads.
     pub fn apply<'a, ST: 'a>(&self, mut q: Boxed<'a, ST>) -> Boxed<'a, ST> {
         let f = &self.query;
-        if let Some(ids) = &self.ids {
+        if let Probe::Few(ids) = &self.probe {
             q = q.filter(leads::id.eq_any(ids.clone()));
         }
         for pattern in &self.patterns {

@@ -19,12 +19,7 @@ use platform::db::Conn;
 use platform::Error;
 
 use super::list::LeadFilter;
-
-#[derive(QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = SqlUuid)]
-    id: LeadId,
-}
+use crate::text_search::IdRow;
 
 #[derive(QueryableByName)]
 struct CountRow {
@@ -63,7 +58,7 @@ pub(super) async fn view_ids(
     max_rows: i32,
 ) -> Result<Vec<LeadId>, Error> {
     let rows: Vec<IdRow> = bound("SELECT id FROM", filter, max_rows).load(conn).await?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
+    Ok(rows.into_iter().map(|r| LeadId(r.id)).collect())
 }
 
 /// How many leads the view holds, counted up to `max_rows`.

@@ -7,6 +7,7 @@ pub mod columns;
 mod write;
 
 use crate::custom_fields::definitions;
+use crate::text_search::IdRow;
 use chrono::{DateTime, Utc};
 use columns::{
     columns, custom_definition, custom_local_field, normalize, normalize_custom, Column,
@@ -73,12 +74,6 @@ struct LoadedRow {
     record: Value,
     #[diesel(sql_type = Nullable<Text>)]
     stage_name: Option<String>,
-}
-
-#[derive(diesel::QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
 }
 
 impl SyncTarget for SalesTarget {
