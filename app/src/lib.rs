@@ -7,6 +7,8 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+mod chunk_preloads;
 pub mod components;
 pub mod format;
 pub mod pages;

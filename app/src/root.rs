@@ -56,7 +56,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// Every page is a lazy route: with `cargo leptos build --split` (as `scripts/run` and
 /// `scripts/test` build) its code is a separate WASM chunk, fetched when the page is first
 /// shown, so the first load carries the shell and one page instead of all of them. On the
-/// server a lazy route renders as any other.
+/// server a lazy route renders as any other and names its chunks as preloads
+/// (`chunk_preloads`).
 macro_rules! lazy_page {
     ($($route:ident => $page:path),* $(,)?) => {$(
         struct $route;
@@ -68,6 +69,8 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> AnyView {
+                #[cfg(feature = "ssr")]
+                crate::chunk_preloads::name_chunks();
                 view! { <$page/> }.into_any()
             }
         }
