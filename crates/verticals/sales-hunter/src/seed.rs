@@ -562,6 +562,7 @@ pub async fn seed_volume(
     }
     refresh_statistics(db).await?;
     let mut done = 0;
+    let mut analyzed_at = 0;
     while done < n_opps {
         let n = 1000.min(n_opps - done);
         let deals: Vec<_> = (0..n)
@@ -596,13 +597,16 @@ pub async fn seed_volume(
             Ok(())
         })
         .await?;
-        if done == 0 {
-            // The foreign-key checks of the history rows are planned once per connection;
-            // planned on the statistics of a near-empty table they scan every deal, which
-            // made each batch slower than the last (one history insert ran over 13 s at 40k deals).
-            refresh_statistics(db).await?;
-        }
         done += n;
+        // The foreign-key checks of the history rows are planned per connection on the deals'
+        // statistics. Planned while the table was small they scan every deal, and where
+        // autovacuum is off nothing plans them again: one history insert ran over 13 s at
+        // 40k deals, and with one ANALYZE after the first batch, over 60 s at 54k. So the
+        // statistics are refreshed each time the deals have grown fourfold.
+        if done >= 4 * analyzed_at.max(250) {
+            refresh_statistics(db).await?;
+            analyzed_at = done;
+        }
         progress("opportunities", done);
     }
     Ok(())
