@@ -1062,6 +1062,8 @@ fn views_asked_of_the_indexes_find_what_plain_sql_finds() {
         let cases = [
             ("q=manyco", "search_text LIKE '%manyco%'", 1000),
             ("q=lead", "search_text LIKE '%lead%'", 1000),
+            // 1,500 matches: more than a search counts to, fewer than the probe reads.
+            ("q=lead&source=Web", "search_text LIKE '%lead%' AND source = 'Web'", 1000),
             ("q=lead+globex&status=working", "search_text LIKE '%lead%' AND search_text LIKE '%globex%' AND status = 'working'", 1000),
             ("q=no+1&owner=me&source=Web", "search_text LIKE '%no%' AND search_text LIKE '%1%' AND owner_id = '{olga}' AND source = 'Web'", 1000),
             ("q=initech&owner=none&score_min=20&score_max=60", "search_text LIKE '%initech%' AND owner_id IS NULL AND score BETWEEN 20 AND 60", 1000),
