@@ -64,10 +64,10 @@ enum Probe {
 }
 
 /// A view with search words or custom-field filters holding fewer leads than this is
-/// filtered by their ids (see `probe`); one holding more walks its sort order. Both cost
-/// about the same near 3,000 matches at 1M leads: reading the page from 1,354 ids took
-/// 18 ms, walking to it 280 ms (a search asked for 1,001 ids before); past 2,000 matches
-/// the walk reads at most ~25k rows per page, and a search still counts to 1,000.
+/// filtered by their ids (see `probe`); one holding more walks its sort order. At 1M leads,
+/// reading the page from 1,354 ids took 18 ms and walking to it 280 ms (a search asked for
+/// 1,001 ids before): the ids' cost grows with the matches, the walk's shrinks, and past
+/// 2,000 matches a walk reads about 25k rows per page. A search still counts to 1,000.
 const FEW: i32 = 2000;
 
 /// A view's conditions as `leads_matching_view` takes them.
