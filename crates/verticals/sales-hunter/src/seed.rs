@@ -562,7 +562,7 @@ pub async fn seed_volume(
     }
     refresh_statistics(db).await?;
     let mut done = 0;
-    let mut analyzed_at = 0;
+    let mut analyze_at = 1000;
     while done < n_opps {
         let n = 1000.min(n_opps - done);
         let deals: Vec<_> = (0..n)
@@ -603,9 +603,9 @@ pub async fn seed_volume(
         // autovacuum is off nothing plans them again: one history insert ran over 13 s at
         // 40k deals, and with one ANALYZE after the first batch, over 60 s at 54k. So the
         // statistics are refreshed each time the deals have grown fourfold.
-        if done >= 4 * analyzed_at.max(250) {
+        if done >= analyze_at {
             refresh_statistics(db).await?;
-            analyzed_at = done;
+            analyze_at = done * 4;
         }
         progress("opportunities", done);
     }
