@@ -15,6 +15,7 @@
 //! Both take an async closure that may borrow from the caller:
 //! `db.tenant_tx(tenant, async |conn| { ... }).await`.
 
+pub mod count;
 pub mod joins;
 pub mod schema;
 pub mod url;

@@ -15,6 +15,7 @@ use models::sales::custom_field::{CustomField, CustomObject};
 use models::sales::lead::{LeadPage, LeadRow, LeadStatus};
 use models::sales::lead_query::{LeadQuery, LeadSort, OwnerFilter};
 use models::{AppError, LeadId, UserId};
+use platform::db::count::CountRows;
 use platform::db::schema::leads;
 use platform::db::{Conn, Db};
 use platform::{Error, RequestContext};
@@ -156,12 +157,12 @@ impl LeadFilter {
                 let max_rows = i32::try_from(cap + 1).unwrap_or(i32::MAX);
                 count_view(conn, self, max_rows).await
             }
-            Probe::NotAsked => Ok(self
-                .apply(leads::table.select(leads::id).into_boxed())
-                .limit(cap + 1)
-                .load::<LeadId>(conn)
-                .await?
-                .len() as i64),
+            Probe::NotAsked => Ok(CountRows(
+                self.apply(leads::table.select(leads::id).into_boxed())
+                    .limit(cap + 1),
+            )
+            .get_result::<i64>(conn)
+            .await?),
         }
     }
 
