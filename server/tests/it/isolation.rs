@@ -370,3 +370,62 @@ fn the_search_functions_answer_only_for_the_transactions_tenant() {
         }
     })
 }
+
+/// Every table with a `tenant_id` that the tenant role may read, the sales core's and the
+/// tallies' included (their policies read the tenant once per statement, migration 000016):
+/// with both tenants' demo sales data written, A sees only its own rows, and the tables
+/// the demo fills are not empty for it.
+#[test]
+fn every_tenant_owned_table_shows_only_its_tenant() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let (a, b) = two_tenants(&app).await;
+        for who in [&a, &b] {
+            assert!(sales_hunter::seed::seed_demo_sales(&app.db, who.tenant_id)
+                .await
+                .expect("demo sales"));
+        }
+        let tables: Vec<String> = app
+            .rows(
+                "SELECT c.table_name AS name FROM information_schema.columns c \
+                 JOIN information_schema.tables t USING (table_schema, table_name) \
+                 WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' \
+                   AND t.table_type = 'BASE TABLE' \
+                   AND has_table_privilege('sales_hunter_tenant', format('public.%I', c.table_name), 'SELECT') \
+                 ORDER BY 1",
+            )
+            .await
+            .into_iter()
+            .map(|r| r["name"].as_str().expect("name").to_string())
+            .collect();
+        let filled = [
+            "leads",
+            "opportunities",
+            "activities",
+            "open_pipeline_changes",
+            "people_tally_changes",
+            "closed_tally_changes",
+        ];
+        for table in filled {
+            assert!(tables.iter().any(|t| t == table), "{table} is listed");
+        }
+        for table in &tables {
+            let in_all = app
+                .count(&format!(
+                    "SELECT count(DISTINCT tenant_id) AS n FROM {table}"
+                ))
+                .await;
+            if filled.contains(&table.as_str()) {
+                assert_eq!(in_all, 2, "{table}: both tenants have rows");
+            }
+            let seen = tenant_ids_seen(&app, a.tenant_id, table).await;
+            assert!(
+                seen.iter().all(|t| *t == a.tenant_id.0),
+                "{table}: A saw another tenant's rows"
+            );
+            if in_all == 2 {
+                assert!(!seen.is_empty(), "{table}: A sees its own rows");
+            }
+        }
+    })
+}

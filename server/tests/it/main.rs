@@ -15,5 +15,6 @@ mod mail;
 mod members;
 mod pipeline;
 mod schema;
+mod seed;
 mod settings;
 mod tenants;
