@@ -387,11 +387,12 @@ fn every_tenant_owned_table_shows_only_its_tenant() {
         }
         let tables: Vec<String> = app
             .rows(
-                "SELECT c.table_name AS name FROM information_schema.columns c \
-                 JOIN information_schema.tables t USING (table_schema, table_name) \
-                 WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' \
-                   AND t.table_type = 'BASE TABLE' \
-                   AND has_table_privilege('sales_hunter_tenant', format('public.%I', c.table_name), 'SELECT') \
+                "SELECT c.relname AS name FROM pg_class c \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' \
+                 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' \
+                   AND NOT a.attisdropped \
+                 WHERE c.relkind IN ('r', 'p') \
+                   AND has_table_privilege('sales_hunter_tenant', c.oid, 'SELECT') \
                  ORDER BY 1",
             )
             .await
