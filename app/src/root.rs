@@ -8,9 +8,9 @@ use crate::pages::{
     connectors,
     dashboard::DashboardPage,
     forgot_password::ForgotPasswordPage,
-    lead_detail::LeadDetailPage,
-    lead_import::{LeadImportPage, LeadImportsPage},
-    lead_new::NewLeadPage,
+    leads::detail::LeadDetailPage,
+    leads::import::{LeadImportPage, LeadImportsPage},
+    leads::new::NewLeadPage,
     leads::LeadsPage,
     members::MembersPage,
     not_found::NotFound,
@@ -28,8 +28,9 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    lazy_route, path, Lazy, LazyRoute, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode, StaticSegment,
 };
+use models::sales::paths;
 
 /// The document around every server-rendered page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -119,18 +120,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/choose-organisation") ssr=SsrMode::Async view={Lazy::<ChooseOrganisationRoute>::new()}/>
                 <ParentRoute path=path!("") ssr=SsrMode::Async view=AppShell>
                     <Route path=path!("") ssr=SsrMode::Async view={Lazy::<DashboardRoute>::new()}/>
-                    <Route path=path!("leads") ssr=SsrMode::Async view={Lazy::<LeadsRoute>::new()}/>
+                    <Route path=StaticSegment(paths::LEADS) ssr=SsrMode::Async view={Lazy::<LeadsRoute>::new()}/>
                     <Route path=path!("leads/new") ssr=SsrMode::Async view={Lazy::<NewLeadRoute>::new()}/>
                     <Route path=path!("leads/import") ssr=SsrMode::Async view={Lazy::<LeadImportsRoute>::new()}/>
                     <Route path=path!("leads/import/:id") ssr=SsrMode::Async view={Lazy::<LeadImportRoute>::new()}/>
                     <Route path=path!("leads/:id") ssr=SsrMode::Async view={Lazy::<LeadDetailRoute>::new()}/>
-                    <Route path=path!("pipeline") ssr=SsrMode::Async view={Lazy::<PipelineRoute>::new()}/>
+                    <Route path=StaticSegment(paths::PIPELINE) ssr=SsrMode::Async view={Lazy::<PipelineRoute>::new()}/>
                     <Route path=path!("opportunities/:id") ssr=SsrMode::Async view={Lazy::<OpportunityRoute>::new()}/>
                     <Route path=path!("search") ssr=SsrMode::Async view={Lazy::<SearchRoute>::new()}/>
-                    <Route path=path!("agents") ssr=SsrMode::Async view={Lazy::<AgentsRoute>::new()}/>
-                    <Route path=path!("connectors") ssr=SsrMode::Async view={Lazy::<ConnectorsRoute>::new()}/>
+                    <Route path=StaticSegment(paths::AGENTS) ssr=SsrMode::Async view={Lazy::<AgentsRoute>::new()}/>
+                    <Route path=StaticSegment(paths::CONNECTORS) ssr=SsrMode::Async view={Lazy::<ConnectorsRoute>::new()}/>
                     <Route path=path!("settings/members") ssr=SsrMode::Async view={Lazy::<MembersRoute>::new()}/>
-                    <Route path=path!("settings/sales") ssr=SsrMode::Async view={Lazy::<SalesSettingsRoute>::new()}/>
+                    <Route path=(StaticSegment(paths::SETTINGS), StaticSegment(paths::SALES_SETTINGS)) ssr=SsrMode::Async view={Lazy::<SalesSettingsRoute>::new()}/>
                     <Route path=path!("admin") ssr=SsrMode::Async view={Lazy::<AdminRoute>::new()}/>
                 </ParentRoute>
             </Routes>

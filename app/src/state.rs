@@ -13,7 +13,7 @@ pub struct AppState {
     /// The verticals this server runs (navigation, KPIs).
     pub verticals: platform::verticals::VerticalRegistry,
     /// The connectors and sync targets, and the key that seals credentials.
-    pub connectors: platform::connectors::ConnectorHub,
+    pub connectors: connectors::ConnectorHub,
     pub auth: AuthSettings,
 }
 

@@ -2,15 +2,18 @@
 //! its variable name.
 
 use platform::db::url::PgUrl;
-use platform::db::DEFAULT_LOGIN_ROLE;
+use platform::db::{DEFAULT_LOGIN_ROLE, DEFAULT_PLATFORM_LOGIN_ROLE};
 use std::net::SocketAddr;
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The owner: runs migrations and creates the login role. Not used to serve.
+    /// The owner: runs migrations and creates the login roles. Not used to serve.
     pub database_url: PgUrl,
-    /// The role the server and worker log in as (no privileges of its own).
+    /// The tenant pool's login role (no privileges of its own; may become the tenant role).
     pub app_database_url: PgUrl,
+    /// The platform pool's login role (no privileges of its own; may become the platform
+    /// role).
+    pub platform_database_url: PgUrl,
     pub site_addr: SocketAddr,
     pub site_root: String,
     /// The origin users reach the app at; decides the cookie's `Secure` flag, which origins
@@ -65,19 +68,31 @@ impl Config {
             "DATABASE_URL",
             &var("DATABASE_URL").ok_or("DATABASE_URL: not set (see .env.example)")?,
         )?;
-        // Without APP_DATABASE_URL: the same server and database, as the default login role
-        // with no password (trust or peer authentication, as on a developer's machine).
-        let mut app_database_url = match var("APP_DATABASE_URL") {
-            Some(v) => pg_url("APP_DATABASE_URL", &v)?,
-            None => database_url.with_user(DEFAULT_LOGIN_ROLE, None),
+        // Without APP_DATABASE_URL / PLATFORM_DATABASE_URL: the same server and database, as
+        // the default login roles with no password (trust or peer authentication, as on a
+        // developer's machine).
+        let login = |name: &str, default: &str| match var(name) {
+            Some(v) => pg_url(name, &v),
+            None => Ok(database_url.with_user(default, None)),
         };
+        let mut app_database_url = login("APP_DATABASE_URL", DEFAULT_LOGIN_ROLE)?;
+        let mut platform_database_url =
+            login("PLATFORM_DATABASE_URL", DEFAULT_PLATFORM_LOGIN_ROLE)?;
         // Another database on the same server (the test command's throwaway ones).
         if let Some(name) = var("DATABASE_NAME") {
             database_url = database_url.with_database(&name);
             app_database_url = app_database_url.with_database(&name);
+            platform_database_url = platform_database_url.with_database(&name);
         }
         if app_database_url.user == database_url.user {
             return Err("APP_DATABASE_URL: must log in as another role than DATABASE_URL".into());
+        }
+        if platform_database_url.user == database_url.user
+            || platform_database_url.user == app_database_url.user
+        {
+            return Err("PLATFORM_DATABASE_URL: must log in as another role than \
+                        DATABASE_URL and APP_DATABASE_URL"
+                .into());
         }
         let site_addr: SocketAddr = parse("SITE_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?;
         let public_url = var("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}"));
@@ -101,6 +116,7 @@ impl Config {
         Ok(Config {
             database_url,
             app_database_url,
+            platform_database_url,
             site_addr,
             site_root: var("SITE_ROOT")
                 .or_else(|| var("LEPTOS_SITE_ROOT"))
@@ -125,7 +141,7 @@ impl Config {
             hash_files: parse("LEPTOS_HASH_FILES", false)?,
             connector_key: match var("CONNECTOR_KEY") {
                 Some(k) => {
-                    platform::connectors::SecretKey::from_hex(&k)
+                    connectors::SecretKey::from_hex(&k)
                         .map_err(|e| format!("CONNECTOR_KEY: {e}"))?;
                     Some(k)
                 }
@@ -138,13 +154,15 @@ impl Config {
         })
     }
 
-    /// A configuration for tests and tools: everything defaulted around these URLs.
+    /// A configuration for tests and tools: everything defaulted around these URLs (the
+    /// platform pool logs in as its default role on the owner's server and database).
     pub fn for_database(
         database_url: PgUrl,
         app_database_url: PgUrl,
         site_addr: SocketAddr,
     ) -> Config {
         Config {
+            platform_database_url: database_url.with_user(DEFAULT_PLATFORM_LOGIN_ROLE, None),
             database_url,
             app_database_url,
             site_addr,

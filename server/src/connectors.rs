@@ -7,15 +7,17 @@ use app::state::RequestAuth;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use platform::connectors::{manage, ConnectorHub, ConnectorRegistry, SecretKey};
+use connectors::{manage, ConnectorHub, ConnectorRegistry, SecretKey};
 use serde::Deserialize;
 
-/// Every connector and sync target. A new connector is registered here.
+/// Every connector and sync target. A new connector is registered here, and so are a new
+/// vertical's sync targets.
 pub fn hub(config: &Config) -> Result<ConnectorHub, platform::Error> {
-    let registry =
-        ConnectorRegistry::new().connector(salesforce::Salesforce::new(config.salesforce)?);
+    let salesforce = salesforce::Salesforce::new(config.salesforce)
+        .map_err(|e| platform::Error::Config(format!("an HTTP client for Salesforce: {e}")))?;
+    let registry = ConnectorRegistry::new().connector(salesforce);
     Ok(ConnectorHub {
-        registry: crate::verticals::registry().sync_targets(registry),
+        registry: sales_hunter::sync::register_targets(registry),
         key: config
             .connector_key
             .as_deref()

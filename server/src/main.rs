@@ -12,7 +12,8 @@ commands:
   worker [--concurrency N]     run the background worker (N jobs at once; WORKER_CONCURRENCY)
   dev                          serve and run the worker in one process
   migrate                      create the database if needed, apply pending migrations and
-                               create the login role of APP_DATABASE_URL
+                               create the login roles of APP_DATABASE_URL and
+                               PLATFORM_DATABASE_URL
   seed [--leads N] [--opportunities M]
                                create the demo tenant with its sales data (idempotent) and
                                print its sign-in; with --leads/--opportunities, also add that
@@ -76,12 +77,17 @@ fn concurrency(args: &[String], default: usize) -> anyhow::Result<usize> {
 }
 
 fn connect(config: &Config) -> anyhow::Result<platform::Db> {
+    let tenant = config.app_database_url.to_string();
+    let platform = config.platform_database_url.to_string();
     platform::Db::connect(
-        &config.app_database_url.to_string(),
+        platform::db::LoginUrls {
+            tenant: &tenant,
+            platform: &platform,
+        },
         config.db_pool_size,
         Duration::from_secs(5),
     )
-    .context("building the connection pool")
+    .context("building the connection pools")
 }
 
 async fn serve(config: &Config, worker_concurrency: Option<usize>) -> anyhow::Result<()> {
@@ -128,11 +134,22 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
         tracing::info!(database = %owner.redacted(), "created the database");
     }
     let applied = run_migrations(owner).await?;
-    ensure_login_role(owner, &config.app_database_url).await?;
+    ensure_login_roles(
+        owner,
+        &config.app_database_url,
+        &config.platform_database_url,
+    )
+    .await?;
     println!(
-        "migrations: {applied} applied, database {} is up to date; the server logs in as {:?}",
+        "migrations: {applied} applied, database {} is up to date; the server logs in as {:?} \
+         (tenants) and {:?} (platform)",
         owner.redacted(),
-        config.app_database_url.user.as_deref().unwrap_or_default()
+        config.app_database_url.user.as_deref().unwrap_or_default(),
+        config
+            .platform_database_url
+            .user
+            .as_deref()
+            .unwrap_or_default()
     );
     Ok(())
 }

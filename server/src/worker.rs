@@ -2,7 +2,7 @@
 //! schedules. `platform::jobs::Worker` does the claiming, running and retrying.
 
 use crate::Config;
-use platform::connectors::{ConnectorHub, SyncConnection};
+use connectors::{ConnectorHub, SyncConnection};
 use platform::jobs::{Registry, Worker, WorkerOptions};
 use platform::mail::{Mailer, SendEmail};
 use platform::maintenance::PruneExpired;

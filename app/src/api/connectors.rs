@@ -1,5 +1,5 @@
 //! Connectors: connect an outside system (Salesforce), map its fields, sync, read the runs,
-//! disconnect. Admins and owners only (checked in `platform::connectors::manage`).
+//! disconnect. Admins and owners only (checked in `connectors::manage`).
 
 use leptos::prelude::*;
 use models::connectors::{
@@ -11,8 +11,8 @@ use models::{AppError, ConnectionId, SyncRunId};
 #[server(endpoint = "list_connections")]
 pub async fn list_connections() -> Result<ConnectorsOverview, AppError> {
     use super::ssr::*;
+    use connectors::manage;
     use models::connectors::ConnectorKind;
-    use platform::connectors::manage;
     let ctx = require_user()?;
     let s = state()?;
     let connections = manage::list_connections(&s.db, &ctx, &s.connectors, &s.public_url)
@@ -43,7 +43,7 @@ pub async fn save_connection(
     use super::ssr::*;
     let ctx = require_user()?;
     let s = state()?;
-    platform::connectors::manage::save_connection(&s.db, &ctx, &s.connectors, &kind, input)
+    connectors::manage::save_connection(&s.db, &ctx, &s.connectors, &kind, input)
         .await
         .map_err(AppError::from)
 }
@@ -57,15 +57,10 @@ pub async fn authorize_connection(id: ConnectionId) -> Result<String, AppError> 
     use super::ssr::*;
     let ctx = require_user()?;
     let s = state()?;
-    let url = platform::connectors::manage::start_authorization(
-        &s.db,
-        &ctx,
-        &s.connectors,
-        id,
-        &s.public_url,
-    )
-    .await
-    .map_err(AppError::from)?;
+    let url =
+        connectors::manage::start_authorization(&s.db, &ctx, &s.connectors, id, &s.public_url)
+            .await
+            .map_err(AppError::from)?;
     Ok(url)
 }
 
@@ -75,7 +70,7 @@ pub async fn authorize_connection_server(id: ConnectionId) -> Result<ConnectionI
     use super::ssr::*;
     let ctx = require_user()?;
     let s = state()?;
-    platform::connectors::manage::authorize_server(&s.db, &ctx, &s.connectors, id)
+    connectors::manage::authorize_server(&s.db, &ctx, &s.connectors, id)
         .await
         .map_err(AppError::from)
 }
@@ -89,7 +84,7 @@ pub async fn save_connection_object(
     use super::ssr::*;
     let ctx = require_user()?;
     let s = state()?;
-    platform::connectors::manage::save_object(
+    connectors::manage::save_object(
         &s.db,
         &ctx,
         &s.connectors,
@@ -111,7 +106,7 @@ pub async fn describe_connection_object(
     use super::ssr::*;
     let ctx = require_user()?;
     let s = state()?;
-    platform::connectors::manage::describe_object(&s.db, &ctx, &s.connectors, id, object)
+    connectors::manage::describe_object(&s.db, &ctx, &s.connectors, id, object)
         .await
         .map_err(AppError::from)
 }
@@ -120,7 +115,7 @@ pub async fn describe_connection_object(
 pub async fn sync_connection(id: ConnectionId) -> Result<SyncRunId, AppError> {
     use super::ssr::*;
     let ctx = require_user()?;
-    platform::connectors::manage::sync_now(&state()?.db, &ctx, id)
+    connectors::manage::sync_now(&state()?.db, &ctx, id)
         .await
         .map_err(AppError::from)
 }
@@ -129,7 +124,7 @@ pub async fn sync_connection(id: ConnectionId) -> Result<SyncRunId, AppError> {
 pub async fn list_sync_runs(id: ConnectionId) -> Result<Vec<SyncRunView>, AppError> {
     use super::ssr::*;
     let ctx = require_user()?;
-    platform::connectors::manage::list_runs(&state()?.db, &ctx, id, 20)
+    connectors::manage::list_runs(&state()?.db, &ctx, id, 20)
         .await
         .map_err(AppError::from)
 }
@@ -138,7 +133,7 @@ pub async fn list_sync_runs(id: ConnectionId) -> Result<Vec<SyncRunView>, AppErr
 pub async fn list_sync_run_errors(run: SyncRunId) -> Result<Vec<SyncRunError>, AppError> {
     use super::ssr::*;
     let ctx = require_user()?;
-    platform::connectors::manage::list_run_errors(&state()?.db, &ctx, run)
+    connectors::manage::list_run_errors(&state()?.db, &ctx, run)
         .await
         .map_err(AppError::from)
 }
@@ -150,7 +145,7 @@ pub async fn disconnect_connection(id: ConnectionId) -> Result<Option<String>, A
     use super::ssr::*;
     let ctx = require_user()?;
     let s = state()?;
-    platform::connectors::manage::disconnect(&s.db, &ctx, &s.connectors, id)
+    connectors::manage::disconnect(&s.db, &ctx, &s.connectors, id)
         .await
         .map_err(AppError::from)
 }

@@ -6,7 +6,7 @@ use crate::api::members::list_members;
 use crate::api::pipeline::{get_opportunity, MoveOpportunity, UpdateOpportunity};
 use crate::components::*;
 use crate::format;
-use crate::pages::lead_detail::{LogActivityForm, TasksPanel, Timeline};
+use crate::pages::leads::detail::{LogActivityForm, TasksPanel, Timeline};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -44,4 +44,16 @@ impl RequestContext {
             )))
         }
     }
+
+    /// Refuses with `Forbidden` unless the user operates this installation (the admin
+    /// console: the job queue, the mailbox, and every tenant's data).
+    pub fn require_platform_admin(&self) -> Result<(), AppError> {
+        if self.is_platform_admin {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(
+                "This is only for platform admins, who operate this installation.",
+            ))
+        }
+    }
 }

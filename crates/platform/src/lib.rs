@@ -5,7 +5,6 @@
 
 pub mod audit;
 pub mod auth;
-pub mod connectors;
 pub mod context;
 pub mod db;
 pub mod error;
@@ -15,6 +14,7 @@ pub mod mail;
 pub mod maintenance;
 pub mod members;
 pub mod migrate;
+pub mod secrets;
 pub mod seed;
 pub mod tenants;
 pub mod users;

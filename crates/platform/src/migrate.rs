@@ -71,26 +71,61 @@ pub async fn drop_database(url: &PgUrl) -> Result<bool, Error> {
     Ok(!exists.is_empty())
 }
 
-/// Creates (or updates) the role the server and worker log in as: LOGIN, NOINHERIT, no
-/// privileges of its own, allowed only to switch to the tenant and platform roles. Its
-/// password is the one in `app` (none for trust or peer authentication).
-pub async fn ensure_login_role(owner: &PgUrl, app: &PgUrl) -> Result<(), Error> {
-    let name = app
-        .user
-        .as_deref()
-        .ok_or_else(|| Error::Config("APP_DATABASE_URL: names no user".into()))?;
-    if Some(name) == owner.user.as_deref() || name == TENANT_ROLE || name == PLATFORM_ROLE {
+/// Creates (or updates) the two roles the server and worker log in as: LOGIN, NOINHERIT,
+/// no privileges of their own; the tenant pool's (`tenant`) may switch only to the tenant
+/// role and the platform pool's (`platform`) only to the platform role. Their passwords are
+/// the ones in the URLs (none for trust or peer authentication). An installation whose one
+/// login role could become both loses the platform role here.
+pub async fn ensure_login_roles(
+    owner: &PgUrl,
+    tenant: &PgUrl,
+    platform: &PgUrl,
+) -> Result<(), Error> {
+    let tenant_name = login_name("APP_DATABASE_URL", owner, tenant)?;
+    let platform_name = login_name("PLATFORM_DATABASE_URL", owner, platform)?;
+    if tenant_name == platform_name {
         return Err(Error::Config(format!(
-            "APP_DATABASE_URL: the server must log in as a role of its own, not {name:?}"
+            "APP_DATABASE_URL and PLATFORM_DATABASE_URL must log in as two roles, not both as {tenant_name:?}"
         )));
     }
     let mut conn = connect(owner).await?;
+    ensure_login_role(&mut conn, tenant_name, tenant, TENANT_ROLE, PLATFORM_ROLE).await?;
+    ensure_login_role(
+        &mut conn,
+        platform_name,
+        platform,
+        PLATFORM_ROLE,
+        TENANT_ROLE,
+    )
+    .await
+}
+
+fn login_name<'a>(var: &str, owner: &PgUrl, url: &'a PgUrl) -> Result<&'a str, Error> {
+    let name = url
+        .user
+        .as_deref()
+        .ok_or_else(|| Error::Config(format!("{var}: names no user")))?;
+    if Some(name) == owner.user.as_deref() || name == TENANT_ROLE || name == PLATFORM_ROLE {
+        return Err(Error::Config(format!(
+            "{var}: the server must log in as a role of its own, not {name:?}"
+        )));
+    }
+    Ok(name)
+}
+
+async fn ensure_login_role(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+    url: &PgUrl,
+    may_become: &str,
+    may_not_become: &str,
+) -> Result<(), Error> {
     let exists = diesel::sql_query("SELECT 1 AS one FROM pg_roles WHERE rolname = $1")
         .bind::<Text, _>(name)
-        .get_results::<Found>(&mut conn)
+        .get_results::<Found>(conn)
         .await?;
     let verb = if exists.is_empty() { "CREATE" } else { "ALTER" };
-    let password = match &app.password {
+    let password = match &url.password {
         Some(p) => format!("PASSWORD {}", quote_literal(p)),
         None => "PASSWORD NULL".into(),
     };
@@ -99,9 +134,11 @@ pub async fn ensure_login_role(owner: &PgUrl, app: &PgUrl) -> Result<(), Error> 
         format!(
             "{verb} ROLE {role} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS {password}"
         ),
-        format!("GRANT {TENANT_ROLE}, {PLATFORM_ROLE} TO {role}"),
+        format!("GRANT {may_become} TO {role}"),
+        // Earlier installations let one login role become both.
+        format!("REVOKE {may_not_become} FROM {role}"),
     ] {
-        diesel::sql_query(sql).execute(&mut conn).await?;
+        diesel::sql_query(sql).execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -2,7 +2,6 @@
 //! navigation entries, their job types and their KPIs here. The server fills it at start-up;
 //! the shell's sidebar and the worker's job types come from it.
 
-use crate::connectors::ConnectorRegistry;
 use crate::jobs::Registry;
 use models::vertical::{KpiDefinition, NavItem};
 use std::sync::Arc;
@@ -19,10 +18,6 @@ pub trait Vertical: Send + Sync + 'static {
     /// The KPIs its dashboard offers.
     fn kpis(&self) -> Vec<KpiDefinition> {
         Vec::new()
-    }
-    /// Adds the local objects connectors may sync into (its `SyncTarget`s).
-    fn sync_targets(&self, connectors: ConnectorRegistry) -> ConnectorRegistry {
-        connectors
     }
 }
 
@@ -51,13 +46,6 @@ impl VerticalRegistry {
         self.verticals
             .iter()
             .fold(jobs, |jobs, v| v.register_jobs(jobs))
-    }
-
-    /// Every vertical's sync targets added to `connectors`.
-    pub fn sync_targets(&self, connectors: ConnectorRegistry) -> ConnectorRegistry {
-        self.verticals
-            .iter()
-            .fold(connectors, |c, v| v.sync_targets(c))
     }
 
     pub fn kpis(&self) -> Vec<KpiDefinition> {

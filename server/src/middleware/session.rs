@@ -26,14 +26,25 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// The address the trusted proxy saw: the rightmost `X-Forwarded-For` entry, which that
+/// proxy appended. Entries to its left came with the request and anyone can write them, so
+/// the throttle must not key on them. Several headers read as one list, in order.
+fn forwarded_client(headers: &HeaderMap) -> Option<String> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .rfind(|entry| !entry.is_empty())?;
+    last.parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
+}
+
 fn client_of(req: &Request, trust_proxy: bool) -> Client {
     let headers = req.headers();
-    let forwarded = trust_proxy
-        .then(|| headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
-        .flatten()
-        .and_then(|v| v.split(',').next())
-        .map(|ip| ip.trim().to_string())
-        .filter(|ip| !ip.is_empty());
+    let forwarded = trust_proxy.then(|| forwarded_client(headers)).flatten();
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -162,5 +173,34 @@ mod tests {
         );
         assert_eq!(cookie(&h, "sh_session").as_deref(), Some("abc"));
         assert_eq!(cookie(&h, "missing"), None);
+    }
+
+    fn forwarded(values: &[&str]) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append("x-forwarded-for", v.parse().expect("header"));
+        }
+        forwarded_client(&headers)
+    }
+
+    #[test]
+    fn the_client_is_the_entry_the_trusted_proxy_appended() {
+        assert_eq!(forwarded(&["203.0.113.9"]).as_deref(), Some("203.0.113.9"));
+        // A client's own header is kept on the left; the proxy's entry is the last.
+        assert_eq!(
+            forwarded(&["1.2.3.4, 198.51.100.7"]).as_deref(),
+            Some("198.51.100.7")
+        );
+        assert_eq!(
+            forwarded(&["1.2.3.4", "198.51.100.7"]).as_deref(),
+            Some("198.51.100.7")
+        );
+        assert_eq!(
+            forwarded(&["2001:db8::1 , "]).as_deref(),
+            Some("2001:db8::1")
+        );
+        // Not an address, or nothing: the peer address is used instead.
+        assert_eq!(forwarded(&["1.2.3.4, unknown"]), None);
+        assert_eq!(forwarded(&[]), None);
     }
 }

@@ -315,11 +315,21 @@ fn sign_in_is_throttled_per_ip() {
             .await;
         assert_eq!(status.as_u16(), 429, "{body}");
         assert!(body.contains("from your network"), "{body}");
+        // A forged entry on the left does not make the attacker someone else: the proxy's
+        // own entry (the rightmost) is the address.
         let (status, _, body) = app
             .post::<SignIn>(
                 None,
                 &[("email", "ed@example.com"), ("password", PASSWORD)],
-                &[("x-forwarded-for", "198.51.100.7")],
+                &[("x-forwarded-for", "198.51.100.50, 203.0.113.9")],
+            )
+            .await;
+        assert_eq!(status.as_u16(), 429, "a forged left entry: {body}");
+        let (status, _, body) = app
+            .post::<SignIn>(
+                None,
+                &[("email", "ed@example.com"), ("password", PASSWORD)],
+                &[("x-forwarded-for", "203.0.113.9, 198.51.100.7")],
             )
             .await;
         assert!(status.is_success(), "another address signs in: {body}");

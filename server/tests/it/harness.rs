@@ -7,10 +7,10 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use leptos::server_fn::ServerFn;
 use models::AppError;
 use platform::db::url::{quote_ident, PgUrl};
-use platform::db::DEFAULT_LOGIN_ROLE;
+use platform::db::{LoginUrls, DEFAULT_LOGIN_ROLE, DEFAULT_PLATFORM_LOGIN_ROLE};
 use platform::jobs::{Worker, WorkerOptions};
 use platform::mail::Mailer;
-use platform::migrate::{ensure_login_role, run_migrations};
+use platform::migrate::{ensure_login_roles, run_migrations};
 use platform::Db;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -51,9 +51,14 @@ fn owner_url(db: &str) -> PgUrl {
     owner_admin_url().with_database(db)
 }
 
-/// The server's own login role on `db`, as `server migrate` creates it.
+/// The server's tenant pool login role on `db`, as `server migrate` creates it.
 fn app_url(db: &str) -> PgUrl {
     owner_url(db).with_user(DEFAULT_LOGIN_ROLE, None)
+}
+
+/// The server's platform pool login role on `db`, as `server migrate` creates it.
+fn platform_url(db: &str) -> PgUrl {
+    owner_url(db).with_user(DEFAULT_PLATFORM_LOGIN_ROLE, None)
 }
 
 #[derive(diesel::QueryableByName)]
@@ -142,9 +147,9 @@ async fn template() -> String {
                 )
                 .await;
             }
-            ensure_login_role(&owner_url(&name), &app_url(&name))
+            ensure_login_roles(&owner_url(&name), &app_url(&name), &platform_url(&name))
                 .await
-                .expect("login role");
+                .expect("login roles");
             drop_stale_test_databases(&mut conn).await;
             exec(&mut conn, "SELECT pg_advisory_unlock(727274)").await;
             name
@@ -267,12 +272,20 @@ impl TestApp {
         if let Some(url) = options.public_url {
             config.public_url = url;
         }
-        let db_url = if options.database_down {
-            "postgres://sales_hunter_app@127.0.0.1:1/unreachable".to_string()
+        let (tenant, platform) = if options.database_down {
+            let down = "postgres://sales_hunter_app@127.0.0.1:1/unreachable".to_string();
+            (down.clone(), down)
         } else {
-            config.app_database_url.to_string()
+            (
+                config.app_database_url.to_string(),
+                config.platform_database_url.to_string(),
+            )
         };
-        let db = Db::connect(&db_url, 4, Duration::from_secs(2)).expect("pool");
+        let urls = LoginUrls {
+            tenant: &tenant,
+            platform: &platform,
+        };
+        let db = Db::connect(urls, 4, Duration::from_secs(2)).expect("pools");
         let hub = server::connectors::hub(&config).expect("connectors");
         let router = build_router(ServerState::new(&config, db.clone(), hub));
         let server = tokio::spawn(server::listen::serve(

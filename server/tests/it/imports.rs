@@ -3,8 +3,9 @@
 //! e-mail and by external id), a worker killed midway, roles, isolation and bad uploads.
 
 use crate::harness::{assert_field, quick_worker, run, TestApp};
-use crate::leads::{create, input, lead_custom_field};
+use crate::leads::lead_custom_field;
 use crate::members::team_with;
+use crate::records::lead;
 use app::api::imports::*;
 use models::sales::lead_import::{ImportState, LeadImportDetail, RowOutcome};
 use models::{AppError, LeadImportId};
@@ -98,9 +99,12 @@ fn a_mixed_file_imports_its_good_rows_lists_its_bad_ones_and_reimports_without_c
         lead_custom_field(&app, &owner, "Tier", CustomFieldKind::Select, "gold,silver")
             .await
             .expect("custom field");
-        let mut grace = input("Grace", "Hopper", "grace@navy.mil", "Navy");
-        grace.title = "Rear Admiral".into();
-        let grace = create(&app, &owner, grace).await.expect("grace");
+        let grace = lead("Grace", "Hopper")
+            .email("grace@navy.mil")
+            .company("Navy")
+            .title("Rear Admiral")
+            .create(&app, &owner)
+            .await;
 
         let id = upload(&app, &owner, MIXED).await;
         let d = detail(&app, &owner, id).await;
@@ -380,13 +384,10 @@ fn reps_import_for_themselves_and_imports_stay_in_their_tenant() {
     run(async {
         let app = TestApp::spawn().await;
         let (owner, rep, _) = team_with(&app, "rep").await;
-        let others_lead = create(
-            &app,
-            &owner,
-            input("Olga", "Lead", "olga.lead@example.com", ""),
-        )
-        .await
-        .expect("lead");
+        let others_lead = lead("Olga", "Lead")
+            .email("olga.lead@example.com")
+            .create(&app, &owner)
+            .await;
         let csv = "Last name,Email,Owner email\n\
                    Mine,mine@example.io,\n\
                    Theirs,theirs@example.io,olga@example.com\n\

@@ -283,6 +283,36 @@ fn with_reset_role_injected_the_login_role_can_read_no_table() {
             })
             .await;
         assert!(matches!(escalate, Err(Error::Db(_))), "{escalate:?}");
+        // The tenant pool's login cannot become the platform role (BYPASSRLS), whether from
+        // the tenant role or after a RESET ROLE; the platform pool's login can.
+        for escape in [
+            "SET ROLE sales_hunter_platform",
+            "RESET ROLE; SET ROLE sales_hunter_platform",
+        ] {
+            let outcome = app
+                .db
+                .tenant_tx(a.tenant_id, async |conn| {
+                    for sql in escape.split("; ") {
+                        diesel::sql_query(sql).execute(conn).await?;
+                    }
+                    Ok(())
+                })
+                .await;
+            assert!(
+                matches!(&outcome, Err(Error::Db(e)) if e.to_string().contains("permission denied")),
+                "{escape} from a tenant transaction: {outcome:?}"
+            );
+        }
+        app.db
+            .platform_tx(async |conn| {
+                diesel::sql_query("RESET ROLE").execute(conn).await?;
+                diesel::sql_query("SET ROLE sales_hunter_platform")
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+            .await
+            .expect("the platform login may become the platform role");
         // The pool is not poisoned: the next transaction works as usual.
         assert_eq!(
             app.db

@@ -413,17 +413,33 @@ fn a_dedup_key_keeps_one_job_queued_and_enqueueing_rolls_back_with_its_transacti
     })
 }
 
+/// A kind a newer release added; the older worker in the test does not know it.
+#[derive(Serialize, Deserialize)]
+struct Newer {
+    n: u32,
+}
+
+impl Job for Newer {
+    const KIND: &'static str = "test_newer";
+    type Deps = Seen;
+
+    async fn run(self, seen: &Seen, _: &JobContext) -> Result<(), Error> {
+        seen.lock().expect("lock").push(self.n);
+        Ok(())
+    }
+}
+
 #[test]
-fn unknown_kinds_and_unreadable_payloads_are_errors_on_the_row() {
+fn workers_claim_only_kinds_they_run_and_unreadable_payloads_die() {
     run(async {
         let app = TestApp::spawn().await;
-        app.exec("INSERT INTO jobs (kind, payload, max_attempts) VALUES ('no_such_kind', '{}', 2)")
-            .await;
+        enqueue(&app, Newer { n: 7 }).await;
         app.exec(
             "INSERT INTO jobs (kind, payload) VALUES ('test_tally', '{\"n\": \"not a number\"}')",
         )
         .await;
         let seen: Seen = Arc::default();
+        // An older worker (a rolling deploy) leaves the newer kind alone: no attempt spent.
         worker(
             &app,
             Registry::new().register::<Tally>(seen.clone()),
@@ -433,8 +449,9 @@ fn unknown_kinds_and_unreadable_payloads_are_errors_on_the_row() {
         .await
         .expect("drain");
         assert_eq!(
-            app.count("SELECT count(*) AS n FROM jobs WHERE kind = 'no_such_kind' AND state = 'dead' AND attempts = 2 AND last_error LIKE '%no worker here runs%'").await,
-            1
+            app.count("SELECT count(*) AS n FROM jobs WHERE kind = 'test_newer' AND state = 'pending' AND attempts = 0").await,
+            1,
+            "a kind this worker cannot run stays pending, its attempts untouched"
         );
         assert_eq!(
             app.count("SELECT count(*) AS n FROM jobs WHERE kind = 'test_tally' AND state = 'dead' AND attempts = 1 AND last_error LIKE '%does not parse%'").await,
@@ -442,6 +459,20 @@ fn unknown_kinds_and_unreadable_payloads_are_errors_on_the_row() {
             "a payload that cannot parse dies at once: retrying cannot help"
         );
         assert!(seen.lock().expect("lock").is_empty());
+        // A worker of the newer release runs it.
+        worker(
+            &app,
+            Registry::new().register::<Newer>(seen.clone()),
+            quick_worker(),
+        )
+        .drain()
+        .await
+        .expect("drain");
+        assert_eq!(*seen.lock().expect("lock"), vec![7]);
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM jobs WHERE kind = 'test_newer' AND state = 'done' AND attempts = 1").await,
+            1
+        );
     })
 }
 
@@ -489,6 +520,10 @@ fn worker_process(app: &TestApp, smtp: &crate::harness::SmtpSink) -> std::proces
         .args(["worker", "--concurrency", "1"])
         .env("DATABASE_URL", app.config.database_url.to_string())
         .env("APP_DATABASE_URL", app.config.app_database_url.to_string())
+        .env(
+            "PLATFORM_DATABASE_URL",
+            app.config.platform_database_url.to_string(),
+        )
         .env("SMTP_URL", smtp.url())
         .env("JOB_LEASE_SECS", "2")
         .env("JOB_SHUTDOWN_GRACE_SECS", "1")

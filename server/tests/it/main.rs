@@ -4,7 +4,7 @@
 
 mod auth;
 mod connectors;
-mod fake_salesforce;
+
 mod hardening;
 mod harness;
 mod imports;
@@ -14,6 +14,7 @@ mod leads;
 mod mail;
 mod members;
 mod pipeline;
+mod records;
 mod schema;
 mod seed;
 mod settings;

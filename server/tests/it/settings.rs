@@ -3,7 +3,7 @@
 
 use crate::harness::{assert_field, run, TestApp};
 use crate::members::team_with;
-use crate::pipeline::create_deal;
+use crate::records::deal;
 use app::api::dashboard::CreateCustomField;
 use app::api::settings::*;
 use models::sales::custom_field::{CustomFieldKind, CustomObject};
@@ -336,7 +336,7 @@ fn admins_add_rename_reorder_and_remove_stages_within_the_rules() {
             .expect_err("lost stays");
         assert!(matches!(err, AppError::Conflict { .. }), "{err:?}");
         // A deal lands in the first stage.
-        create_deal(&app, &owner, "Acme", "1000").await;
+        deal("Acme").amount("1000").create(&app, &owner).await;
         let s = settings(&app, &owner).await;
         assert_eq!(s.stages[0].open_deals, 1);
         let err = app

@@ -6,7 +6,7 @@
 use crate::oauth;
 use crate::settings::{Secrets, Settings};
 use crate::Options;
-use platform::connectors::{ApiUsage, RemoteError};
+use connector_api::{ApiUsage, RemoteError};
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! What a new Salesforce connection syncs, and how, until an admin changes it.
 
+use connector_api::ObjectDefaults;
 use models::connectors::{Direction, FieldMapping, Policy, SyncObject};
-use platform::connectors::ObjectDefaults;
 
 fn pull(remote: &str, local: &str) -> FieldMapping {
     FieldMapping::new(remote, local, Direction::Pull, Policy::RemoteWins)

@@ -15,7 +15,7 @@ pub use defaults::LEAD_STATUSES;
 pub use settings::DEFAULT_API_VERSION;
 
 use api::Api;
-use platform::connectors::{
+use connector_api::{
     ApiUsage, Authorised, BoxFuture, Connector, Credentials, ObjectDefaults, RemoteError, Session,
 };
 use session::SalesforceSession;
@@ -51,12 +51,12 @@ pub struct Salesforce {
 }
 
 impl Salesforce {
-    pub fn new(options: Options) -> Result<Salesforce, platform::Error> {
+    /// Fails only when no HTTP client can be built here (no TLS roots, say).
+    pub fn new(options: Options) -> Result<Salesforce, reqwest::Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .user_agent("SalesHunter/0.1")
-            .build()
-            .map_err(|e| platform::Error::Config(format!("an HTTP client for Salesforce: {e}")))?;
+            .build()?;
         Ok(Salesforce { http, options })
     }
 

@@ -3,7 +3,7 @@
 
 use crate::settings::{Secrets, Settings};
 use crate::Options;
-use platform::connectors::RemoteError;
+use connector_api::RemoteError;
 use serde::Deserialize;
 
 /// The token endpoint's answer.

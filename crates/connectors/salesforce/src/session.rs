@@ -2,7 +2,7 @@
 
 use crate::api::Api;
 use crate::soql;
-use platform::connectors::{
+use connector_api::{
     ApiUsage, BoxFuture, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError, RemoteUser,
     Session,
 };

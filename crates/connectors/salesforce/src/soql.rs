@@ -5,7 +5,7 @@
 //! `queryAll` with `IsDeleted = true`.
 
 use chrono::{DateTime, Utc};
-use platform::connectors::{Cursor, Page, RemoteError, RemoteRecord};
+use connector_api::{Cursor, Page, RemoteError, RemoteRecord};
 use serde_json::Value;
 
 /// A SOQL string literal.

@@ -8,6 +8,7 @@ pub mod lead;
 pub mod lead_import;
 pub mod lead_query;
 pub mod opportunity;
+pub mod paths;
 pub mod search;
 pub mod settings;
 pub mod stage;

@@ -1,16 +1,19 @@
-//! The connection pool and the two kinds of transaction.
+//! The connection pools and the two kinds of transaction.
 //!
-//! The pool logs in as the application's own role (`APP_DATABASE_URL`): LOGIN, NOINHERIT and
-//! without privileges on any table. Every transaction first switches to one of two roles
-//! (`SET LOCAL ROLE`), so a `RESET ROLE` slipped into a transaction is left with a role that
-//! can read nothing. The login role may still become either role, so the defence against
-//! injected SQL remains the query builder (every value a bind parameter):
+//! Two pools, each logging in as a role of its own with no privilege on any table
+//! (LOGIN, NOINHERIT): every transaction first switches to the one role its login may
+//! become (`SET LOCAL ROLE`), so a `RESET ROLE` slipped into a transaction is left with a
+//! role that can read nothing, and SQL injected into a tenant transaction cannot
+//! `SET ROLE` its way out of row-level security: the tenant login is not a member of the
+//! platform role.
 //!
-//! - [`Db::tenant_tx`]: everything a signed-in user does. It sets `app.tenant_id` and becomes
-//!   [`TENANT_ROLE`] (NOBYPASSRLS), so row-level security confines every statement to that
-//!   tenant, even one that forgets its filter.
+//! - [`Db::tenant_tx`]: everything a signed-in user does, on the tenant pool
+//!   (`APP_DATABASE_URL`). It sets `app.tenant_id` and becomes [`TENANT_ROLE`]
+//!   (NOBYPASSRLS), so row-level security confines every statement to that tenant, even one
+//!   that forgets its filter.
 //! - [`Db::platform_tx`]: the few steps that must look across tenants (sign-in, session
-//!   lookup, invitation acceptance, the job queue). It becomes [`PLATFORM_ROLE`] (BYPASSRLS).
+//!   lookup, invitation acceptance, the job queue), on the platform pool
+//!   (`PLATFORM_DATABASE_URL`). It becomes [`PLATFORM_ROLE`] (BYPASSRLS).
 //!
 //! Both take an async closure that may borrow from the caller:
 //! `db.tenant_tx(tenant, async |conn| { ... }).await`.
@@ -35,8 +38,12 @@ pub type Conn = AsyncPgConnection;
 pub const TENANT_ROLE: &str = "sales_hunter_tenant";
 /// The role for cross-tenant platform work (BYPASSRLS); created by the migrations.
 pub const PLATFORM_ROLE: &str = "sales_hunter_platform";
-/// The login role the server and worker use unless `APP_DATABASE_URL` names another.
+/// The tenant pool's login role unless `APP_DATABASE_URL` names another: it may become
+/// [`TENANT_ROLE`] only.
 pub const DEFAULT_LOGIN_ROLE: &str = "sales_hunter_app";
+/// The platform pool's login role unless `PLATFORM_DATABASE_URL` names another: it may
+/// become [`PLATFORM_ROLE`] only.
+pub const DEFAULT_PLATFORM_LOGIN_ROLE: &str = "sales_hunter_app_platform";
 
 /// A transaction body: an async closure over the connection whose future is `Send`.
 ///
@@ -77,31 +84,43 @@ pub async fn relaxed_commit(conn: &mut Conn) -> Result<(), Error> {
     Ok(())
 }
 
+/// Where the two pools log in: as the tenant login role and as the platform login role.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginUrls<'a> {
+    pub tenant: &'a str,
+    pub platform: &'a str,
+}
+
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool<AsyncPgConnection>,
+    tenant: Pool<AsyncPgConnection>,
+    platform: Pool<AsyncPgConnection>,
+}
+
+fn pool(url: &str, max_size: usize, timeout: Duration) -> Result<Pool<AsyncPgConnection>, Error> {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    Pool::builder(manager)
+        .max_size(max_size)
+        .runtime(deadpool::Runtime::Tokio1)
+        .wait_timeout(Some(timeout))
+        .create_timeout(Some(timeout))
+        .build()
+        .map_err(|e| Error::Pool(e.to_string()))
+}
+
+async fn conn(pool: &Pool<AsyncPgConnection>) -> Result<Object<AsyncPgConnection>, Error> {
+    pool.get().await.map_err(|e| Error::Pool(e.to_string()))
 }
 
 impl Db {
-    /// Builds the pool. Connections are opened lazily, so this succeeds with the database down;
-    /// the first query then reports `Unavailable` after `timeout`.
-    pub fn connect(url: &str, max_size: usize, timeout: Duration) -> Result<Db, Error> {
-        let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
-        let pool = Pool::builder(manager)
-            .max_size(max_size)
-            .runtime(deadpool::Runtime::Tokio1)
-            .wait_timeout(Some(timeout))
-            .create_timeout(Some(timeout))
-            .build()
-            .map_err(|e| Error::Pool(e.to_string()))?;
-        Ok(Db { pool })
-    }
-
-    async fn conn(&self) -> Result<Object<AsyncPgConnection>, Error> {
-        self.pool
-            .get()
-            .await
-            .map_err(|e| Error::Pool(e.to_string()))
+    /// Builds the two pools, each of up to `max_size` connections. Connections are opened
+    /// lazily, so this succeeds with the database down; the first query then reports
+    /// `Unavailable` after `timeout`.
+    pub fn connect(urls: LoginUrls<'_>, max_size: usize, timeout: Duration) -> Result<Db, Error> {
+        Ok(Db {
+            tenant: pool(urls.tenant, max_size, timeout)?,
+            platform: pool(urls.platform, max_size, timeout)?,
+        })
     }
 
     /// Runs `f` in a transaction confined to `tenant` by row-level security.
@@ -112,7 +131,7 @@ impl Db {
             + Send,
         R: Send,
     {
-        let mut conn = self.conn().await?;
+        let mut conn = conn(&self.tenant).await?;
         let conn: &mut Conn = &mut conn;
         conn.transaction(async move |conn: &mut Conn| {
             diesel::sql_query("SELECT set_config('app.tenant_id', $1, true)")
@@ -136,7 +155,7 @@ impl Db {
             + Send,
         R: Send,
     {
-        let mut conn = self.conn().await?;
+        let mut conn = conn(&self.platform).await?;
         let conn: &mut Conn = &mut conn;
         conn.transaction(async move |conn: &mut Conn| {
             diesel::sql_query(format!("SET LOCAL ROLE {PLATFORM_ROLE}"))
@@ -147,9 +166,9 @@ impl Db {
         .await
     }
 
-    /// Cheap liveness probe for `/healthz`.
+    /// Cheap liveness probe for `/healthz` (the tenant pool: what pages mostly use).
     pub async fn ping(&self) -> Result<(), Error> {
-        let mut conn = self.conn().await?;
+        let mut conn = conn(&self.tenant).await?;
         diesel::sql_query("SELECT 1").execute(&mut *conn).await?;
         Ok(())
     }

@@ -27,23 +27,13 @@ struct JobRow {
     finished_at: Option<DateTime<Utc>>,
 }
 
-fn require_platform_admin(ctx: &RequestContext) -> Result<(), AppError> {
-    if ctx.is_platform_admin {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "Only platform admins can see the job queue.",
-        ))
-    }
-}
-
 /// The newest 100 jobs in `state`, with the count of jobs in every state.
 pub async fn list_jobs(
     db: &Db,
     ctx: &RequestContext,
     state: JobState,
 ) -> Result<(JobCounts, Vec<JobSummary>), Error> {
-    require_platform_admin(ctx)?;
+    ctx.require_platform_admin()?;
     db.platform_tx(async |conn| {
         let counts: Vec<(JobState, i64)> = jobs::table
             .group_by(jobs::state)
@@ -90,7 +80,7 @@ pub async fn list_jobs(
 
 /// Puts a dead job back in the queue with a fresh set of attempts.
 pub async fn retry_job(db: &Db, ctx: &RequestContext, id: i64) -> Result<(), Error> {
-    require_platform_admin(ctx)?;
+    ctx.require_platform_admin()?;
     db.platform_tx(async |conn| {
         let updated = diesel::update(
             jobs::table

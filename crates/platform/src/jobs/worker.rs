@@ -76,6 +76,8 @@ pub struct Worker {
     schedules: Vec<Schedule>,
     options: WorkerOptions,
     id: String,
+    /// The registry's kinds, sorted: the only ones this worker claims.
+    kinds: Vec<String>,
 }
 
 impl Worker {
@@ -85,12 +87,15 @@ impl Worker {
             std::process::id(),
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         );
+        let mut kinds: Vec<String> = registry.kinds().map(str::to_string).collect();
+        kinds.sort_unstable();
         Worker {
             db,
             registry: Arc::new(registry),
             schedules: Vec::new(),
             options,
             id,
+            kinds,
         }
     }
 
@@ -106,9 +111,7 @@ impl Worker {
     /// Runs until `stop` turns true, then lets running jobs finish for `shutdown_grace` and
     /// releases those still running, so another worker takes them at once.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
-        let mut kinds: Vec<_> = self.registry.kinds().collect();
-        kinds.sort_unstable();
-        tracing::info!(worker = %self.id, concurrency = self.options.concurrency, ?kinds, "worker started");
+        tracing::info!(worker = %self.id, concurrency = self.options.concurrency, kinds = ?self.kinds, "worker started");
         let mut installed = false;
         let mut maintained: Option<std::time::Instant> = None;
         let mut running: JoinSet<()> = JoinSet::new();
@@ -229,6 +232,7 @@ impl Worker {
                      WHERE id IN ( \
                        SELECT id FROM jobs \
                        WHERE state = 'pending' AND run_at <= now() AND queue = ANY($3) \
+                         AND kind = ANY($5) \
                        ORDER BY priority DESC, run_at, id \
                        LIMIT $4 \
                        FOR UPDATE SKIP LOCKED) \
@@ -238,6 +242,9 @@ impl Worker {
                 .bind::<Double, _>(self.options.lease.as_secs_f64())
                 .bind::<Array<Text>, _>(&self.options.queues)
                 .bind::<BigInt, _>(limit)
+                // Only kinds this worker runs: in a rolling deploy an older worker must not
+                // spend a newer job's attempts on "no worker here runs" errors.
+                .bind::<Array<Text>, _>(&self.kinds)
                 .load(conn)
                 .await?)
             })

@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::mail::EmailSummary;
-use models::AppError;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = emails, check_for_backend(diesel::pg::Pg))]
@@ -23,9 +22,7 @@ struct EmailRow {
 
 /// The newest 50 messages, newest first.
 pub async fn list_emails(db: &Db, ctx: &RequestContext) -> Result<Vec<EmailSummary>, Error> {
-    if !ctx.is_platform_admin {
-        return Err(AppError::forbidden("Only platform admins can open the mailbox.").into());
-    }
+    ctx.require_platform_admin()?;
     let rows: Vec<EmailRow> = db
         .platform_tx(async |conn| {
             Ok(emails::table

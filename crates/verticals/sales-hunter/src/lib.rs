@@ -25,14 +25,15 @@ pub mod stages;
 pub mod sync;
 pub mod text_search;
 
+use models::sales::paths;
 use models::vertical::{KpiDefinition, NavItem};
 use platform::verticals::Vertical;
 
 pub struct SalesHunter;
 
-fn nav(href: &str, label: &str, icon: &str) -> NavItem {
+fn nav(segments: &[&str], label: &str, icon: &str) -> NavItem {
     NavItem {
-        href: href.into(),
+        href: paths::href(segments),
         label: label.into(),
         icon: icon.into(),
     }
@@ -53,26 +54,21 @@ impl Vertical for SalesHunter {
 
     fn navigation(&self) -> Vec<NavItem> {
         vec![
-            nav("/", "Dashboard", "◧"),
-            nav("/leads", "Leads", "◎"),
-            nav("/pipeline", "Pipeline", "▤"),
-            nav("/agents", "Agents", "✦"),
-            nav("/connectors", "Connectors", "⇄"),
-            nav("/settings/sales", "Sales settings", "⚙"),
+            nav(&[], "Dashboard", "◧"),
+            nav(&[paths::LEADS], "Leads", "◎"),
+            nav(&[paths::PIPELINE], "Pipeline", "▤"),
+            nav(&[paths::AGENTS], "Agents", "✦"),
+            nav(&[paths::CONNECTORS], "Connectors", "⇄"),
+            nav(
+                &[paths::SETTINGS, paths::SALES_SETTINGS],
+                "Sales settings",
+                "⚙",
+            ),
         ]
     }
 
     fn register_jobs(&self, jobs: platform::jobs::Registry) -> platform::jobs::Registry {
         jobs.register::<leads::import::ImportLeads>(())
-    }
-
-    fn sync_targets(
-        &self,
-        connectors: platform::connectors::ConnectorRegistry,
-    ) -> platform::connectors::ConnectorRegistry {
-        sync::SalesTarget::all()
-            .into_iter()
-            .fold(connectors, |c, t| c.target(t))
     }
 
     fn kpis(&self) -> Vec<KpiDefinition> {

@@ -12,12 +12,14 @@ use chrono::{DateTime, Utc};
 use columns::{
     columns, custom_definition, custom_local_field, normalize, normalize_custom, Column,
 };
+use connectors::{
+    BoxFuture, ConnectorRegistry, LocalRecord, NewSynced, SyncTarget, SyncUpdate, Values,
+};
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use models::connectors::{LocalField, SyncObject};
 use models::sales::custom_field::{CustomField, CustomObject};
 use models::ConnectionId;
-use platform::connectors::{BoxFuture, LocalRecord, NewSynced, SyncTarget, SyncUpdate, Values};
 use platform::db::Conn;
 use platform::Error;
 use serde_json::Value;
@@ -29,14 +31,14 @@ pub struct SalesTarget {
     object: SyncObject,
 }
 
-impl SalesTarget {
-    pub fn all() -> Vec<SalesTarget> {
-        SyncObject::ALL
-            .iter()
-            .map(|&object| SalesTarget { object })
-            .collect()
-    }
+/// Adds every sales object to the connectors' registry (the server calls this at start-up).
+pub fn register_targets(registry: ConnectorRegistry) -> ConnectorRegistry {
+    SyncObject::ALL
+        .iter()
+        .fold(registry, |r, &object| r.target(SalesTarget { object }))
+}
 
+impl SalesTarget {
     fn table(&self) -> &'static str {
         match self.object {
             SyncObject::Account => "accounts",

@@ -5,11 +5,11 @@
 use super::columns::{columns, Column, Kind};
 use super::SalesTarget;
 use crate::score::{score, ScoreInput};
+use connectors::{NewSynced, SyncUpdate, Values};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{Array, Jsonb, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use models::connectors::SyncObject;
-use platform::connectors::{NewSynced, SyncUpdate, Values};
 use platform::db::Conn;
 use platform::Error;
 use serde_json::{json, Map, Value};

@@ -1,0 +1,178 @@
+//! Saving a connection's settings (secrets sealed, a secret left empty keeps the stored
+//! one) and keeping its schedule in step with its status.
+
+use super::*;
+
+/// Creates the tenant's connection of `kind`, or updates its settings. A secret left empty
+/// keeps the stored one.
+pub async fn save_connection(
+    db: &Db,
+    ctx: &RequestContext,
+    hub: &ConnectorHub,
+    kind: &str,
+    input: ConnectionSettingsInput,
+) -> Result<ConnectionId, Error> {
+    ctx.require(Role::Admin)?;
+    let connector = hub
+        .registry
+        .get(kind)
+        .ok_or_else(|| AppError::validation("kind", format!("There is no {kind} connector.")))?;
+    let key = hub.key()?;
+    if !(1..=100).contains(&input.api_budget_percent) {
+        return Err(AppError::validation(
+            "api_budget_percent",
+            "Give a share between 1 and 100 percent.",
+        )
+        .into());
+    }
+    if !(input.sync_every_minutes == 0 || (5..=10080).contains(&input.sync_every_minutes)) {
+        return Err(AppError::validation(
+            "sync_every_minutes",
+            "Sync every 5 minutes to 7 days (10,080 minutes), or 0 for on demand only.",
+        )
+        .into());
+    }
+    let checked = connector.check_settings(&json!({
+        "login_host": input.login_host,
+        "client_id": input.client_id,
+        "api_version": input.api_version,
+        "jwt_username": input.jwt_username,
+        "jwt_private_key": input.jwt_private_key,
+    }))?;
+    db.tenant_tx(ctx.tenant_id, async |conn| {
+        let existing: Option<ConnectionRow> = connections::table
+            .filter(connections::kind.eq(kind))
+            .select(ConnectionRow::as_select())
+            .first(conn)
+            .await
+            .optional()?;
+        let id = existing
+            .as_ref()
+            .map_or_else(|| ConnectionId(Uuid::new_v4()), |r| r.id);
+        let mut settings = existing
+            .as_ref()
+            .map_or_else(|| json!({}), |r| r.settings.clone());
+        let mut secrets = match &existing {
+            Some(row) => open_secrets(hub, row)?,
+            None => json!({}),
+        };
+        // Another org or app: the tokens of the old one are no good.
+        let moved = ["login_host", "client_id"]
+            .iter()
+            .any(|k| settings.get(*k).is_some_and(|v| v != &checked[*k]));
+        if let (Some(s), Some(c)) = (settings.as_object_mut(), checked.as_object()) {
+            for (k, v) in c {
+                if k != "jwt_private_key" {
+                    s.insert(k.clone(), v.clone());
+                }
+            }
+            s.insert("api_budget_percent".into(), json!(input.api_budget_percent));
+        }
+        if let Some(sec) = secrets.as_object_mut() {
+            if !input.client_secret.trim().is_empty() {
+                sec.insert("client_secret".into(), json!(input.client_secret.trim()));
+            }
+            if let Some(pem) = checked.get("jwt_private_key").and_then(Value::as_str) {
+                if !pem.is_empty() {
+                    sec.insert("jwt_private_key".into(), json!(pem));
+                }
+            }
+            if moved {
+                sec.remove("access_token");
+                sec.remove("refresh_token");
+            }
+        }
+        let sealed = key.seal_json(&secrets, id.0.as_bytes())?;
+        match &existing {
+            None => {
+                diesel::insert_into(connections::table)
+                    .values((
+                        connections::tenant_id.eq(ctx.tenant_id),
+                        connections::id.eq(id),
+                        connections::kind.eq(kind),
+                        connections::settings.eq(&settings),
+                        connections::credentials.eq(&sealed),
+                        connections::sync_every_minutes.eq(input.sync_every_minutes),
+                        connections::created_by.eq(ctx.user_id),
+                    ))
+                    .execute(conn)
+                    .await?;
+                let rows: Vec<ObjectRow> = connector
+                    .objects()
+                    .into_iter()
+                    .map(|d| ObjectRow {
+                        tenant_id: ctx.tenant_id,
+                        connection_id: id,
+                        object: d.object,
+                        remote_object: d.remote_object.to_string(),
+                        enabled: true,
+                        mappings: json!(d.mappings),
+                        cursor_at: None,
+                        cursor_id: String::new(),
+                        deleted_cursor_at: None,
+                        deleted_cursor_id: String::new(),
+                        checked_at: None,
+                        check_started_at: None,
+                        check_cursor_at: None,
+                        check_cursor_id: String::new(),
+                    })
+                    .collect();
+                diesel::insert_into(connection_objects::table)
+                    .values(&rows)
+                    .execute(conn)
+                    .await?;
+            }
+            Some(row) => {
+                let status = if moved && row.status == ConnectionStatus::Connected {
+                    ConnectionStatus::Setup
+                } else {
+                    row.status
+                };
+                diesel::update(connections::table.filter(connections::id.eq(id)))
+                    .set((
+                        connections::settings.eq(&settings),
+                        connections::credentials.eq(&sealed),
+                        connections::sync_every_minutes.eq(input.sync_every_minutes),
+                        connections::status.eq(status),
+                        connections::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
+        }
+        let status = load_connection(conn, id).await?.status;
+        set_schedule(conn, ctx, id, status, input.sync_every_minutes).await?;
+        NewAuditEntry::by(ctx, action::SAVED)
+            .target("connection", id)
+            .details(json!({"kind": kind, "settings": settings,
+                            "client_secret_changed": !input.client_secret.trim().is_empty()}))
+            .record(conn)
+            .await?;
+        Ok(id)
+    })
+    .await
+}
+
+/// Installs or removes the connection's schedule to match its status and interval.
+pub(super) async fn set_schedule(
+    conn: &mut Conn,
+    ctx: &RequestContext,
+    id: ConnectionId,
+    status: ConnectionStatus,
+    every_minutes: i32,
+) -> Result<(), Error> {
+    let name = SyncConnection::schedule_name(id);
+    if status == ConnectionStatus::Connected && every_minutes > 0 {
+        let job = SyncConnection {
+            connection_id: id,
+            run_id: None,
+        };
+        let every = std::time::Duration::from_secs(u64::from(every_minutes.unsigned_abs()) * 60);
+        Schedule::every(&name, every, &job)?
+            .tenant(ctx.tenant_id)
+            .install(conn)
+            .await
+    } else {
+        Schedule::remove(&name, conn).await
+    }
+}

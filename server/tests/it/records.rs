@@ -1,0 +1,122 @@
+//! Records for tests, made through the real server functions so that every rule (validation,
+//! roles, audit) applies to the setup as it does to the test:
+//! `lead("Ada", "Lovelace").email("ada@x.io").company("X").create(&app, &session).await`,
+//! `deal("Northwind renewal").amount("120000").create(&app, &session).await`.
+
+use crate::harness::TestApp;
+use app::api::leads::CreateLead;
+use app::api::pipeline::CreateOpportunity;
+use models::sales::lead::{Lead, LeadInput};
+use models::{AppError, OpportunityId, UserId};
+
+/// A lead to create; only the names are required.
+pub struct LeadBuilder {
+    input: LeadInput,
+}
+
+pub fn lead(first: &str, last: &str) -> LeadBuilder {
+    LeadBuilder {
+        input: LeadInput {
+            first_name: first.into(),
+            last_name: last.into(),
+            ..LeadInput::default()
+        },
+    }
+}
+
+impl LeadBuilder {
+    pub fn email(mut self, email: &str) -> LeadBuilder {
+        self.input.email = email.into();
+        self
+    }
+
+    pub fn company(mut self, company: &str) -> LeadBuilder {
+        self.input.company = company.into();
+        self
+    }
+
+    pub fn title(mut self, title: &str) -> LeadBuilder {
+        self.input.title = title.into();
+        self
+    }
+
+    pub fn source(mut self, source: &str) -> LeadBuilder {
+        self.input.source = source.into();
+        self
+    }
+
+    pub fn employees(mut self, count: &str) -> LeadBuilder {
+        self.input.employee_count = count.into();
+        self
+    }
+
+    pub fn owner(mut self, owner: UserId) -> LeadBuilder {
+        self.input.owner_id = owner.to_string();
+        self
+    }
+
+    pub fn custom(mut self, key: &str, value: &str) -> LeadBuilder {
+        self.input.custom.insert(key.into(), value.into());
+        self
+    }
+
+    /// The form as it would be sent, for tests that change it further.
+    pub fn input(self) -> LeadInput {
+        self.input
+    }
+
+    /// Sends it, as `session`; the server's answer.
+    pub async fn try_create(self, app: &TestApp, session: &str) -> Result<Lead, AppError> {
+        app.invoke(Some(session), CreateLead { input: self.input })
+            .await
+    }
+
+    /// Sends it, as `session`, and fails the test if the server refuses.
+    pub async fn create(self, app: &TestApp, session: &str) -> Lead {
+        let name = format!("{} {}", self.input.first_name, self.input.last_name);
+        self.try_create(app, session)
+            .await
+            .unwrap_or_else(|e| panic!("create the lead {name}: {e}"))
+    }
+}
+
+/// A deal to create from the board's form, closing on 2027-03-01 (by default for 50,000).
+pub struct DealBuilder {
+    name: String,
+    amount: String,
+    close_date: String,
+}
+
+pub fn deal(name: &str) -> DealBuilder {
+    DealBuilder {
+        name: name.into(),
+        amount: "50000".into(),
+        close_date: "2027-03-01".into(),
+    }
+}
+
+impl DealBuilder {
+    pub fn amount(mut self, amount: &str) -> DealBuilder {
+        self.amount = amount.into();
+        self
+    }
+
+    pub async fn try_create(self, app: &TestApp, session: &str) -> Result<OpportunityId, AppError> {
+        app.invoke(
+            Some(session),
+            CreateOpportunity {
+                name: self.name,
+                amount: self.amount,
+                close_date: self.close_date,
+            },
+        )
+        .await
+    }
+
+    pub async fn create(self, app: &TestApp, session: &str) -> OpportunityId {
+        let name = self.name.clone();
+        self.try_create(app, session)
+            .await
+            .unwrap_or_else(|e| panic!("create the deal {name}: {e}"))
+    }
+}
