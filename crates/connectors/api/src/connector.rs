@@ -5,14 +5,15 @@
 use crate::remote::{
     ApiUsage, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError, RemoteUser,
 };
-use models::connectors::{FieldMapping, SyncObject};
+use models::connectors::{ConnectionSettingsInput, FieldMapping, SyncObject};
 use std::future::Future;
 use std::pin::Pin;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// A connection's settings (not secret) and secrets (sealed at rest), as JSON the connector
-/// reads into its own types.
+/// A connection's settings (not secret) and secrets (sealed at rest), as stored: JSON that
+/// only the connector reads, into its own typed structs (Salesforce: `settings.rs`). The
+/// framework never looks inside by key.
 #[derive(Clone)]
 pub struct Credentials {
     pub settings: serde_json::Value,
@@ -26,6 +27,27 @@ impl std::fmt::Debug for Credentials {
             .field("secrets", &"<hidden>")
             .finish()
     }
+}
+
+/// Which secrets a connection holds, never their values: for the page, and for the framework
+/// to know whether an authorisation can start or a token must be revoked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SecretsState {
+    /// The app's client secret, which the browser authorisation needs.
+    pub client_secret: bool,
+    /// A key for server-to-server authorisation (Salesforce: the JWT bearer flow's).
+    pub server_key: bool,
+    /// An access or refresh token: something to revoke on disconnect.
+    pub token: bool,
+}
+
+/// What saving the settings form makes of a connection's credentials.
+#[derive(Debug, Clone)]
+pub struct SavedSettings {
+    pub credentials: Credentials,
+    /// The connection now points at another remote account or app: its old authorisation
+    /// is void (and its tokens already dropped from `credentials`).
+    pub reauthorise: bool,
 }
 
 /// What a connector syncs for one local object by default.
@@ -52,11 +74,21 @@ pub trait Connector: Send + Sync + 'static {
     fn display_name(&self) -> &'static str;
     /// The objects it syncs and their default mappings.
     fn objects(&self) -> Vec<ObjectDefaults>;
-    /// Checks and normalises settings entered on the page (errors name the field).
-    fn check_settings(
+    /// The settings form as the stored settings fill it (its connector's fields; secrets are
+    /// never filled in).
+    fn settings_form(&self, settings: &serde_json::Value) -> ConnectionSettingsInput;
+    /// Which secrets are stored.
+    fn secrets_state(&self, secrets: &serde_json::Value) -> SecretsState;
+    /// Checks and normalises the posted form (errors name the field) and applies it to the
+    /// stored credentials: a secret left empty keeps the stored one.
+    fn save_settings(
         &self,
-        settings: &serde_json::Value,
-    ) -> Result<serde_json::Value, models::AppError>;
+        form: &ConnectionSettingsInput,
+        current: &Credentials,
+    ) -> Result<SavedSettings, models::AppError>;
+    /// The settings without what an authorisation taught (the remote instance), for a
+    /// disconnected connection.
+    fn forget_authorisation(&self, settings: &serde_json::Value) -> serde_json::Value;
     /// Where to send the browser to authorise (OAuth 2.0 with PKCE).
     fn authorize_url(
         &self,

@@ -6,7 +6,10 @@
 mod connector;
 mod remote;
 
-pub use connector::{Authorised, BoxFuture, Connector, Credentials, ObjectDefaults, Session};
+pub use connector::{
+    Authorised, BoxFuture, Connector, Credentials, ObjectDefaults, SavedSettings, SecretsState,
+    Session,
+};
 pub use remote::{
     ApiUsage, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError, RemoteRecord,
     RemoteUser, Values,

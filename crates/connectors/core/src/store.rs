@@ -12,6 +12,7 @@ use models::{AppError, ConnectionId, SyncRunId, TenantId, UserId};
 use platform::db::schema::{connection_objects, connections, sync_run_errors, sync_runs};
 use platform::db::Conn;
 use platform::Error;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = connections, check_for_backend(diesel::pg::Pg))]
@@ -35,12 +36,65 @@ impl ConnectionRow {
         *self.id.0.as_bytes()
     }
 
-    /// The share of the org's API allowance a run may bring usage up to.
-    pub fn api_budget_percent(&self) -> u8 {
-        self.settings
-            .get("api_budget_percent")
-            .and_then(|v| v.as_u64())
-            .map_or(50, |p| p.clamp(1, 100) as u8)
+    /// Its settings, typed.
+    pub fn stored(&self) -> Result<StoredSettings, Error> {
+        StoredSettings::read(&self.settings)
+    }
+}
+
+/// A connection's settings as stored in `connections.settings`: what the framework keeps,
+/// typed, and the connector's own beside them (flattened, so the stored object has kept one
+/// shape since the first release; only the connector reads its part, into its own types).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredSettings {
+    /// The share of the org's daily API allowance a run may bring usage up to, 1–100.
+    #[serde(default = "default_budget")]
+    pub api_budget_percent: u8,
+    /// Who is connected there (the remote user and org), once authorised.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub remote_account: String,
+    #[serde(flatten)]
+    pub connector: serde_json::Map<String, serde_json::Value>,
+}
+
+fn default_budget() -> u8 {
+    50
+}
+
+impl Default for StoredSettings {
+    fn default() -> StoredSettings {
+        StoredSettings {
+            api_budget_percent: default_budget(),
+            remote_account: String::new(),
+            connector: serde_json::Map::new(),
+        }
+    }
+}
+
+impl StoredSettings {
+    pub fn read(json: &serde_json::Value) -> Result<StoredSettings, Error> {
+        let mut s: StoredSettings = serde_json::from_value(json.clone())
+            .map_err(|e| Error::Corrupt(format!("a connection's settings do not parse: {e}")))?;
+        s.api_budget_percent = s.api_budget_percent.clamp(1, 100);
+        Ok(s)
+    }
+
+    /// The connector's part, as the connector reads it.
+    pub fn connector(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.connector.clone())
+    }
+
+    /// Replaces the connector's part (an object; anything else leaves it empty).
+    pub fn set_connector(&mut self, settings: serde_json::Value) {
+        self.connector = match settings {
+            serde_json::Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+    }
+
+    /// As stored. Plain values only, so serialising cannot fail.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
     }
 }
 
@@ -211,4 +265,30 @@ pub async fn record_errors(conn: &mut Conn, errors: &[NewSyncError]) -> Result<(
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn stored_settings_keep_the_connectors_part_and_read_old_rows() {
+        let old = json!({"login_host": "https://login.salesforce.com", "client_id": "app",
+                         "api_budget_percent": 80, "remote_account": "ada@acme (00D1)"});
+        let s = StoredSettings::read(&old).expect("reads");
+        assert_eq!(s.api_budget_percent, 80);
+        assert_eq!(s.remote_account, "ada@acme (00D1)");
+        assert_eq!(
+            s.connector(),
+            json!({"login_host": "https://login.salesforce.com", "client_id": "app"})
+        );
+        assert_eq!(s.to_json(), old, "written back as it was read");
+        let fresh = StoredSettings::read(&json!({})).expect("reads");
+        assert_eq!(fresh.api_budget_percent, 50);
+        assert_eq!(fresh.to_json(), json!({"api_budget_percent": 50}));
+        let clamped = StoredSettings::read(&json!({"api_budget_percent": 0})).expect("reads");
+        assert_eq!(clamped.api_budget_percent, 1);
+        assert!(StoredSettings::read(&json!({"api_budget_percent": "lots"})).is_err());
+    }
 }

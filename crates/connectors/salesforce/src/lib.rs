@@ -16,8 +16,10 @@ pub use settings::DEFAULT_API_VERSION;
 
 use api::Api;
 use connector_api::{
-    ApiUsage, Authorised, BoxFuture, Connector, Credentials, ObjectDefaults, RemoteError, Session,
+    ApiUsage, Authorised, BoxFuture, Connector, Credentials, ObjectDefaults, RemoteError,
+    SavedSettings, SecretsState, Session,
 };
+use models::connectors::ConnectionSettingsInput;
 use session::SalesforceSession;
 use settings::{Secrets, Settings};
 use std::time::Duration;
@@ -89,11 +91,28 @@ impl Connector for Salesforce {
         defaults::objects()
     }
 
-    fn check_settings(
+    fn settings_form(&self, settings: &serde_json::Value) -> ConnectionSettingsInput {
+        Settings::from_json(settings).form()
+    }
+
+    fn secrets_state(&self, secrets: &serde_json::Value) -> SecretsState {
+        Secrets::from_json(secrets).state()
+    }
+
+    fn save_settings(
         &self,
-        settings: &serde_json::Value,
-    ) -> Result<serde_json::Value, models::AppError> {
-        settings::check(settings)
+        form: &ConnectionSettingsInput,
+        current: &Credentials,
+    ) -> Result<SavedSettings, models::AppError> {
+        settings::save(form, current)
+    }
+
+    fn forget_authorisation(&self, settings: &serde_json::Value) -> serde_json::Value {
+        Settings {
+            instance_url: String::new(),
+            ..Settings::from_json(settings)
+        }
+        .to_json()
     }
 
     fn authorize_url(

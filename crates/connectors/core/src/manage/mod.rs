@@ -63,9 +63,11 @@ fn open_secrets(hub: &ConnectorHub, row: &ConnectionRow) -> Result<Value, Error>
     }
 }
 
-fn has_secret(secrets: &Value, key: &str) -> bool {
-    secrets
-        .get(key)
-        .and_then(Value::as_str)
-        .is_some_and(|s| !s.is_empty())
+/// The connection's credentials as its connector reads them: its part of the settings and
+/// the opened secrets.
+fn credentials(hub: &ConnectorHub, row: &ConnectionRow) -> Result<Credentials, Error> {
+    Ok(Credentials {
+        settings: row.stored()?.connector(),
+        secrets: open_secrets(hub, row)?,
+    })
 }

@@ -30,8 +30,10 @@ pub async fn start_authorization(
     db.tenant_tx(ctx.tenant_id, async |conn| {
         let row = load_connection(conn, id).await?;
         let connector = hub.connector(&row.kind)?;
-        let secrets = open_secrets(hub, &row)?;
-        if !has_secret(&secrets, "client_secret") {
+        if !connector
+            .secrets_state(&open_secrets(hub, &row)?)
+            .client_secret
+        {
             return Err(AppError::validation(
                 "client_secret",
                 "Enter the connected app's consumer secret first.",
@@ -43,7 +45,7 @@ pub async fn start_authorization(
         let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(Sha256::digest(verifier.as_bytes()));
         let url = connector.authorize_url(
-            &row.settings,
+            &row.stored()?.connector(),
             &callback_url(public_url, &row.kind),
             &state,
             &challenge,
@@ -119,10 +121,7 @@ pub async fn finish_authorization(
         })
         .await?;
     let connector = hub.connector(&row.kind)?;
-    let creds = Credentials {
-        settings: row.settings.clone(),
-        secrets: open_secrets(hub, &row)?,
-    };
+    let creds = credentials(hub, &row)?;
     let authorised = connector
         .exchange_code(
             &creds,
@@ -155,10 +154,7 @@ pub async fn authorize_server(
         .tenant_tx(ctx.tenant_id, async |conn| load_connection(conn, id).await)
         .await?;
     let connector = hub.connector(&row.kind)?;
-    let creds = Credentials {
-        settings: row.settings.clone(),
-        secrets: open_secrets(hub, &row)?,
-    };
+    let creds = credentials(hub, &row)?;
     let Some(flow) = connector.authorize_server(&creds) else {
         return Err(AppError::validation(
             "jwt_username",
@@ -188,15 +184,18 @@ pub(super) async fn store_authorised(
     flow: &str,
 ) -> Result<ConnectionId, Error> {
     let key = hub.key()?;
+    // What the authorisation yields is added to what was stored, key by key: the connector
+    // names its keys, the framework only merges.
     let mut secrets = creds.secrets;
-    let mut settings = row.settings.clone();
     if let (Some(s), Some(new)) = (secrets.as_object_mut(), authorised.secrets.as_object()) {
         s.extend(new.clone());
     }
-    if let (Some(s), Some(new)) = (settings.as_object_mut(), authorised.settings.as_object()) {
-        s.extend(new.clone());
-        s.insert("remote_account".into(), json!(authorised.remote_account));
+    let mut stored = row.stored()?;
+    if let Some(new) = authorised.settings.as_object() {
+        stored.connector.extend(new.clone());
     }
+    stored.remote_account = authorised.remote_account.clone();
+    let settings = stored.to_json();
     let sealed = key.seal_json(&secrets, &row.seal_context())?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
         diesel::update(connections::table.filter(connections::id.eq(row.id)))
@@ -241,14 +240,9 @@ pub async fn disconnect(
         .tenant_tx(ctx.tenant_id, async |conn| load_connection(conn, id).await)
         .await?;
     let connector = hub.connector(&row.kind)?;
-    let warning = match open_secrets(hub, &row) {
-        Ok(secrets)
-            if has_secret(&secrets, "refresh_token") || has_secret(&secrets, "access_token") =>
-        {
-            let creds = Credentials {
-                settings: row.settings.clone(),
-                secrets,
-            };
+    let mut stored = row.stored()?;
+    let warning = match credentials(hub, &row) {
+        Ok(creds) if connector.secrets_state(&creds.secrets).token => {
             connector.revoke(&creds).await.err().map(|e| {
                 format!(
                     "{} could not be told to revoke the token ({e}); revoke it there under \
@@ -260,11 +254,9 @@ pub async fn disconnect(
         _ => None,
     };
     db.tenant_tx(ctx.tenant_id, async |conn| {
-        let mut settings = row.settings.clone();
-        if let Some(s) = settings.as_object_mut() {
-            s.remove("remote_account");
-            s.remove("instance_url");
-        }
+        stored.remote_account.clear();
+        stored.set_connector(connector.forget_authorisation(&stored.connector()));
+        let settings = stored.to_json();
         diesel::update(connections::table.filter(connections::id.eq(id)))
             .set((
                 connections::credentials.eq(None::<Vec<u8>>),

@@ -74,10 +74,7 @@ pub async fn describe_object(
     }
     let connector = hub.connector(&row.kind)?;
     let mut session = connector
-        .open(Credentials {
-            settings: row.settings.clone(),
-            secrets: open_secrets(hub, &row)?,
-        })
+        .open(credentials(hub, &row)?)
         .map_err(|e| AppError::unavailable(format!("{}: {e}", connector.display_name())))?;
     let fields = session
         .describe(&remote)

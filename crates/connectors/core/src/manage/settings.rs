@@ -2,6 +2,8 @@
 //! one) and keeping its schedule in step with its status.
 
 use super::*;
+use crate::store::StoredSettings;
+use models::{TenantId, UserId};
 
 /// Creates the tenant's connection of `kind`, or updates its settings. A secret left empty
 /// keeps the stored one.
@@ -32,13 +34,6 @@ pub async fn save_connection(
         )
         .into());
     }
-    let checked = connector.check_settings(&json!({
-        "login_host": input.login_host,
-        "client_id": input.client_id,
-        "api_version": input.api_version,
-        "jwt_username": input.jwt_username,
-        "jwt_private_key": input.jwt_private_key,
-    }))?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
         let existing: Option<ConnectionRow> = connections::table
             .filter(connections::kind.eq(kind))
@@ -49,81 +44,38 @@ pub async fn save_connection(
         let id = existing
             .as_ref()
             .map_or_else(|| ConnectionId(Uuid::new_v4()), |r| r.id);
-        let mut settings = existing
-            .as_ref()
-            .map_or_else(|| json!({}), |r| r.settings.clone());
-        let mut secrets = match &existing {
-            Some(row) => open_secrets(hub, row)?,
-            None => json!({}),
+        let mut stored = match &existing {
+            Some(row) => row.stored()?,
+            None => StoredSettings::default(),
         };
-        // Another org or app: the tokens of the old one are no good.
-        let moved = ["login_host", "client_id"]
-            .iter()
-            .any(|k| settings.get(*k).is_some_and(|v| v != &checked[*k]));
-        if let (Some(s), Some(c)) = (settings.as_object_mut(), checked.as_object()) {
-            for (k, v) in c {
-                if k != "jwt_private_key" {
-                    s.insert(k.clone(), v.clone());
-                }
-            }
-            s.insert("api_budget_percent".into(), json!(input.api_budget_percent));
-        }
-        if let Some(sec) = secrets.as_object_mut() {
-            if !input.client_secret.trim().is_empty() {
-                sec.insert("client_secret".into(), json!(input.client_secret.trim()));
-            }
-            if let Some(pem) = checked.get("jwt_private_key").and_then(Value::as_str) {
-                if !pem.is_empty() {
-                    sec.insert("jwt_private_key".into(), json!(pem));
-                }
-            }
-            if moved {
-                sec.remove("access_token");
-                sec.remove("refresh_token");
-            }
-        }
-        let sealed = key.seal_json(&secrets, id.0.as_bytes())?;
+        let current = Credentials {
+            settings: stored.connector(),
+            secrets: match &existing {
+                Some(row) => open_secrets(hub, row)?,
+                None => json!({}),
+            },
+        };
+        let saved = connector.save_settings(&input, &current)?;
+        stored.set_connector(saved.credentials.settings);
+        stored.api_budget_percent = input.api_budget_percent;
+        let settings = stored.to_json();
+        let sealed = key.seal_json(&saved.credentials.secrets, id.0.as_bytes())?;
         match &existing {
             None => {
-                diesel::insert_into(connections::table)
-                    .values((
-                        connections::tenant_id.eq(ctx.tenant_id),
-                        connections::id.eq(id),
-                        connections::kind.eq(kind),
-                        connections::settings.eq(&settings),
-                        connections::credentials.eq(&sealed),
-                        connections::sync_every_minutes.eq(input.sync_every_minutes),
-                        connections::created_by.eq(ctx.user_id),
-                    ))
-                    .execute(conn)
-                    .await?;
-                let rows: Vec<ObjectRow> = connector
-                    .objects()
-                    .into_iter()
-                    .map(|d| ObjectRow {
-                        tenant_id: ctx.tenant_id,
-                        connection_id: id,
-                        object: d.object,
-                        remote_object: d.remote_object.to_string(),
-                        enabled: true,
-                        mappings: json!(d.mappings),
-                        cursor_at: None,
-                        cursor_id: String::new(),
-                        deleted_cursor_at: None,
-                        deleted_cursor_id: String::new(),
-                        checked_at: None,
-                        check_started_at: None,
-                        check_cursor_at: None,
-                        check_cursor_id: String::new(),
-                    })
-                    .collect();
-                diesel::insert_into(connection_objects::table)
-                    .values(&rows)
-                    .execute(conn)
-                    .await?;
+                let new = NewConnection {
+                    tenant_id: ctx.tenant_id,
+                    id,
+                    kind,
+                    settings: &settings,
+                    credentials: &sealed,
+                    sync_every_minutes: input.sync_every_minutes,
+                    created_by: ctx.user_id,
+                };
+                new.insert(conn, connector.as_ref()).await?;
             }
             Some(row) => {
-                let status = if moved && row.status == ConnectionStatus::Connected {
+                // Another org or app: the old authorisation is no good.
+                let status = if saved.reauthorise && row.status == ConnectionStatus::Connected {
                     ConnectionStatus::Setup
                 } else {
                     row.status
@@ -151,6 +103,59 @@ pub async fn save_connection(
         Ok(id)
     })
     .await
+}
+
+/// A new connection, with the connector's objects and their default mappings.
+struct NewConnection<'a> {
+    tenant_id: TenantId,
+    id: ConnectionId,
+    kind: &'a str,
+    settings: &'a Value,
+    credentials: &'a [u8],
+    sync_every_minutes: i32,
+    created_by: UserId,
+}
+
+impl NewConnection<'_> {
+    async fn insert(&self, conn: &mut Conn, connector: &dyn Connector) -> Result<(), Error> {
+        diesel::insert_into(connections::table)
+            .values((
+                connections::tenant_id.eq(self.tenant_id),
+                connections::id.eq(self.id),
+                connections::kind.eq(self.kind),
+                connections::settings.eq(self.settings),
+                connections::credentials.eq(self.credentials),
+                connections::sync_every_minutes.eq(self.sync_every_minutes),
+                connections::created_by.eq(self.created_by),
+            ))
+            .execute(conn)
+            .await?;
+        let rows: Vec<ObjectRow> = connector
+            .objects()
+            .into_iter()
+            .map(|d| ObjectRow {
+                tenant_id: self.tenant_id,
+                connection_id: self.id,
+                object: d.object,
+                remote_object: d.remote_object.to_string(),
+                enabled: true,
+                mappings: json!(d.mappings),
+                cursor_at: None,
+                cursor_id: String::new(),
+                deleted_cursor_at: None,
+                deleted_cursor_id: String::new(),
+                checked_at: None,
+                check_started_at: None,
+                check_cursor_at: None,
+                check_cursor_id: String::new(),
+            })
+            .collect();
+        diesel::insert_into(connection_objects::table)
+            .values(&rows)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
 }
 
 /// Installs or removes the connection's schedule to match its status and interval.

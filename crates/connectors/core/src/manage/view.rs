@@ -2,19 +2,19 @@
 //! recent runs.
 
 use super::*;
+use crate::store::StoredSettings;
 
-pub(super) fn settings_input(row: &ConnectionRow) -> ConnectionSettingsInput {
-    let s = &row.settings;
-    let text = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+/// The settings form as stored: the connector's fields filled by the connector, the API
+/// share and the schedule by the framework.
+fn settings_input(
+    connector: &dyn Connector,
+    row: &ConnectionRow,
+    stored: &StoredSettings,
+) -> ConnectionSettingsInput {
     ConnectionSettingsInput {
-        login_host: text("login_host"),
-        client_id: text("client_id"),
-        client_secret: String::new(),
-        api_version: text("api_version"),
-        api_budget_percent: row.api_budget_percent(),
+        api_budget_percent: stored.api_budget_percent,
         sync_every_minutes: row.sync_every_minutes,
-        jwt_username: text("jwt_username"),
-        jwt_private_key: String::new(),
+        ..connector.settings_form(&stored.connector())
     }
 }
 
@@ -64,8 +64,9 @@ pub(super) async fn view(
     public_url: &str,
 ) -> Result<ConnectionView, Error> {
     let connector = hub.connector(&row.kind)?;
+    let stored = row.stored()?;
     // Whether secrets are stored is shown; a missing key only hides that.
-    let secrets = open_secrets(hub, row).unwrap_or_else(|_| json!({}));
+    let secrets = connector.secrets_state(&open_secrets(hub, row).unwrap_or_else(|_| json!({})));
     let mut objects = Vec::new();
     for o in load_objects(conn, row.id).await? {
         let local_fields = match hub.registry.target_for(o.object) {
@@ -91,15 +92,10 @@ pub(super) async fn view(
         kind: row.kind.clone(),
         display_name: connector.display_name().to_string(),
         status: row.status,
-        settings: settings_input(row),
-        has_client_secret: has_secret(&secrets, "client_secret"),
-        has_jwt_key: has_secret(&secrets, "jwt_private_key"),
-        remote_account: row
-            .settings
-            .get("remote_account")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
+        settings: settings_input(connector.as_ref(), row, &stored),
+        has_client_secret: secrets.client_secret,
+        has_jwt_key: secrets.server_key,
+        remote_account: stored.remote_account,
         last_sync_at: row.last_sync_at,
         last_error: row.last_error.clone(),
         api_used: row.api_used,

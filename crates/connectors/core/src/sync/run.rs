@@ -7,6 +7,7 @@ use super::owners::{self, Owners};
 use super::ConnectorHub;
 use crate::store::{
     load_connection, load_objects, record_errors, ConnectionRow, NewSyncError, ObjectRow,
+    StoredSettings,
 };
 use crate::target::SyncTarget;
 use chrono::Utc;
@@ -135,8 +136,9 @@ impl<'a> Sync<'a> {
                 None,
             ));
         }
-        let mut session = self.open(&connection).map_err(|e| (e, None))?;
-        let budget = connection.api_budget_percent();
+        let stored = connection.stored().map_err(|e| (Failure::Local(e), None))?;
+        let mut session = self.open(&connection, &stored).map_err(|e| (e, None))?;
+        let budget = stored.api_budget_percent;
         if let Err(f) = self.match_owners(session.as_mut(), &mut plans).await {
             return Err((f, Some(session)));
         }
@@ -211,7 +213,11 @@ impl<'a> Sync<'a> {
         Ok(())
     }
 
-    fn open(&self, connection: &ConnectionRow) -> Result<Box<dyn Session>, Failure> {
+    fn open(
+        &self,
+        connection: &ConnectionRow,
+        stored: &StoredSettings,
+    ) -> Result<Box<dyn Session>, Failure> {
         let key = self.hub.key()?;
         let connector = self.hub.connector(&connection.kind)?;
         let sealed = connection.credentials.as_deref().ok_or_else(|| {
@@ -219,7 +225,7 @@ impl<'a> Sync<'a> {
         })?;
         let secrets = key.open_json(sealed, &connection.seal_context())?;
         Ok(connector.open(Credentials {
-            settings: connection.settings.clone(),
+            settings: stored.connector(),
             secrets,
         })?)
     }
