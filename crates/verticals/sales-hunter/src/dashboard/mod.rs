@@ -245,37 +245,8 @@ pub async fn get_dashboard(
             value: stage_sum(s).map_or(0, |x| x.amount_minor),
         })
         .collect();
-    let won_lost = (0..6)
-        .rev()
-        .map(|back| {
-            let start = first_of_month(now.date_naive(), back);
-            let row = deals.trend.iter().find(|m| m.month == start);
-            TrendPoint {
-                label: start.format("%b").to_string(),
-                won: row.map_or(0, |r| r.won),
-                lost: row.map_or(0, |r| r.lost),
-            }
-        })
-        .collect();
-    let leads = &people.now;
-    let funnel = vec![
-        ChartBar {
-            label: "Created".into(),
-            value: leads.created,
-        },
-        ChartBar {
-            label: "Worked".into(),
-            value: leads.working,
-        },
-        ChartBar {
-            label: "Qualified".into(),
-            value: leads.qualified,
-        },
-        ChartBar {
-            label: "Opportunity".into(),
-            value: leads.converted,
-        },
-    ];
+    let won_lost = won_lost(&deals.trend, now.date_naive());
+    let funnel = funnel(&people.now);
     Ok(Dashboard {
         period,
         from: from.date_naive(),
@@ -288,6 +259,38 @@ pub async fn get_dashboard(
         funnel,
         my_day: deals.my_day,
     })
+}
+
+/// Won and lost deals per month, the last six months to `today`'s.
+fn won_lost(trend: &[Month], today: NaiveDate) -> Vec<TrendPoint> {
+    (0..6)
+        .rev()
+        .map(|back| {
+            let start = first_of_month(today, back);
+            let row = trend.iter().find(|m| m.month == start);
+            TrendPoint {
+                label: start.format("%b").to_string(),
+                won: row.map_or(0, |r| r.won),
+                lost: row.map_or(0, |r| r.lost),
+            }
+        })
+        .collect()
+}
+
+/// The period's leads from created to opportunity.
+fn funnel(leads: &People) -> Vec<ChartBar> {
+    [
+        ("Created", leads.created),
+        ("Worked", leads.working),
+        ("Qualified", leads.qualified),
+        ("Opportunity", leads.converted),
+    ]
+    .into_iter()
+    .map(|(label, value)| ChartBar {
+        label: label.into(),
+        value,
+    })
+    .collect()
 }
 
 /// The first day of the month `back` months before `d`'s.

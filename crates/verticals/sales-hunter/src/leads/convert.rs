@@ -1,14 +1,14 @@
 //! Converting a lead: a contact, an account (the existing one with the lead's domain, or a
 //! new one) and optionally a deal, all in one transaction with the lead marked converted.
 
-use super::load_lead;
+use super::{load_lead, LeadRecord};
 use crate::access::ensure_can_edit;
 use crate::accounts::{find_by_domain, NewAccount};
 use crate::actions;
 use crate::contacts::NewContact;
 use crate::fields;
 use crate::opportunities::insert_opportunity;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::sales::lead::{Conversion, ConvertLeadInput, LeadStatus};
@@ -16,7 +16,7 @@ use models::sales::parse_money;
 use models::{AccountId, AppError, ContactId, LeadId};
 use platform::audit::NewAuditEntry;
 use platform::db::schema::{activities, leads, tasks};
-use platform::db::Db;
+use platform::db::{Conn, Db};
 use platform::{Error, RequestContext};
 use uuid::Uuid;
 
@@ -40,31 +40,7 @@ pub async fn convert_lead(
             return Err(AppError::conflict("This lead is converted already.").into());
         }
         let now = Utc::now();
-        let (account_id, account_matched) = match find_by_domain(conn, &lead.domain).await? {
-            Some(a) => (a, true),
-            None => {
-                let account_id = AccountId(Uuid::new_v4());
-                let name = if lead.company.is_empty() {
-                    format!("{} (individual)", lead.last_name)
-                } else {
-                    lead.company.clone()
-                };
-                NewAccount {
-                    tenant_id: ctx.tenant_id,
-                    id: account_id,
-                    name: &name,
-                    domain: &lead.domain,
-                    industry: &lead.industry,
-                    employee_count: lead.employee_count,
-                    country: &lead.country,
-                    owner_id: lead.owner_id,
-                    created_at: now,
-                }
-                .insert(conn)
-                .await?;
-                (account_id, false)
-            }
-        };
+        let (account_id, account_matched) = account_for(conn, ctx, &lead, now).await?;
         let contact_id = ContactId(Uuid::new_v4());
         NewContact {
             tenant_id: ctx.tenant_id,
@@ -144,4 +120,37 @@ pub async fn convert_lead(
         })
     })
     .await
+}
+
+/// The account a converted lead joins: the one with its e-mail's domain, else a new one from
+/// the lead's company (true when matched).
+async fn account_for(
+    conn: &mut Conn,
+    ctx: &RequestContext,
+    lead: &LeadRecord,
+    now: DateTime<Utc>,
+) -> Result<(AccountId, bool), Error> {
+    if let Some(found) = find_by_domain(conn, &lead.domain).await? {
+        return Ok((found, true));
+    }
+    let account_id = AccountId(Uuid::new_v4());
+    let name = if lead.company.is_empty() {
+        format!("{} (individual)", lead.last_name)
+    } else {
+        lead.company.clone()
+    };
+    NewAccount {
+        tenant_id: ctx.tenant_id,
+        id: account_id,
+        name: &name,
+        domain: &lead.domain,
+        industry: &lead.industry,
+        employee_count: lead.employee_count,
+        country: &lead.country,
+        owner_id: lead.owner_id,
+        created_at: now,
+    }
+    .insert(conn)
+    .await?;
+    Ok((account_id, false))
 }
