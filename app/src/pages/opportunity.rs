@@ -15,7 +15,7 @@ use models::sales::format_money;
 use models::sales::opportunity::OpportunityDetail;
 use models::sales::stage::{ForecastCategory, StageKind};
 use models::session::SessionUser;
-use models::{AppError, OpportunityId, Role};
+use models::{AppError, OpportunityId, Role, StageId};
 
 #[component]
 pub fn OpportunityPage() -> impl IntoView {
@@ -75,6 +75,36 @@ pub fn OpportunityPage() -> impl IntoView {
     }
 }
 
+/// Marking an open deal won or lost.
+#[component]
+fn ClosePanel(
+    id: OpportunityId,
+    won: Option<StageId>,
+    lost: Option<StageId>,
+    move_deal: ServerAction<MoveOpportunity>,
+) -> impl IntoView {
+    view! {
+        <section class="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="close-h">
+            <h2 id="close-h" class="text-base font-semibold">"Close the deal"</h2>
+            {won.map(|w| view! {
+                <ActionForm action=move_deal attr:class="mt-3">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="stage_id" value=w.to_string()/>
+                    <Button kind="submit">"Mark won"</Button>
+                </ActionForm>
+            })}
+            {lost.map(|l| view! {
+                <ActionForm action=move_deal attr:class="mt-4 space-y-2">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="stage_id" value=l.to_string()/>
+                    <TextInput label="Why was it lost?" name="lost_reason" error=field_error(move_deal, "lost_reason")/>
+                    <Button kind="submit" variant=ButtonVariant::Danger>"Mark lost"</Button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
 #[component]
 fn OpportunityView(
     detail: OpportunityDetail,
@@ -89,16 +119,8 @@ fn OpportunityView(
     let o = detail.opportunity.clone();
     let can_edit = me.role.at_least(Role::Manager) || o.owner_id == Some(me.user_id);
     let id = o.id;
-    let won = detail
-        .stages
-        .iter()
-        .find(|s| s.kind == StageKind::Won)
-        .map(|s| s.id);
-    let lost = detail
-        .stages
-        .iter()
-        .find(|s| s.kind == StageKind::Lost)
-        .map(|s| s.id);
+    let stage_of = |kind| detail.stages.iter().find(|s| s.kind == kind).map(|s| s.id);
+    let (won, lost) = (stage_of(StageKind::Won), stage_of(StageKind::Lost));
     let stages: Vec<(String, String)> = detail
         .stages
         .iter()
@@ -156,26 +178,7 @@ fn OpportunityView(
                 </section>
             </div>
             <div class="space-y-6">
-                {(can_edit && o.stage.kind == StageKind::Open).then(|| view! {
-                    <section class="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="close-h">
-                        <h2 id="close-h" class="text-base font-semibold">"Close the deal"</h2>
-                        {won.map(|w| view! {
-                            <ActionForm action=move_deal attr:class="mt-3">
-                                <input type="hidden" name="id" value=id.to_string()/>
-                                <input type="hidden" name="stage_id" value=w.to_string()/>
-                                <Button kind="submit">"Mark won"</Button>
-                            </ActionForm>
-                        })}
-                        {lost.map(|l| view! {
-                            <ActionForm action=move_deal attr:class="mt-4 space-y-2">
-                                <input type="hidden" name="id" value=id.to_string()/>
-                                <input type="hidden" name="stage_id" value=l.to_string()/>
-                                <TextInput label="Why was it lost?" name="lost_reason" error=field_error(move_deal, "lost_reason")/>
-                                <Button kind="submit" variant=ButtonVariant::Danger>"Mark lost"</Button>
-                            </ActionForm>
-                        })}
-                    </section>
-                })}
+                {(can_edit && o.stage.kind == StageKind::Open).then(|| view! { <ClosePanel id won lost move_deal/> })}
                 <section class="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="history-h">
                     <h2 id="history-h" class="text-base font-semibold">"Stage history"</h2>
                     <ol class="mt-3 space-y-2 text-sm" data-testid="stage-history">

@@ -13,7 +13,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use models::members::Member;
 use models::sales::activity::{Activity, ActivityKind, Task};
-use models::sales::lead::{LeadDetail, LeadInput, LeadStatus};
+use models::sales::lead::{Lead, LeadDetail, LeadInput, LeadStatus};
 use models::session::SessionUser;
 use models::{AppError, LeadId, Role};
 
@@ -121,7 +121,6 @@ fn LeadView(
         }
     }).collect_view();
     let input = LeadInput::from(&lead);
-    let converted = lead.status == LeadStatus::Converted;
     let lead_id = lead.id;
     view! {
         <Title text=name.clone()/>
@@ -182,30 +181,7 @@ fn LeadView(
                     </ul>
                 </section>
                 <TasksPanel tasks=detail.tasks.clone() task done about_type="lead" about_id=lead_id.to_string()/>
-                <section class="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="convert-h">
-                    <h2 id="convert-h" class="text-base font-semibold">"Convert"</h2>
-                    {if converted {
-                        view! {
-                            <p class="mt-2 text-sm text-slate-700">{format!("Converted {}.", lead.converted_at.map(format::day).unwrap_or_default())}</p>
-                            {lead.converted_opportunity_id.map(|o| view! { <a class="mt-2 inline-block text-sm font-medium text-indigo-600" href=format!("/opportunities/{o}") data-testid="converted-opportunity">"Open the opportunity →"</a> })}
-                        }.into_any()
-                    } else if can_edit {
-                        view! {
-                            <p class="mt-1 text-sm text-slate-600">"Makes a contact, attaches it to the account with this domain (or a new one), and can open a deal."</p>
-                            <ActionForm action=convert attr:class="mt-3 space-y-3" attr:data-testid="convert-form">
-                                <input type="hidden" name="id" value=lead_id.to_string()/>
-                                <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="input[create_opportunity]" value="true" checked=true/>"Also create an opportunity"</label>
-                                <TextInput label="Opportunity name" name="input[opportunity_name]" placeholder=format!("{} deal", if lead.company.is_empty() { lead.last_name.clone() } else { lead.company.clone() }) error=field_error(convert, "opportunity_name")/>
-                                <TextInput label="Amount" name="input[amount]" placeholder="25,000" error=field_error(convert, "amount")/>
-                                <TextInput label="Close date" name="input[close_date]" kind="date" error=field_error(convert, "close_date")/>
-                                <FormAlert message=form_error(convert, &["opportunity_name", "amount", "close_date"])/>
-                                <Button kind="submit" busy=convert.pending()>"Convert lead"</Button>
-                            </ActionForm>
-                        }.into_any()
-                    } else {
-                        view! { <p class="mt-2 text-sm text-slate-600">"Only its owner or a manager can convert this lead."</p> }.into_any()
-                    }}
-                </section>
+                <ConvertPanel lead=lead.clone() can_edit convert/>
                 {can_edit.then(|| view! {
                     <section class="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="danger-h">
                         <h2 id="danger-h" class="text-base font-semibold">"Delete"</h2>
@@ -223,6 +199,39 @@ fn LeadView(
                 })}
             </div>
         </div>
+    }
+}
+
+/// Converting the lead: done (with its deal), the form, or who may.
+#[component]
+fn ConvertPanel(lead: Lead, can_edit: bool, convert: ServerAction<ConvertLead>) -> impl IntoView {
+    let converted = lead.status == LeadStatus::Converted;
+    let lead_id = lead.id;
+    view! {
+        <section class="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="convert-h">
+            <h2 id="convert-h" class="text-base font-semibold">"Convert"</h2>
+            {if converted {
+                view! {
+                    <p class="mt-2 text-sm text-slate-700">{format!("Converted {}.", lead.converted_at.map(format::day).unwrap_or_default())}</p>
+                    {lead.converted_opportunity_id.map(|o| view! { <a class="mt-2 inline-block text-sm font-medium text-indigo-600" href=format!("/opportunities/{o}") data-testid="converted-opportunity">"Open the opportunity →"</a> })}
+                }.into_any()
+            } else if can_edit {
+                view! {
+                    <p class="mt-1 text-sm text-slate-600">"Makes a contact, attaches it to the account with this domain (or a new one), and can open a deal."</p>
+                    <ActionForm action=convert attr:class="mt-3 space-y-3" attr:data-testid="convert-form">
+                        <input type="hidden" name="id" value=lead_id.to_string()/>
+                        <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="input[create_opportunity]" value="true" checked=true/>"Also create an opportunity"</label>
+                        <TextInput label="Opportunity name" name="input[opportunity_name]" placeholder=format!("{} deal", if lead.company.is_empty() { lead.last_name.clone() } else { lead.company.clone() }) error=field_error(convert, "opportunity_name")/>
+                        <TextInput label="Amount" name="input[amount]" placeholder="25,000" error=field_error(convert, "amount")/>
+                        <TextInput label="Close date" name="input[close_date]" kind="date" error=field_error(convert, "close_date")/>
+                        <FormAlert message=form_error(convert, &["opportunity_name", "amount", "close_date"])/>
+                        <Button kind="submit" busy=convert.pending()>"Convert lead"</Button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! { <p class="mt-2 text-sm text-slate-600">"Only its owner or a manager can convert this lead."</p> }.into_any()
+            }}
+        </section>
     }
 }
 
