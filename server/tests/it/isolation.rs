@@ -27,6 +27,9 @@ struct EmailRow {
     email: String,
 }
 
+/// Takes the tenant setting away inside a tenant transaction.
+const UNSET_TENANT: &str = "SELECT set_config('app.tenant_id', '', true)";
+
 async fn two_tenants(app: &TestApp) -> (SessionUser, SessionUser) {
     let a = app.sign_up("Anna A", "anna@a.example", "Tenant A").await;
     let b = app.sign_up("Bert B", "bert@b.example", "Tenant B").await;
@@ -212,13 +215,13 @@ fn another_tenants_member_is_invisible_through_the_api() {
 fn without_a_tenant_setting_the_tenant_role_sees_nothing() {
     run(async {
         let app = TestApp::spawn().await;
-        two_tenants(&app).await;
+        let (a, _) = two_tenants(&app).await;
+        // A tenant transaction whose setting is taken away again (the platform login cannot
+        // become the tenant role).
         let rows = app
             .db
-            .platform_tx(async |conn| {
-                diesel::sql_query("SET LOCAL ROLE sales_hunter_tenant")
-                    .execute(conn)
-                    .await?;
+            .tenant_tx(a.tenant_id, async |conn| {
+                diesel::sql_query(UNSET_TENANT).execute(conn).await?;
                 Ok(diesel::sql_query("SELECT tenant_id FROM memberships")
                     .load::<TenantRow>(conn)
                     .await?)
@@ -313,6 +316,20 @@ fn with_reset_role_injected_the_login_role_can_read_no_table() {
             })
             .await
             .expect("the platform login may become the platform role");
+        // Nor does the platform login become the tenant role: each login one role.
+        let crossed = app
+            .db
+            .platform_tx(async |conn| {
+                diesel::sql_query("SET ROLE sales_hunter_tenant")
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+            .await;
+        assert!(
+            matches!(&crossed, Err(Error::Db(e)) if e.to_string().contains("permission denied")),
+            "the tenant role from a platform transaction: {crossed:?}"
+        );
         // The pool is not poisoned: the next transaction works as usual.
         assert_eq!(
             app.db
@@ -375,10 +392,8 @@ fn the_search_functions_answer_only_for_the_transactions_tenant() {
             assert_eq!(seen, want, "{table}");
             let unset = app
                 .db
-                .platform_tx(async |conn| {
-                    diesel::sql_query("SET LOCAL ROLE sales_hunter_tenant")
-                        .execute(conn)
-                        .await?;
+                .tenant_tx(a.tenant_id, async |conn| {
+                    diesel::sql_query(UNSET_TENANT).execute(conn).await?;
                     Ok(diesel::sql_query(&sql).load::<Id>(conn).await?)
                 })
                 .await
