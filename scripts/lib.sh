@@ -82,14 +82,6 @@ locked_wasm_bindgen_version() {
 
 # Everything a build needs. Each item is checked first, so a second run
 # costs about a second and installs nothing.
-# cargo install for the project's tools, built for building them fast: cargo-leptos's own
-# release profile asks for fat LTO in one codegen unit, which made its install take 13 of a
-# cold CI run's minutes on 2 cores. These tools run for seconds per build; thin local LTO
-# over 16 units costs them nothing that shows.
-tool_install() {
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo install "$@"
-}
-
 ensure_tools() {
   command -v cargo >/dev/null || die "cargo not found (rustup toolchain expected in ~/.cargo/bin)"
 
@@ -103,7 +95,7 @@ ensure_tools() {
   # come from node_modules/.bin instead of GitHub releases.
   if ! cargo leptos --version 2>/dev/null | grep -qE "(^| )v?${CARGO_LEPTOS_VERSION//./\\.}( |$)"; then
     log "installing cargo-leptos $CARGO_LEPTOS_VERSION"
-    tool_install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+    cargo install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked --features no_downloads
   fi
 
   local wbg
@@ -112,7 +104,7 @@ ensure_tools() {
   if [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]]; then
     log "installing wasm-bindgen-cli $wbg"
     # No --locked: the published lock file names a crate the registry lacks.
-    tool_install "wasm-bindgen-cli@$wbg"
+    cargo install "wasm-bindgen-cli@$wbg"
   fi
 
   if ! command -v node >/dev/null; then
@@ -144,7 +136,7 @@ ensure_diesel_cli() {
   diesel --version 2>/dev/null | grep -q "Version: $DIESEL_CLI_VERSION$" && return
   [[ -e /usr/include/postgresql/libpq-fe.h ]] || apt_install libpq-dev
   log "installing diesel_cli $DIESEL_CLI_VERSION"
-  tool_install "diesel_cli@$DIESEL_CLI_VERSION" --no-default-features --features postgres --locked
+  cargo install "diesel_cli@$DIESEL_CLI_VERSION" --no-default-features --features postgres --locked
 }
 
 # Debian's chromium for the Playwright end-to-end tests.
