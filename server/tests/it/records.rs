@@ -101,7 +101,9 @@ impl DealBuilder {
         self
     }
 
-    pub async fn try_create(self, app: &TestApp, session: &str) -> Result<OpportunityId, AppError> {
+    /// Sends it, as `session`, and fails the test if the server refuses.
+    pub async fn create(self, app: &TestApp, session: &str) -> OpportunityId {
+        let name = self.name.clone();
         app.invoke(
             Some(session),
             CreateOpportunity {
@@ -111,12 +113,6 @@ impl DealBuilder {
             },
         )
         .await
-    }
-
-    pub async fn create(self, app: &TestApp, session: &str) -> OpportunityId {
-        let name = self.name.clone();
-        self.try_create(app, session)
-            .await
-            .unwrap_or_else(|e| panic!("create the deal {name}: {e}"))
+        .unwrap_or_else(|e| panic!("create the deal {name}: {e}"))
     }
 }

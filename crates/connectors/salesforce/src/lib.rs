@@ -68,10 +68,7 @@ impl Salesforce {
             secrets.refresh_token = refresh;
         }
         Authorised {
-            secrets: serde_json::json!({
-                "access_token": secrets.access_token,
-                "refresh_token": secrets.refresh_token,
-            }),
+            secrets: secrets.to_json(),
             settings: serde_json::json!({"instance_url": token.instance_url}),
             remote_account: oauth::remote_account(&token.id),
         }
