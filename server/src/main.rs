@@ -14,11 +14,12 @@ commands:
   migrate                      create the database if needed, apply pending migrations and
                                create the login roles of APP_DATABASE_URL and
                                PLATFORM_DATABASE_URL
-  seed [--leads N] [--opportunities M]
+  seed [--leads N] [--opportunities M] [--today]
                                create the demo tenant with its sales data (idempotent) and
                                print its sign-in; with --leads/--opportunities, also add that
                                many generated records to it (benchmarks) beside a small
-                               second tenant
+                               second tenant; --today: the leads created today, as
+                               after a big first import or sync
   drop-database                drop the database of DATABASE_URL (throwaway test databases)
 
 configuration comes from the environment: see .env.example";
@@ -174,8 +175,13 @@ async fn drop_database(config: &Config) -> anyhow::Result<()> {
 async fn seed(config: &Config, args: &[String]) -> anyhow::Result<()> {
     use platform::seed::*;
     let mut volume = (0usize, 0usize);
+    let mut created = sales_hunter::seed::Created::Spread;
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
+        if flag == "--today" {
+            created = sales_hunter::seed::Created::Today;
+            continue;
+        }
         let value = rest
             .next()
             .with_context(|| format!("{flag} needs a number"))?;
@@ -204,7 +210,7 @@ async fn seed(config: &Config, args: &[String]) -> anyhow::Result<()> {
         let second = seed_second_tenant(&db).await?;
         sales_hunter::seed::seed_demo_sales(&db, second).await?;
         let started = std::time::Instant::now();
-        sales_hunter::seed::seed_volume(&db, report.tenant_id, volume.0, volume.1, |what, n| {
+        sales_hunter::seed::seed_volume(&db, report.tenant_id, volume, created, |what, n| {
             if n % 50_000 == 0 || n == volume.0 || n == volume.1 {
                 println!("  {n} {what} added ({:.0?})", started.elapsed());
             }

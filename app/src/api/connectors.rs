@@ -120,6 +120,17 @@ pub async fn sync_connection(id: ConnectionId) -> Result<SyncRunId, AppError> {
         .map_err(AppError::from)
 }
 
+/// A full resync: every enabled object read again from the start by the next run (after a
+/// mapping change); queued now.
+#[server(endpoint = "resync_connection")]
+pub async fn resync_connection(id: ConnectionId) -> Result<SyncRunId, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    connectors::manage::resync_connection(&state()?.db, &ctx, id)
+        .await
+        .map_err(AppError::from)
+}
+
 #[server(endpoint = "list_sync_runs")]
 pub async fn list_sync_runs(id: ConnectionId) -> Result<Vec<SyncRunView>, AppError> {
     use super::ssr::*;

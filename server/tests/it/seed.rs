@@ -13,9 +13,15 @@ fn volume_seed_adds_records_and_refreshes_statistics() {
         app.sign_up("Olga Other", "olga@other.example", "Other Org")
             .await;
         let mut last = std::collections::BTreeMap::new();
-        sales_hunter::seed::seed_volume(&app.db, tenant, 500, 1200, |what, n| {
-            last.insert(what.to_string(), n);
-        })
+        sales_hunter::seed::seed_volume(
+            &app.db,
+            tenant,
+            (500, 1200),
+            sales_hunter::seed::Created::Spread,
+            |what, n| {
+                last.insert(what.to_string(), n);
+            },
+        )
         .await
         .expect("seed_volume");
         assert_eq!(

@@ -29,8 +29,9 @@ pub(super) fn Connection(
         None => "Never synced yet.".to_string(),
     };
     let connect_label = format!("Connect with {}", c.display_name);
-    let (id1, id2, id3) = (id.clone(), id.clone(), id.clone());
+    let (id1, id2, id3, id4) = (id.clone(), id.clone(), id.clone(), id.clone());
     let sync = actions.sync;
+    let resync = actions.resync;
     let disconnect = actions.disconnect;
     let authorize_server = actions.authorize_server;
     let warning = Signal::derive(move || disconnect.value().get().and_then(|r| r.ok().flatten()));
@@ -48,12 +49,17 @@ pub(super) fn Connection(
                 view! { <p class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="last-error">{e}</p> }
             })}
             <p class="mt-3 text-sm text-slate-700" data-testid="api-allowance">{allowance}</p>
+            {connected.then(|| view! { <p class="mt-1 text-xs text-slate-600">"After changing a mapping, a full resync reads every record again; nothing is created twice."</p> })}
             <div class="mt-4 flex flex-wrap gap-2">
                 {if connected {
                     view! {
                         <ActionForm action=sync attr:data-testid="sync-form">
                             <input type="hidden" name="id" value=id1/>
                             <Button kind="submit" busy=sync.pending() test_id="sync-now">"Sync now"</Button>
+                        </ActionForm>
+                        <ActionForm action=resync attr:data-testid="resync-form">
+                            <input type="hidden" name="id" value=id4/>
+                            <Button kind="submit" variant=ButtonVariant::Secondary busy=resync.pending() test_id="resync">"Full resync"</Button>
                         </ActionForm>
                     }.into_any()
                 } else {
@@ -80,6 +86,7 @@ pub(super) fn Connection(
             <div class="mt-3 space-y-2">
                 <FormAlert message=form_error(authorize_server, &[])/>
                 <FormAlert message=form_error(sync, &[])/>
+                <FormAlert message=form_error(resync, &[])/>
                 <FormAlert message=form_error(disconnect, &[])/>
                 <FormAlert message=warning/>
             </div>

@@ -6,7 +6,7 @@
 
 use crate::api::connectors::{
     list_connections, list_sync_run_errors, AuthorizeConnectionServer, DescribeConnectionObject,
-    DisconnectConnection, SaveConnection, SaveConnectionObject, SyncConnection,
+    DisconnectConnection, ResyncConnection, SaveConnection, SaveConnectionObject, SyncConnection,
 };
 use crate::components::*;
 use crate::format;
@@ -85,6 +85,7 @@ pub fn ConnectorsPage() -> impl IntoView {
     let save = ServerAction::<SaveConnection>::new();
     let authorize_server = ServerAction::<AuthorizeConnectionServer>::new();
     let sync = ServerAction::<SyncConnection>::new();
+    let resync = ServerAction::<ResyncConnection>::new();
     let disconnect = ServerAction::<DisconnectConnection>::new();
     let save_object = ServerAction::<SaveConnectionObject>::new();
     let tick = RwSignal::new(0u32);
@@ -94,6 +95,7 @@ pub fn ConnectorsPage() -> impl IntoView {
                 save.version().get(),
                 authorize_server.version().get(),
                 sync.version().get(),
+                resync.version().get(),
                 disconnect.version().get(),
                 save_object.version().get(),
                 tick.get(),
@@ -126,6 +128,7 @@ pub fn ConnectorsPage() -> impl IntoView {
         save,
         authorize_server,
         sync,
+        resync,
         disconnect,
         save_object,
     };
@@ -164,6 +167,7 @@ struct Actions {
     save: ServerAction<SaveConnection>,
     authorize_server: ServerAction<AuthorizeConnectionServer>,
     sync: ServerAction<SyncConnection>,
+    resync: ServerAction<ResyncConnection>,
     disconnect: ServerAction<DisconnectConnection>,
     save_object: ServerAction<SaveConnectionObject>,
 }

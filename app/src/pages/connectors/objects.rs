@@ -40,18 +40,38 @@ pub(super) fn ObjectEditor(
         Policy::RemoteWins,
     ));
     let summary = format!(
-        "{} ↔ {} · {} fields{}",
+        "{} ↔ {} · {} fields{}{}",
         object.label(),
         setup.remote_object,
         setup.mappings.len(),
-        if setup.enabled { "" } else { " · off" }
+        if setup.enabled { "" } else { " · off" },
+        if setup.unseen_fields.is_empty() {
+            String::new()
+        } else {
+            format!(" · {} not visible", setup.unseen_fields.len())
+        }
     );
+    let unseen = (!setup.unseen_fields.is_empty()).then(|| {
+        format!(
+            "Not in the org or hidden from the connected user by field-level security, so left out of every sync until it can be seen: {}. Grant the user access to these fields in Salesforce, or remove their mappings.",
+            setup.unseen_fields.join(", ")
+        )
+    });
+    let retrying = (setup.retrying > 0).then(|| {
+        format!(
+            "{} {} could not be synced yet; every run tries them again (see the run's errors for why).",
+            setup.retrying,
+            if setup.retrying == 1 { "record" } else { "records" }
+        )
+    });
     let remote_list = list_id.clone();
     let describe_id = id.to_string();
     view! {
         <details class="rounded-md ring-1 ring-slate-200" data-testid=format!("object-{}", object.as_str())>
             <summary class="cursor-pointer px-4 py-3 text-sm">{summary}</summary>
             <div class="px-4 pb-4">
+                {unseen.map(|text| view! { <p class="mb-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="unseen-fields">{text}</p> })}
+                {retrying.map(|text| view! { <p class="mb-3 text-sm text-slate-700" data-testid="retrying">{text}</p> })}
                 {connected.then(|| view! {
                     <ActionForm action=describe attr:class="mb-3">
                         <input type="hidden" name="id" value=describe_id.clone()/>

@@ -9,6 +9,9 @@ use models::connectors::{ConnectionSettingsInput, FieldMapping, SyncObject};
 use std::future::Future;
 use std::pin::Pin;
 
+/// Ids a `Session::pull_ids` call takes at once.
+pub const IDS_AT_ONCE: usize = 200;
+
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A connection's settings (not secret) and secrets (sealed at rest), as stored: JSON that
@@ -134,6 +137,14 @@ pub trait Session: Send + Sync {
         &'a mut self,
         remote_object: &'a str,
         cursor: &'a Cursor,
+    ) -> BoxFuture<'a, Result<Page, RemoteError>>;
+    /// The records of `remote_object` with these ids (at most [`IDS_AT_ONCE`]) that still
+    /// exist, with `fields`, in (modified, id) order: records that failed are fetched again.
+    fn pull_ids<'a>(
+        &'a mut self,
+        remote_object: &'a str,
+        fields: &'a [String],
+        ids: &'a [String],
     ) -> BoxFuture<'a, Result<Page, RemoteError>>;
     /// The next page of a pull (`Page::next`).
     fn next_page<'a>(

@@ -8,7 +8,7 @@ mod remote;
 
 pub use connector::{
     Authorised, BoxFuture, Connector, Credentials, ObjectDefaults, SavedSettings, SecretsState,
-    Session,
+    Session, IDS_AT_ONCE,
 };
 pub use remote::{
     ApiUsage, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError, RemoteRecord,

@@ -7,11 +7,14 @@ use models::connectors::RemoteField;
 /// A record's mapped values: local field key → JSON value (`null` for empty).
 pub type Values = serde_json::Map<String, serde_json::Value>;
 
-/// A remote record as pulled: its id, when it last changed, and its fields by remote name.
+/// A remote record as pulled: its id, when it last changed, when it was created there (a
+/// record created here from it keeps that time, so the KPIs count it when it happened), and
+/// its fields by remote name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemoteRecord {
     pub id: String,
     pub modified: DateTime<Utc>,
+    pub created: Option<DateTime<Utc>>,
     pub fields: serde_json::Map<String, serde_json::Value>,
 }
 

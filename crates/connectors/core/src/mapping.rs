@@ -190,6 +190,7 @@ mod tests {
         let record = RemoteRecord {
             id: "00Q1".into(),
             modified: at(1),
+            created: None,
             fields: values(json!({"LastName": "Lovelace", "Status": "Working - Contacted"})),
         };
         let local = to_local(&mappings(Policy::RemoteWins), &record).expect("ok");

@@ -117,6 +117,11 @@ pub struct ObjectRow {
     pub check_started_at: Option<DateTime<Utc>>,
     pub check_cursor_at: Option<DateTime<Utc>>,
     pub check_cursor_id: String,
+    /// Mapped fields the org did not show at the last run (missing, or hidden from the API
+    /// user): left out of its queries.
+    pub unseen_fields: Vec<Option<String>>,
+    /// A full resync was asked for: the next run reads the object from the start.
+    pub resync_requested: bool,
 }
 
 impl ObjectRow {

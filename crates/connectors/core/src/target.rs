@@ -16,9 +16,11 @@ use platform::Error;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// One record to create: its remote id (stored as the record's external id) and values.
+/// One record to create: its remote id (stored as the record's external id), when it was
+/// created there (the local record's creation time; the sync's when unknown) and values.
 pub struct NewSynced<'a> {
     pub external_id: &'a str,
+    pub created_at: Option<DateTime<Utc>>,
     pub values: &'a Values,
 }
 

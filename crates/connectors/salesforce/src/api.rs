@@ -1,6 +1,7 @@
 //! Talking to one org: every REST call goes through `Api::call`, which adds the token,
 //! reads `Sforce-Limit-Info`, refreshes an expired session once and retries, and backs off
-//! and retries rate limits (`REQUEST_LIMIT_EXCEEDED`, 429), 5xx and timeouts. Whatever it
+//! and retries rate limits (`REQUEST_LIMIT_EXCEEDED`, 429), 5xx, timeouts and answers that
+//! do not read (a body cut short by a proxy is an outage, not a verdict). Whatever it
 //! returns as an error is final for the run.
 
 use crate::oauth;
@@ -61,15 +62,17 @@ pub struct Api {
 }
 
 impl Api {
-    /// Sends a request to the org and returns the body of a successful answer.
-    /// `what` names the request in errors ("Lead query").
-    pub async fn call(
+    /// Sends a request to the org and reads a successful answer with `read`; an answer
+    /// `read` finds `Malformed` is retried like a 5xx. `what` names the request in errors
+    /// ("Lead query").
+    pub async fn call<T>(
         &mut self,
         method: Method,
         url: &str,
         body: Option<&serde_json::Value>,
         what: &str,
-    ) -> Result<String, RemoteError> {
+        read: impl Fn(&str) -> Result<T, RemoteError>,
+    ) -> Result<T, RemoteError> {
         let mut renewed_here = false;
         let mut attempt: u32 = 0;
         loop {
@@ -108,26 +111,32 @@ impl Api {
                         }
                     };
                     if status.is_success() {
-                        return Ok(text);
-                    }
-                    let (code, message) = describe_error(status, &text);
-                    if status == StatusCode::UNAUTHORIZED {
-                        // An expired session: renew once, then it is final.
-                        if renewed_here {
-                            return Err(RemoteError::Auth(format!("{what}: {message}")));
+                        match read(&text) {
+                            Err(RemoteError::Malformed(why)) => {
+                                format!("a malformed answer ({why})")
+                            }
+                            read => return read,
                         }
-                        self.renew().await?;
-                        renewed_here = true;
-                        continue;
+                    } else {
+                        let (code, message) = describe_error(status, &text);
+                        if status == StatusCode::UNAUTHORIZED {
+                            // An expired session: renew once, then it is final.
+                            if renewed_here {
+                                return Err(RemoteError::Auth(format!("{what}: {message}")));
+                            }
+                            self.renew().await?;
+                            renewed_here = true;
+                            continue;
+                        }
+                        let transient = status.is_server_error()
+                            || status == StatusCode::TOO_MANY_REQUESTS
+                            || code == "REQUEST_LIMIT_EXCEEDED"
+                            || code == "SERVER_UNAVAILABLE";
+                        if !transient {
+                            return Err(RemoteError::Refused(format!("{what}: {message}")));
+                        }
+                        message
                     }
-                    let transient = status.is_server_error()
-                        || status == StatusCode::TOO_MANY_REQUESTS
-                        || code == "REQUEST_LIMIT_EXCEEDED"
-                        || code == "SERVER_UNAVAILABLE";
-                    if !transient {
-                        return Err(RemoteError::Refused(format!("{what}: {message}")));
-                    }
-                    message
                 }
                 Err(e) if e.is_timeout() => format!("no answer within {:?}", self.options.timeout),
                 Err(e) => format!("could not be reached: {}", e.without_url()),

@@ -71,11 +71,12 @@ async fn token_request(
                 let status = response.status();
                 let text = response.text().await.unwrap_or_default();
                 if status.is_success() {
-                    return serde_json::from_str(&text).map_err(|e| {
-                        RemoteError::Malformed(format!("the token endpoint's answer: {e}"))
-                    });
-                }
-                if !status.is_server_error() {
+                    // An answer cut short is retried like an outage.
+                    match serde_json::from_str(&text) {
+                        Ok(token) => return Ok(token),
+                        Err(e) => format!("the token endpoint's answer did not read ({e})"),
+                    }
+                } else if !status.is_server_error() {
                     return Err(match serde_json::from_str::<TokenError>(&text) {
                         Ok(e) => {
                             RemoteError::Auth(format!("{} ({})", e.error_description, e.error))
@@ -84,8 +85,9 @@ async fn token_request(
                             RemoteError::Auth(format!("the token endpoint answered {status}"))
                         }
                     });
+                } else {
+                    format!("the token endpoint answered {status}")
                 }
-                format!("the token endpoint answered {status}")
             }
             Err(e) => format!(
                 "the token endpoint could not be reached: {}",

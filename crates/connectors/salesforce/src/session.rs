@@ -26,11 +26,15 @@ impl SalesforceSession {
         let url = self
             .api
             .url(&format!("/{endpoint}?q={}", models::url::encode(&q)));
-        let body = self
-            .api
-            .call(Method::GET, &url, None, &format!("{object} query"))
-            .await?;
-        soql::read_page(object, &body)
+        self.api
+            .call(
+                Method::GET,
+                &url,
+                None,
+                &format!("{object} query"),
+                |body| soql::read_page(object, body),
+            )
+            .await
     }
 
     async fn push_all(
@@ -50,16 +54,18 @@ impl SalesforceSession {
                 }).collect::<Vec<_>>(),
             });
             let url = self.api.url("/composite/sobjects");
-            let text = self
+            // Updates by id are idempotent: one whose answer did not read is sent again.
+            let outcomes = self
                 .api
                 .call(
                     Method::PATCH,
                     &url,
                     Some(&body),
                     &format!("{object} update"),
+                    |text| read_collection_results(object, text, chunk.len()),
                 )
                 .await?;
-            out.extend(read_collection_results(object, &text, chunk.len())?);
+            out.extend(outcomes);
         }
         Ok(out)
     }
@@ -181,6 +187,18 @@ impl Session for SalesforceSession {
         })
     }
 
+    fn pull_ids<'a>(
+        &'a mut self,
+        remote_object: &'a str,
+        fields: &'a [String],
+        ids: &'a [String],
+    ) -> BoxFuture<'a, Result<Page, RemoteError>> {
+        Box::pin(async move {
+            let q = soql::by_ids(remote_object, fields, ids);
+            self.query("query", remote_object, q).await
+        })
+    }
+
     fn next_page<'a>(
         &'a mut self,
         remote_object: &'a str,
@@ -188,11 +206,15 @@ impl Session for SalesforceSession {
     ) -> BoxFuture<'a, Result<Page, RemoteError>> {
         Box::pin(async move {
             let url = self.api.url(next);
-            let body = self
-                .api
-                .call(Method::GET, &url, None, &format!("{remote_object} query"))
-                .await?;
-            soql::read_page(remote_object, &body)
+            self.api
+                .call(
+                    Method::GET,
+                    &url,
+                    None,
+                    &format!("{remote_object} query"),
+                    |body| soql::read_page(remote_object, body),
+                )
+                .await
         })
     }
 
@@ -210,16 +232,15 @@ impl Session for SalesforceSession {
     ) -> BoxFuture<'a, Result<Describe, RemoteError>> {
         Box::pin(async move {
             let url = self.api.url(&format!("/sobjects/{remote_object}/describe"));
-            let body = self
-                .api
+            self.api
                 .call(
                     Method::GET,
                     &url,
                     None,
                     &format!("{remote_object} describe"),
+                    |body| read_describe(remote_object, body),
                 )
-                .await?;
-            read_describe(remote_object, &body)
+                .await
         })
     }
 

@@ -32,20 +32,40 @@ fn after(cursor: &Cursor) -> Option<String> {
     })
 }
 
-/// The changes query: `fields` plus Id and SystemModstamp.
-pub fn changes(object: &str, fields: &[String], cursor: &Cursor) -> String {
-    let mut select = vec!["Id".to_string(), "SystemModstamp".to_string()];
+/// `fields` plus Id, SystemModstamp and CreatedDate (every object has all three, and no
+/// field-level security hides them).
+fn select(fields: &[String]) -> String {
+    let mut select = vec![
+        "Id".to_string(),
+        "SystemModstamp".to_string(),
+        "CreatedDate".to_string(),
+    ];
     for f in fields {
         if !select.iter().any(|s| s.eq_ignore_ascii_case(f)) {
             select.push(f.clone());
         }
     }
+    select.join(", ")
+}
+
+/// The changes query.
+pub fn changes(object: &str, fields: &[String], cursor: &Cursor) -> String {
     let filter = after(cursor)
         .map(|w| format!(" WHERE {w}"))
         .unwrap_or_default();
     format!(
         "SELECT {} FROM {object}{filter} ORDER BY SystemModstamp ASC, Id ASC",
-        select.join(", ")
+        select(fields)
+    )
+}
+
+/// The records with these ids (records that failed, tried again).
+pub fn by_ids(object: &str, fields: &[String], ids: &[String]) -> String {
+    let ids: Vec<String> = ids.iter().map(|id| literal(id)).collect();
+    format!(
+        "SELECT {} FROM {object} WHERE Id IN ({}) ORDER BY SystemModstamp ASC, Id ASC",
+        select(fields),
+        ids.join(", ")
     )
 }
 
@@ -107,11 +127,16 @@ pub fn read_page(object: &str, body: &str) -> Result<Page, RemoteError> {
             .and_then(Value::as_str)
             .and_then(parse_datetime)
             .ok_or_else(|| malformed(format!("record {id} has no readable SystemModstamp")))?;
+        let created = fields
+            .get("CreatedDate")
+            .and_then(Value::as_str)
+            .and_then(parse_datetime);
         let mut fields = fields.clone();
         fields.remove("attributes");
         out.push(RemoteRecord {
             id,
             modified,
+            created,
             fields,
         });
     }
@@ -133,7 +158,12 @@ mod tests {
         let fields = vec!["LastName".to_string(), "Id".to_string()];
         assert_eq!(
             changes("Lead", &fields, &Cursor::default()),
-            "SELECT Id, SystemModstamp, LastName FROM Lead ORDER BY SystemModstamp ASC, Id ASC"
+            "SELECT Id, SystemModstamp, CreatedDate, LastName FROM Lead ORDER BY SystemModstamp ASC, Id ASC"
+        );
+        assert_eq!(
+            by_ids("Lead", &fields, &["00Q1".into(), "x'y".into()]),
+            "SELECT Id, SystemModstamp, CreatedDate, LastName FROM Lead WHERE Id IN ('00Q1', \
+             'x\\'y') ORDER BY SystemModstamp ASC, Id ASC"
         );
         let cursor = Cursor {
             at: Some(
@@ -145,7 +175,7 @@ mod tests {
         };
         assert_eq!(
             changes("Lead", &fields, &cursor),
-            "SELECT Id, SystemModstamp, LastName FROM Lead WHERE (SystemModstamp > \
+            "SELECT Id, SystemModstamp, CreatedDate, LastName FROM Lead WHERE (SystemModstamp > \
              2026-11-01T08:30:00.000Z OR (SystemModstamp = 2026-11-01T08:30:00.000Z AND \
              Id > '00Q000000000001AAA')) ORDER BY SystemModstamp ASC, Id ASC"
         );
@@ -162,7 +192,7 @@ mod tests {
         let page = read_page(
             "Lead",
             r#"{"totalSize":3,"done":false,"nextRecordsUrl":"/services/data/v62.0/query/01g-2000",
-               "records":[{"attributes":{"type":"Lead"},"Id":"00Q1","SystemModstamp":"2026-11-01T08:30:00.000+0000","LastName":"A"},
+               "records":[{"attributes":{"type":"Lead"},"Id":"00Q1","SystemModstamp":"2026-11-01T08:30:00.000+0000","CreatedDate":"2026-01-05T10:00:00.000+0000","LastName":"A"},
                           {"attributes":{"type":"Lead"},"Id":"00Q2","SystemModstamp":"2026-11-01T08:30:00.000+0000","LastName":"B"}]}"#,
         )
         .expect("ok");
@@ -172,6 +202,11 @@ mod tests {
             Some("/services/data/v62.0/query/01g-2000")
         );
         assert!(!page.records[0].fields.contains_key("attributes"));
+        assert_eq!(
+            page.records[0].created,
+            parse_datetime("2026-01-05T10:00:00.000Z")
+        );
+        assert_eq!(page.records[1].created, None);
 
         let err = |body: &str| read_page("Lead", body).expect_err("an error").to_string();
         assert!(err("{\"records\": [").contains("Lead query: the answer is not JSON"));

@@ -62,6 +62,13 @@ pub struct ObjectSetup {
     /// The local fields that may be mapped (with the tenant's custom fields).
     pub local_fields: Vec<LocalField>,
     pub cursor_at: Option<DateTime<Utc>>,
+    /// Mapped fields the org did not show at the last run (not there, or hidden from the
+    /// API user by field-level security): left out until they can be seen.
+    #[serde(default)]
+    pub unseen_fields: Vec<String>,
+    /// Records that failed to sync and are fetched again by every run.
+    #[serde(default)]
+    pub retrying: i64,
 }
 
 /// A kind of system that can be connected.

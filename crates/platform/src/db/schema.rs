@@ -85,6 +85,8 @@ diesel::table! {
         check_started_at -> Nullable<Timestamptz>,
         check_cursor_at -> Nullable<Timestamptz>,
         check_cursor_id -> Text,
+        unseen_fields -> Array<Nullable<Text>>,
+        resync_requested -> Bool,
     }
 }
 
@@ -122,6 +124,19 @@ diesel::table! {
         synced -> Jsonb,
         synced_at -> Timestamptz,
         push_pending -> Bool,
+    }
+}
+
+diesel::table! {
+    connector_retries (tenant_id, connection_id, object, external_id) {
+        tenant_id -> Uuid,
+        connection_id -> Uuid,
+        object -> Text,
+        external_id -> Text,
+        message -> Text,
+        attempts -> Int4,
+        first_failed_at -> Timestamptz,
+        last_failed_at -> Timestamptz,
     }
 }
 
@@ -586,6 +601,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     connection_objects,
     connections,
     connector_links,
+    connector_retries,
     connector_seen,
     contacts,
     custom_fields,

@@ -208,10 +208,11 @@ fn a_malformed_answer_fails_the_run_naming_the_object_and_writes_nothing_half() 
         for n in 0..3 {
             fake.org().insert("Lead", remote_lead(n), None);
         }
-        // Every Lead query answers a cut-off body, through all the job's attempts.
+        // Every Lead query answers a cut-off body, through every retry of all the job's
+        // attempts (an answer that does not read is retried like an outage).
         {
             let mut org = fake.org();
-            for _ in 0..8 {
+            for _ in 0..40 {
                 org.script_for.push_back((
                     "FROM Lead WHERE".into(),
                     Scripted::Body(

@@ -48,6 +48,9 @@ pub enum Scripted {
 pub struct Org {
     pub objects: HashMap<String, Vec<Rec>>,
     pub custom_fields: HashMap<String, Vec<String>>,
+    /// Fields field-level security hides from the API user: not described, and a query
+    /// naming one fails with `INVALID_FIELD`, as in a real org.
+    pub hidden_fields: HashMap<String, Vec<String>>,
     pub page_size: usize,
     pub api_used: i32,
     pub api_limit: i32,
@@ -93,6 +96,8 @@ fn standard_fields(object: &str) -> &'static [&'static str] {
             "Country",
             "LeadSource",
             "Status",
+            "Description",
+            "Rating",
             "OwnerId",
         ],
         "Contact" => &[
@@ -121,6 +126,9 @@ fn standard_fields(object: &str) -> &'static [&'static str] {
             "CloseDate",
             "StageName",
             "NextStep",
+            "Probability",
+            "IsClosed",
+            "IsWon",
             "OwnerId",
         ],
         "User" => &["Email", "Name", "IsActive"],
@@ -186,6 +194,10 @@ impl Org {
         // Every record there has an owner: the API user who made it, unless told otherwise.
         if standard_fields(object).contains(&"OwnerId") && !fields.contains_key("OwnerId") {
             fields.insert("OwnerId".into(), json!(USER_ID));
+        }
+        // Created when first stamped, unless the test says when.
+        if !fields.contains_key("CreatedDate") {
+            fields.insert("CreatedDate".into(), json!(stamp(modified)));
         }
         self.objects.entry(object.into()).or_default().push(Rec {
             id: id.clone(),
@@ -509,12 +521,17 @@ fn ok_json(fake: &FakeSalesforce, body: Value) -> Response {
     (StatusCode::OK, with_limit(&org), Json(body)).into_response()
 }
 
+/// Fields every object has, and no field-level security hides.
+const SYSTEM_FIELDS: [&str; 3] = ["Id", "SystemModstamp", "CreatedDate"];
+
 /// The few SOQL shapes the connector sends, read back.
 struct Soql {
     fields: Vec<String>,
     object: String,
     deleted_only: bool,
     after: Option<(DateTime<Utc>, Option<String>)>,
+    /// `Id IN ('a', 'b')`.
+    ids: Option<Vec<String>>,
 }
 
 fn parse_soql(q: &str) -> Option<Soql> {
@@ -539,11 +556,20 @@ fn parse_soql(q: &str) -> Option<Soql> {
     if !rest.contains("ORDER BY SystemModstamp ASC, Id ASC") {
         return None;
     }
+    let ids = rest.split_once("Id IN (").and_then(|(_, list)| {
+        let (list, _) = list.split_once(')')?;
+        Some(
+            list.split(',')
+                .map(|id| id.trim().trim_matches('\'').to_string())
+                .collect(),
+        )
+    });
     Some(Soql {
         fields: fields.split(',').map(|f| f.trim().to_string()).collect(),
         object,
         deleted_only: rest.contains("IsDeleted = true"),
         after,
+        ids,
     })
 }
 
@@ -562,11 +588,16 @@ fn run_query(fake: &FakeSalesforce, q: &str, all: bool) -> Response {
         .get(&soql.object)
         .cloned()
         .unwrap_or_default();
+    let hidden = org
+        .hidden_fields
+        .get(&soql.object)
+        .cloned()
+        .unwrap_or_default();
     for f in &soql.fields {
-        if !(f == "Id"
-            || f == "SystemModstamp"
-            || known.contains(&f.as_str())
-            || custom.contains(f))
+        if hidden.contains(f)
+            || !(SYSTEM_FIELDS.contains(&f.as_str())
+                || known.contains(&f.as_str())
+                || custom.contains(f))
         {
             return sf_error(
                 StatusCode::BAD_REQUEST,
@@ -588,6 +619,7 @@ fn run_query(fake: &FakeSalesforce, q: &str, all: bool) -> Response {
                 all || !r.deleted
             }
         })
+        .filter(|r| soql.ids.as_ref().is_none_or(|ids| ids.contains(&r.id)))
         .filter(|r| match &soql.after {
             None => true,
             Some((at, None)) => r.modified > *at,
@@ -685,15 +717,15 @@ async fn describe(
     if let Some(r) = api_call(&fake, &headers, format!("GET describe {object}")).await {
         return r;
     }
-    let custom = fake
-        .org()
-        .custom_fields
-        .get(&object)
-        .cloned()
-        .unwrap_or_default();
-    let mut fields: Vec<Value> = ["Id", "SystemModstamp"]
+    let (custom, hidden) = {
+        let org = fake.org();
+        let get = |m: &HashMap<String, Vec<String>>| m.get(&object).cloned().unwrap_or_default();
+        (get(&org.custom_fields), get(&org.hidden_fields))
+    };
+    let mut fields: Vec<Value> = SYSTEM_FIELDS
         .iter()
         .chain(standard_fields(&object))
+        .filter(|f| !hidden.iter().any(|h| h == *f))
         .map(|f| json!({"name": f, "label": f, "type": "string", "custom": false, "updateable": *f != "Id"}))
         .collect();
     fields.extend(custom.iter().map(|f| json!({"name": f, "label": f.trim_end_matches("__c"), "type": "string", "custom": true, "updateable": true})));

@@ -22,6 +22,7 @@ mod failures;
 mod fake_salesforce;
 mod push;
 mod setup;
+mod standard_org;
 mod sync;
 
 fn settings(fake: &FakeSalesforce) -> SaveConnection {

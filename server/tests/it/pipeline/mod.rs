@@ -16,6 +16,7 @@ use models::{AppError, OpportunityId, StageId};
 mod activities;
 mod board;
 mod tallies;
+mod today;
 
 async fn dashboard(
     app: &TestApp,

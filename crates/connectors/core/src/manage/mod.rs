@@ -35,7 +35,7 @@ mod settings;
 mod view;
 pub use oauth::{authorize_server, disconnect, finish_authorization, start_authorization};
 pub use objects::{describe_object, save_object};
-pub use runs::{list_run_errors, list_runs, sync_now};
+pub use runs::{list_run_errors, list_runs, resync_connection, sync_now};
 pub use settings::save_connection;
 use settings::set_schedule;
 pub use view::{available, get_connection, list_connections};
@@ -45,6 +45,7 @@ pub mod action {
     pub const AUTHORISED: &str = "connection.authorised";
     pub const MAPPING_SAVED: &str = "connection.mapping_saved";
     pub const SYNC_REQUESTED: &str = "connection.sync_requested";
+    pub const RESYNC_REQUESTED: &str = "connection.resync_requested";
     pub const DISCONNECTED: &str = "connection.disconnected";
 }
 

@@ -6,7 +6,46 @@ use super::*;
 /// Queues a run now. With one already queued or running, that one is returned.
 pub async fn sync_now(db: &Db, ctx: &RequestContext, id: ConnectionId) -> Result<SyncRunId, Error> {
     ctx.require(Role::Admin)?;
+    db.tenant_tx(ctx.tenant_id, async |conn| queue_run(conn, ctx, id).await)
+        .await
+}
+
+/// A full resync, after a mapping change: every enabled object is read again from the
+/// start by the next run (queued now; one under way finishes first). Idempotent (records
+/// are matched by their links, unchanged ones are left alone) and resumable (the cursor
+/// moves page by page as in any run).
+pub async fn resync_connection(
+    db: &Db,
+    ctx: &RequestContext,
+    id: ConnectionId,
+) -> Result<SyncRunId, Error> {
+    ctx.require(Role::Admin)?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
+        load_connection(conn, id).await?;
+        diesel::update(
+            connection_objects::table
+                .filter(connection_objects::connection_id.eq(id))
+                .filter(connection_objects::enabled.eq(true)),
+        )
+        .set(connection_objects::resync_requested.eq(true))
+        .execute(conn)
+        .await?;
+        NewAuditEntry::by(ctx, action::RESYNC_REQUESTED)
+            .target("connection", id)
+            .record(conn)
+            .await?;
+        queue_run(conn, ctx, id).await
+    })
+    .await
+}
+
+/// Queues a run (or returns the one queued or running).
+async fn queue_run(
+    conn: &mut Conn,
+    ctx: &RequestContext,
+    id: ConnectionId,
+) -> Result<SyncRunId, Error> {
+    {
         let row = load_connection(conn, id).await?;
         if row.status != ConnectionStatus::Connected {
             return Err(
@@ -61,8 +100,7 @@ pub async fn sync_now(db: &Db, ctx: &RequestContext, id: ConnectionId) -> Result
             .record(conn)
             .await?;
         Ok(run)
-    })
-    .await
+    }
 }
 
 /// The connection's latest runs, newest first.

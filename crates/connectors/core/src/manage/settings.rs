@@ -148,6 +148,8 @@ impl NewConnection<'_> {
                 check_started_at: None,
                 check_cursor_at: None,
                 check_cursor_id: String::new(),
+                unseen_fields: Vec::new(),
+                resync_requested: false,
             })
             .collect();
         diesel::insert_into(connection_objects::table)

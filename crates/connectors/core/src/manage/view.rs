@@ -68,6 +68,7 @@ pub(super) async fn view(
     // Whether secrets are stored is shown; a missing key only hides that.
     let secrets = connector.secrets_state(&open_secrets(hub, row).unwrap_or_else(|_| json!({})));
     let mut objects = Vec::new();
+    let retrying = crate::sync::waiting_counts(conn, row.id).await?;
     for o in load_objects(conn, row.id).await? {
         let local_fields = match hub.registry.target_for(o.object) {
             Some(t) => t.fields(conn).await?,
@@ -80,6 +81,8 @@ pub(super) async fn view(
             mappings: o.mappings()?,
             local_fields,
             cursor_at: o.cursor_at,
+            retrying: retrying.get(o.object.as_str()).copied().unwrap_or(0),
+            unseen_fields: o.unseen_fields.into_iter().flatten().collect(),
         });
     }
     let active = match active_run(conn, row.id).await? {

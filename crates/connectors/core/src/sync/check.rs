@@ -173,6 +173,7 @@ impl Sync<'_> {
                         .map(|id| RemoteRecord {
                             id,
                             modified: started,
+                            created: None,
                             fields: Default::default(),
                         })
                         .collect();

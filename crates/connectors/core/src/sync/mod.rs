@@ -11,7 +11,9 @@ mod owners;
 mod progress;
 mod pull;
 mod push;
+mod retry;
 mod run;
+mod unseen;
 
 use crate::registry::ConnectorRegistry;
 use crate::store::{active_run, load_connection, load_run, NewSyncRun, RunRow};
@@ -25,6 +27,7 @@ use platform::db::Conn;
 use platform::jobs::{Job, JobContext};
 use platform::secrets::SecretKey;
 use platform::Error;
+pub use retry::waiting_counts;
 use run::Sync;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -4,6 +4,7 @@
 
 use super::apply::{apply_changes, apply_deletions};
 use super::progress::*;
+use super::retry;
 use super::run::*;
 use crate::store::{record_errors, ConnectionRow, NewSyncError};
 use connector_api::{Cursor, Page, RemoteError, RemoteRecord, Session};
@@ -89,7 +90,7 @@ impl Sync<'_> {
                     cursor = Cursor::after(last);
                 }
                 let state = self.session_state(connection, session)?;
-                self.pass_page(connection, state, plan, &errors, &cursor, deletions)
+                self.pass_page(connection, state, plan, &errors, Some(&cursor), deletions)
                     .await?;
             }
             let fetched = fetched?;
@@ -124,7 +125,9 @@ impl Sync<'_> {
                 let (delta, errors) = if deletions {
                     apply_deletions(conn, &page, records).await?
                 } else {
-                    apply_changes(conn, &page, records).await?
+                    let (delta, errors) = apply_changes(conn, &page, records).await?;
+                    retry::settle(conn, connection.id, object, records, &errors).await?;
+                    (delta, errors)
                 };
                 let totals = add_counts(conn, self.run, object, &delta).await?;
                 Ok((totals, errors))
@@ -132,14 +135,15 @@ impl Sync<'_> {
             .await?)
     }
 
-    /// Moves the cursor past a written page, with the page's errors and the API usage.
+    /// Moves the cursor past a written page (`None`: records fetched by id, no cursor to
+    /// move), with the page's errors and the API usage.
     pub(super) async fn pass_page(
         &mut self,
         connection: &ConnectionRow,
         state: SessionState,
         plan: &ObjectPlan,
         errors: &[NewSyncError],
-        cursor: &Cursor,
+        cursor: Option<&Cursor>,
         deletions: bool,
     ) -> Result<(), Failure> {
         let object = plan.row.object;
@@ -148,6 +152,16 @@ impl Sync<'_> {
             .tenant_tx(self.tenant, async |conn| {
                 platform::db::relaxed_commit(conn).await?;
                 record_errors(conn, errors).await?;
+                let Some(cursor) = cursor else {
+                    save_progress(conn, self.run, &self.counts, state.calls).await?;
+                    return save_usage(
+                        conn,
+                        connection.id,
+                        state.usage,
+                        state.refreshed.as_deref(),
+                    )
+                    .await;
+                };
                 let (at_col, id_col) = (cursor.at, cursor.id.clone());
                 let target = connection_objects::table
                     .filter(connection_objects::connection_id.eq(connection.id))

@@ -4,6 +4,7 @@
 use super::apply::PageContext;
 use super::check::{check_due, mark_checked};
 use super::owners::{self, Owners};
+use super::retry;
 use super::ConnectorHub;
 use crate::store::{
     load_connection, load_objects, record_errors, ConnectionRow, NewSyncError, ObjectRow,
@@ -112,6 +113,7 @@ impl<'a> Sync<'a> {
                     let Some(target) = self.hub.registry.target_for(row.object) else {
                         continue;
                     };
+                    let row = retry::start_over(conn, row).await?;
                     let fields = target.fields(conn).await?;
                     let mappings = row.mappings()?;
                     plans.push(ObjectPlan {
@@ -139,6 +141,12 @@ impl<'a> Sync<'a> {
         let stored = connection.stored().map_err(|e| (Failure::Local(e), None))?;
         let mut session = self.open(&connection, &stored).map_err(|e| (e, None))?;
         let budget = stored.api_budget_percent;
+        if let Err(f) = self
+            .drop_unseen_fields(&connection, session.as_mut(), &mut plans)
+            .await
+        {
+            return Err((f, Some(session)));
+        }
         if let Err(f) = self.match_owners(session.as_mut(), &mut plans).await {
             return Err((f, Some(session)));
         }
@@ -257,13 +265,25 @@ impl<'a> Sync<'a> {
 
         let now = Utc::now();
         let full = plan.row.cursor_at.is_none();
-        for deletions in [false, true] {
-            if let Ending::Paused = self
-                .pull_all(connection, session, plan, &fields, budget, deletions)
-                .await?
-            {
-                return Ok(Ending::Paused);
-            }
+        // Changes, then the records that failed before, then deletions.
+        let failed_before = self.waiting_ids(connection, object).await?;
+        if let Ending::Paused = self
+            .pull_all(connection, session, plan, &fields, budget, false)
+            .await?
+        {
+            return Ok(Ending::Paused);
+        }
+        if let Ending::Paused = self
+            .retry_failed(connection, session, plan, &fields, budget, failed_before)
+            .await?
+        {
+            return Ok(Ending::Paused);
+        }
+        if let Ending::Paused = self
+            .pull_all(connection, session, plan, &fields, budget, true)
+            .await?
+        {
+            return Ok(Ending::Paused);
         }
         // Deletions the remote side no longer reports: a full pull has just seen everything.
         if full {

@@ -48,8 +48,8 @@ struct BucketRow {
     fresh: i64,
 }
 
-/// The tally of days [$2, $3) and the deals closed in [$4, $5) and [$6, $7), by cycle
-/// bucket; $1 narrows to one owner.
+/// The tally of days [$2, $3) and the deals closed in [$4, $5) and [$6, $7) counted $8 and
+/// $9 times (`tally::read_period`), by cycle bucket; $1 narrows to one owner.
 const TALLY: &str = "
 SELECT cycle_bucket AS bucket, sum(won)::bigint AS won, sum(lost)::bigint AS lost,
        sum(won_amount_minor)::bigint AS won_amount, sum(fresh)::bigint AS fresh
@@ -57,9 +57,10 @@ FROM (SELECT cycle_bucket, won, lost, won_amount_minor, (NOT folded)::int AS fre
       FROM closed_tally_changes
       WHERE day >= $2 AND day < $3 AND ($1::uuid IS NULL OR owner_id = $1)
       UNION ALL
-      SELECT o.cycle_bucket, (s.kind = 'won')::int, (s.kind = 'lost')::int,
-             CASE WHEN s.kind = 'won' THEN o.amount_minor ELSE 0 END, 0
+      SELECT o.cycle_bucket, w.w * (s.kind = 'won')::int, w.w * (s.kind = 'lost')::int,
+             w.w * CASE WHEN s.kind = 'won' THEN o.amount_minor ELSE 0 END, 0
       FROM opportunities o
+      CROSS JOIN LATERAL (SELECT CASE WHEN o.closed_at < $5 THEN $8 ELSE $9 END AS w) w
       JOIN pipeline_stages s ON s.tenant_id = o.tenant_id AND s.id = o.stage_id AND s.kind <> 'open'
       WHERE ((o.closed_at >= $4 AND o.closed_at < $5) OR (o.closed_at >= $6 AND o.closed_at < $7))
         AND ($1::uuid IS NULL OR o.owner_id = $1)) t

@@ -44,8 +44,9 @@ struct BucketRow {
     fresh: i64,
 }
 
-/// The tally of days [$2, $3) and the records of the partial days [$4, $5) and [$6, $7), by
-/// response bucket; $1 narrows to one person. `fresh` counts appended (unfolded) rows read.
+/// The tally of days [$2, $3) and the records of [$4, $5) and [$6, $7) counted $8 and $9
+/// times (`tally::read_period`), by response bucket; $1 narrows to one person. `fresh`
+/// counts appended (unfolded) rows read.
 const TALLY: &str = "
 SELECT response_bucket AS bucket, sum(leads)::bigint AS leads, sum(converted)::bigint AS converted,
        sum(worked)::bigint AS worked, sum(qualified)::bigint AS qualified,
@@ -54,14 +55,16 @@ FROM (SELECT response_bucket, leads, converted, worked, qualified, activities, (
       FROM people_tally_changes
       WHERE day >= $2 AND day < $3 AND ($1::uuid IS NULL OR user_id = $1)
       UNION ALL
-      SELECT response_bucket, 1, (converted_opportunity_id IS NOT NULL)::int,
-             (status IN ('working', 'nurture', 'qualified', 'converted'))::int,
-             (status IN ('qualified', 'converted'))::int, 0, 0
-      FROM leads
-      WHERE ((created_at >= $4 AND created_at < $5) OR (created_at >= $6 AND created_at < $7))
-        AND ($1::uuid IS NULL OR owner_id = $1)
+      SELECT response_bucket, w, w * (converted_opportunity_id IS NOT NULL)::int,
+             w * (status IN ('working', 'nurture', 'qualified', 'converted'))::int,
+             w * (status IN ('qualified', 'converted'))::int, 0, 0
+      FROM (SELECT response_bucket, converted_opportunity_id, status,
+                   CASE WHEN created_at < $5 THEN $8 ELSE $9 END AS w
+            FROM leads
+            WHERE ((created_at >= $4 AND created_at < $5) OR (created_at >= $6 AND created_at < $7))
+              AND ($1::uuid IS NULL OR owner_id = $1)) l
       UNION ALL
-      SELECT NULL, 0, 0, 0, 0, 1, 0
+      SELECT NULL, 0, 0, 0, 0, CASE WHEN occurred_at < $5 THEN $8 ELSE $9 END, 0
       FROM activities
       WHERE ((occurred_at >= $4 AND occurred_at < $5) OR (occurred_at >= $6 AND occurred_at < $7))
         AND ($1::uuid IS NULL OR user_id = $1)) t

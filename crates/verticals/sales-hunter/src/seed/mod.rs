@@ -8,7 +8,7 @@ mod names;
 mod volume;
 
 pub use demo::seed_demo_sales;
-pub use volume::seed_volume;
+pub use volume::{seed_volume, Created};
 
 use crate::leads::{clean_lead, NewLead};
 use crate::opportunities::{NewOpportunity, NewStageChange};

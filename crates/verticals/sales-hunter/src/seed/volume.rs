@@ -3,7 +3,7 @@
 use super::{deal, lead, members, pick, pick_ref};
 use crate::opportunities::NewStageChange;
 use crate::stages::list_stages;
-use chrono::Utc;
+use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::TenantId;
@@ -11,19 +11,37 @@ use platform::db::schema::{leads, opportunities, opportunity_history};
 use platform::db::Db;
 use platform::Error;
 use rand::rngs::StdRng;
+use rand::Rng;
 use rand::SeedableRng;
+
+/// When the leads of a volume seed were created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Created {
+    /// Over the last two years, as a tenant's history.
+    Spread,
+    /// Today (UTC) before now, as a big first import or sync.
+    Today,
+}
 
 /// Adds `n_leads` leads and `n_opps` deals to `tenant` in large batches, printing progress;
 /// for benchmarks. Each batch is its own transaction.
 pub async fn seed_volume(
     db: &Db,
     tenant: TenantId,
-    n_leads: usize,
-    n_opps: usize,
+    (n_leads, n_opps): (usize, usize),
+    created: Created,
     mut progress: impl FnMut(&str, usize),
 ) -> Result<(), Error> {
     const BATCH: usize = 2000;
     let now = Utc::now();
+    let since_midnight = (now
+        - now
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc())
+    .num_seconds()
+    .max(1);
     let (owners, stages) = db
         .tenant_tx(tenant, async |conn| {
             Ok((members(conn).await?, list_stages(conn, tenant).await?))
@@ -45,14 +63,18 @@ pub async fn seed_volume(
         let n = BATCH.min(n_leads - done);
         let mut batch = Vec::with_capacity(n);
         for i in 0..n {
-            batch.push(lead(
+            let mut l = lead(
                 &mut rng,
                 tenant,
                 offset as usize + done + i,
                 &owners,
                 now,
                 730,
-            )?);
+            )?;
+            if created == Created::Today {
+                l.created_at = now - Duration::seconds(rng.gen_range(0..since_midnight));
+            }
+            batch.push(l);
         }
         db.tenant_tx(tenant, async |conn| {
             diesel::insert_into(leads::table)

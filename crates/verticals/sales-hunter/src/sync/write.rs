@@ -179,6 +179,7 @@ pub async fn create(
                     custom.into_iter().filter(|(_, v)| !v.is_null()).collect();
                 row.insert("id".into(), json!(id));
                 row.insert("external_id".into(), json!(r.external_id));
+                row.insert("created_at".into(), json!(r.created_at));
                 row.insert("custom".into(), Value::Object(custom));
                 if object == SyncObject::Lead {
                     // Scored as it is written (a new lead has no activity yet).
@@ -196,6 +197,10 @@ pub async fn create(
     let cols = columns(object);
     let mut names: Vec<&str> = cols.iter().map(|c| c.column).collect();
     let mut exprs: Vec<String> = cols.iter().map(|c| column_sql(c, "r")).collect();
+    // Created when the remote side created it (never in the future: a clock ahead there
+    // would put the record past every period the KPIs read).
+    names.push("created_at");
+    exprs.push("LEAST(COALESCE(r.created_at, now()), now())".into());
     match object {
         SyncObject::Opportunity => {
             names.push("currency");
@@ -308,8 +313,10 @@ fn quote(s: &str) -> String {
 }
 
 /// What a write implies: leads are scored again; a deal whose stage moved takes the stage's
-/// times (entered now; closed now when the stage is won or lost), and one whose stage, amount
-/// or close date moved gets its history row.
+/// times, and one whose stage, amount or close date moved gets its history row. A deal moved
+/// to an open stage entered it now; one moved to won or lost closed on its close date, as
+/// the remote side reports closed deals (noon UTC, not before it was created nor after now),
+/// so a first sync of last year's deals does not read as closed today.
 async fn after_write(
     conn: &mut Conn,
     object: SyncObject,
@@ -321,12 +328,15 @@ async fn after_write(
         SyncObject::Lead if !written.is_empty() => rescore(conn, written).await,
         SyncObject::Opportunity => {
             if !stage_moved.is_empty() {
-                diesel::sql_query(
-                    "UPDATE opportunities o SET stage_entered_at = now(), \
-                       closed_at = CASE WHEN s.kind = 'open' THEN NULL ELSE COALESCE(o.closed_at, now()) END \
+                let closed = "LEAST(now(), GREATEST(o.created_at, \
+                              (o.close_date + time '12:00') AT TIME ZONE 'UTC'))";
+                diesel::sql_query(format!(
+                    "UPDATE opportunities o SET \
+                       stage_entered_at = CASE WHEN s.kind = 'open' THEN now() ELSE {closed} END, \
+                       closed_at = CASE WHEN s.kind = 'open' THEN NULL ELSE COALESCE(o.closed_at, {closed}) END \
                      FROM pipeline_stages s \
                      WHERE o.tenant_id = app_current_tenant() AND o.id = ANY($1) AND s.tenant_id = o.tenant_id AND s.id = o.stage_id",
-                )
+                ))
                 .bind::<Array<SqlUuid>, _>(stage_moved)
                 .execute(conn)
                 .await?;

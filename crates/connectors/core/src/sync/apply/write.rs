@@ -38,6 +38,7 @@ pub(super) async fn create_records(
         .iter()
         .map(|(i, v)| NewSynced {
             external_id: &records[*i].id,
+            created_at: records[*i].created,
             values: v,
         })
         .collect();
