@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use models::connectors::{
     ConnectionSettingsInput, ConnectorsOverview, ObjectForm, RemoteField, SyncObject, SyncRunError,
-    SyncRunView,
+    SyncRunView, ValuesPlan,
 };
 use models::{AppError, ConnectionId, SyncRunId};
 
@@ -129,6 +129,43 @@ pub async fn resync_connection(id: ConnectionId) -> Result<SyncRunId, AppError> 
     connectors::manage::resync_connection(&state()?.db, &ctx, id)
         .await
         .map_err(AppError::from)
+}
+
+/// What taking the org's opportunity stages and lead statuses over would do (`apply`
+/// false) or does: the stages not here created with the org's probability, forecast
+/// category and closed/won meaning; each lead status translated in the Status mapping.
+#[server(endpoint = "adopt_remote_values")]
+pub async fn adopt_remote_values(id: ConnectionId, apply: bool) -> Result<ValuesPlan, AppError> {
+    use super::ssr::*;
+    use connectors::manage;
+    let ctx = require_user()?;
+    let s = state()?;
+    let run = async {
+        let (db, hub) = (&s.db, &s.connectors);
+        let stages =
+            manage::read_choices(db, &ctx, hub, id, SyncObject::Opportunity, "stage").await?;
+        let statuses = manage::read_choices(db, &ctx, hub, id, SyncObject::Lead, "status").await?;
+        let stages = sales_hunter::sync::choices::adopt_stages(db, &ctx, &stages, apply).await?;
+        let translations = sales_hunter::sync::choices::status_translations(&statuses);
+        if apply {
+            manage::add_translations(db, &ctx, id, SyncObject::Lead, "status", &translations)
+                .await?;
+        }
+        let statuses = translations
+            .into_iter()
+            .map(|t| models::connectors::ChoicePlan {
+                remote: t.remote,
+                local: t.local,
+                create: false,
+            })
+            .collect();
+        Ok::<_, platform::Error>(ValuesPlan {
+            stages,
+            statuses,
+            applied: apply,
+        })
+    };
+    run.await.map_err(AppError::from)
 }
 
 #[server(endpoint = "list_sync_runs")]

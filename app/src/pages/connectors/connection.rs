@@ -3,6 +3,7 @@
 
 use super::objects::ObjectEditor;
 use super::runs::RunHistory;
+use super::values::RemoteValues;
 use super::*;
 
 #[component]
@@ -99,6 +100,7 @@ pub(super) fn Connection(
                     <SettingsForm kind=kind.kind.clone() current=Some(c.clone()) actions/>
                 </div>
             </details>
+            {connected.then(|| view! { <RemoteValues id=c.id actions/> })}
             <h3 class="mt-6 text-sm font-semibold">"What syncs"</h3>
             <div class="mt-2 space-y-2">
                 {c.objects.iter().cloned().map(|o| view! { <ObjectEditor id=c.id setup=o connected actions/> }).collect_view()}

@@ -5,8 +5,9 @@
 //! a running sync's progress updates by itself.
 
 use crate::api::connectors::{
-    list_connections, list_sync_run_errors, AuthorizeConnectionServer, DescribeConnectionObject,
-    DisconnectConnection, ResyncConnection, SaveConnection, SaveConnectionObject, SyncConnection,
+    list_connections, list_sync_run_errors, AdoptRemoteValues, AuthorizeConnectionServer,
+    DescribeConnectionObject, DisconnectConnection, ResyncConnection, SaveConnection,
+    SaveConnectionObject, SyncConnection,
 };
 use crate::components::*;
 use crate::format;
@@ -23,6 +24,7 @@ mod connection;
 mod objects;
 mod runs;
 mod settings;
+mod values;
 
 use connection::Connection;
 use settings::SettingsForm;
@@ -86,6 +88,7 @@ pub fn ConnectorsPage() -> impl IntoView {
     let authorize_server = ServerAction::<AuthorizeConnectionServer>::new();
     let sync = ServerAction::<SyncConnection>::new();
     let resync = ServerAction::<ResyncConnection>::new();
+    let adopt = ServerAction::<AdoptRemoteValues>::new();
     let disconnect = ServerAction::<DisconnectConnection>::new();
     let save_object = ServerAction::<SaveConnectionObject>::new();
     let tick = RwSignal::new(0u32);
@@ -96,6 +99,7 @@ pub fn ConnectorsPage() -> impl IntoView {
                 authorize_server.version().get(),
                 sync.version().get(),
                 resync.version().get(),
+                adopt.version().get(),
                 disconnect.version().get(),
                 save_object.version().get(),
                 tick.get(),
@@ -129,6 +133,7 @@ pub fn ConnectorsPage() -> impl IntoView {
         authorize_server,
         sync,
         resync,
+        adopt,
         disconnect,
         save_object,
     };
@@ -168,6 +173,7 @@ struct Actions {
     authorize_server: ServerAction<AuthorizeConnectionServer>,
     sync: ServerAction<SyncConnection>,
     resync: ServerAction<ResyncConnection>,
+    adopt: ServerAction<AdoptRemoteValues>,
     disconnect: ServerAction<DisconnectConnection>,
     save_object: ServerAction<SaveConnectionObject>,
 }

@@ -5,7 +5,7 @@
 use crate::remote::{
     ApiUsage, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError, RemoteUser,
 };
-use models::connectors::{ConnectionSettingsInput, FieldMapping, SyncObject};
+use models::connectors::{ConnectionSettingsInput, FieldMapping, RemoteChoice, SyncObject};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -163,6 +163,14 @@ pub trait Session: Send + Sync {
         &'a mut self,
         remote_object: &'a str,
     ) -> BoxFuture<'a, Result<Describe, RemoteError>>;
+    /// The active values of a picklist field of `remote_object`, in the remote order, with
+    /// what they mean (an opportunity's stage, a lead's status); empty when the field has
+    /// no such list.
+    fn choices<'a>(
+        &'a mut self,
+        remote_object: &'a str,
+        field: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<RemoteChoice>, RemoteError>>;
     /// The remote system's users (active or not), to match owners with members by e-mail.
     fn users(&mut self) -> BoxFuture<'_, Result<Vec<RemoteUser>, RemoteError>>;
     /// Calls made so far and the allowance as last reported.

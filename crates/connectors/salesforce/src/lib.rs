@@ -4,6 +4,7 @@
 //! sObject Collections, and the org's API allowance read from `Sforce-Limit-Info`.
 
 mod api;
+mod choices;
 mod defaults;
 mod jwt;
 mod oauth;

@@ -6,6 +6,7 @@ use connector_api::{
     ApiUsage, BoxFuture, Cursor, Describe, Page, PushOutcome, PushRecord, RemoteError, RemoteUser,
     Session,
 };
+use models::connectors::RemoteChoice;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -17,7 +18,7 @@ pub struct SalesforceSession {
 }
 
 impl SalesforceSession {
-    async fn query(
+    pub(crate) async fn query(
         &mut self,
         endpoint: &str,
         object: &str,
@@ -242,6 +243,14 @@ impl Session for SalesforceSession {
                 )
                 .await
         })
+    }
+
+    fn choices<'a>(
+        &'a mut self,
+        remote_object: &'a str,
+        field: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<RemoteChoice>, RemoteError>> {
+        Box::pin(self.read_choices(remote_object, field))
     }
 
     fn users(&mut self) -> BoxFuture<'_, Result<Vec<RemoteUser>, RemoteError>> {

@@ -6,8 +6,10 @@ use crate::{AppError, ConnectionId, SyncRunId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod choices;
 mod page;
 mod runs;
+pub use choices::{ChoicePlan, RemoteChoice, ValuesPlan};
 pub use page::{
     values_text, ConnectionSettingsInput, ConnectionView, ConnectorKind, ConnectorsOverview,
     ObjectForm, ObjectSetup,

@@ -39,14 +39,14 @@ impl From<StageRow> for Stage {
 
 #[derive(Insertable)]
 #[diesel(table_name = pipeline_stages, check_for_backend(diesel::pg::Pg))]
-struct NewStage<'a> {
-    tenant_id: TenantId,
-    id: StageId,
-    name: &'a str,
-    position: i32,
-    probability: i16,
-    forecast_category: ForecastCategory,
-    kind: StageKind,
+pub(crate) struct NewStage<'a> {
+    pub(crate) tenant_id: TenantId,
+    pub(crate) id: StageId,
+    pub(crate) name: &'a str,
+    pub(crate) position: i32,
+    pub(crate) probability: i16,
+    pub(crate) forecast_category: ForecastCategory,
+    pub(crate) kind: StageKind,
 }
 
 /// The stages a new tenant starts with.
@@ -109,7 +109,7 @@ pub async fn list_stages(conn: &mut Conn, tenant: TenantId) -> Result<Vec<Stage>
 }
 
 /// At most this many stages per tenant: a board wider than this is not read.
-const MAX_STAGES: usize = 20;
+pub(crate) const MAX_STAGES: usize = 20;
 
 #[derive(AsChangeset)]
 #[diesel(table_name = pipeline_stages, check_for_backend(diesel::pg::Pg))]
@@ -138,7 +138,7 @@ fn find(stages: &[Stage], id: StageId) -> Result<&Stage, Error> {
 /// The tenant's stages in board order, locked until the transaction ends, so that two
 /// admins editing at once take turns rather than both renumbering from the same order.
 /// (`NO KEY UPDATE` leaves deals free to point at the stages meanwhile.)
-async fn locked_stages(conn: &mut Conn, tenant: TenantId) -> Result<Vec<Stage>, Error> {
+pub(crate) async fn locked_stages(conn: &mut Conn, tenant: TenantId) -> Result<Vec<Stage>, Error> {
     diesel::sql_query("SELECT id FROM pipeline_stages FOR NO KEY UPDATE")
         .execute(conn)
         .await?;
@@ -146,7 +146,7 @@ async fn locked_stages(conn: &mut Conn, tenant: TenantId) -> Result<Vec<Stage>, 
 }
 
 /// Writes the positions of `stages` as their order in the list, where they differ.
-async fn renumber(conn: &mut Conn, stages: &[Stage]) -> Result<(), Error> {
+pub(crate) async fn renumber(conn: &mut Conn, stages: &[Stage]) -> Result<(), Error> {
     for (i, s) in stages.iter().enumerate() {
         if s.position != i as i32 {
             diesel::update(pipeline_stages::table.filter(pipeline_stages::id.eq(s.id)))

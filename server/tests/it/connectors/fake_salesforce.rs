@@ -21,6 +21,13 @@ pub const CLIENT_ID: &str = "3MVG9fake.client.id";
 pub const CLIENT_SECRET: &str = "fake-consumer-secret";
 pub const ORG_ID: &str = "00D000000000001EAA";
 pub const USER_ID: &str = "005000000000001AAA";
+/// A new org's lead statuses, and whether each means converted.
+pub const LEAD_STATUSES: [(&str, bool); 4] = [
+    ("Open - Not Contacted", false),
+    ("Working - Contacted", false),
+    ("Closed - Converted", true),
+    ("Closed - Not Converted", false),
+];
 
 /// A stored record.
 #[derive(Debug, Clone)]
@@ -132,6 +139,23 @@ fn standard_fields(object: &str) -> &'static [&'static str] {
             "OwnerId",
         ],
         "User" => &["Email", "Name", "IsActive"],
+        "OpportunityStage" => &[
+            "ApiName",
+            "MasterLabel",
+            "SortOrder",
+            "IsActive",
+            "DefaultProbability",
+            "ForecastCategoryName",
+            "IsClosed",
+            "IsWon",
+        ],
+        "LeadStatus" => &[
+            "ApiName",
+            "MasterLabel",
+            "SortOrder",
+            "IsConverted",
+            "IsDefault",
+        ],
         _ => &[],
     }
 }
@@ -294,6 +318,25 @@ impl FakeSalesforce {
                     .unwrap_or_default(),
             }],
         );
+        // A new org's picklists, as Salesforce ships them.
+        let stages = [
+            ("Prospecting", 10, "Pipeline", false, false),
+            ("Qualification", 10, "Pipeline", false, false),
+            ("Needs Analysis", 20, "Pipeline", false, false),
+            ("Value Proposition", 50, "Pipeline", false, false),
+            ("Id. Decision Makers", 60, "Pipeline", false, false),
+            ("Perception Analysis", 70, "Pipeline", false, false),
+            ("Proposal/Price Quote", 75, "Pipeline", false, false),
+            ("Negotiation/Review", 90, "Pipeline", false, false),
+            ("Closed Won", 100, "Closed", true, true),
+            ("Closed Lost", 0, "Omitted", true, false),
+        ];
+        for (n, (name, p, forecast, closed, won)) in stages.iter().enumerate() {
+            org.insert("OpportunityStage", json!({"ApiName": name, "MasterLabel": name, "SortOrder": n + 1, "IsActive": true, "DefaultProbability": p, "ForecastCategoryName": forecast, "IsClosed": closed, "IsWon": won}), None);
+        }
+        for (n, (name, converted)) in LEAD_STATUSES.iter().enumerate() {
+            org.insert("LeadStatus", json!({"ApiName": name, "MasterLabel": name, "SortOrder": n + 1, "IsConverted": converted, "IsDefault": n == 0}), None);
+        }
         let org = Arc::new(Mutex::new(org));
         let fake = FakeSalesforce { url, org };
         let router = Router::new()

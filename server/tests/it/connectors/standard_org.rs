@@ -332,3 +332,116 @@ fn an_answer_cut_short_is_retried_like_an_outage_and_nothing_is_taken_as_final()
         assert_eq!(fake.calls_to("FROM User"), 2);
     })
 }
+
+#[test]
+fn a_default_orgs_stages_and_statuses_are_taken_over_in_one_click_and_its_deals_land() {
+    run(async {
+        let (app, fake, owner, id) = connected().await;
+        app.invoke(Some(&owner), GetSalesSettings {})
+            .await
+            .expect("settings");
+        {
+            let mut org = fake.org();
+            org.insert("LeadStatus", json!({"ApiName": "Nurturing", "MasterLabel": "Nurturing", "SortOrder": 5, "IsConverted": false, "IsDefault": false}), None);
+            let account = org.insert("Account", json!({"Name": "Analytical Engines"}), None);
+            for (n, stage) in [
+                "Needs Analysis",
+                "Proposal/Price Quote",
+                "Negotiation/Review",
+                "Closed Won",
+            ]
+            .iter()
+            .enumerate()
+            {
+                org.insert("Opportunity", json!({"Name": format!("Deal {n}"), "AccountId": account, "Amount": 1000, "CloseDate": "2026-12-31", "StageName": stage}), None);
+            }
+            let mut l = remote_lead(0);
+            l["Status"] = json!("Nurturing");
+            org.insert("Lead", l, None);
+        }
+        let stages = || app.count("SELECT count(*) AS n FROM pipeline_stages");
+        // Read first: where each lands, and nothing changes.
+        let plan = app
+            .invoke(Some(&owner), AdoptRemoteValues { id, apply: false })
+            .await
+            .expect("preview");
+        assert!(!plan.applied);
+        assert_eq!(plan.stages.len(), 10);
+        let created: Vec<&str> = plan
+            .stages
+            .iter()
+            .filter(|s| s.create)
+            .map(|s| s.remote.as_str())
+            .collect();
+        assert_eq!(
+            created,
+            [
+                "Needs Analysis",
+                "Value Proposition",
+                "Id. Decision Makers",
+                "Perception Analysis",
+                "Proposal/Price Quote",
+                "Negotiation/Review"
+            ]
+        );
+        let won = plan.stages.iter().find(|s| s.remote == "Closed Won");
+        assert_eq!(won.map(|s| s.local.as_str()), Some("Closed won"));
+        let status = |remote: &str| {
+            plan.statuses
+                .iter()
+                .find(|s| s.remote == remote)
+                .map(|s| s.local.clone())
+        };
+        assert_eq!(status("Closed - Converted").as_deref(), Some("converted"));
+        assert_eq!(status("Nurturing").as_deref(), Some("nurture"));
+        assert_eq!(stages().await, 7);
+
+        // One click: the stages are created with the org's meaning, the statuses mapped.
+        let plan = app
+            .invoke(Some(&owner), AdoptRemoteValues { id, apply: true })
+            .await
+            .expect("adopt");
+        assert!(plan.applied);
+        assert_eq!(stages().await, 13);
+        let quote = app
+            .rows("SELECT probability, forecast_category, kind FROM pipeline_stages WHERE name = 'Proposal/Price Quote'")
+            .await;
+        assert_eq!(quote[0]["probability"], 75);
+        assert_eq!(quote[0]["kind"], "open");
+        let order: Vec<String> = app
+            .rows("SELECT name FROM pipeline_stages ORDER BY position")
+            .await
+            .iter()
+            .map(|r| r["name"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(order.last().map(String::as_str), Some("Closed lost"));
+        assert!(
+            order.iter().position(|n| n == "Negotiation/Review")
+                < order.iter().position(|n| n == "Closed won"),
+            "{order:?}"
+        );
+        // The first sync brings every deal, and the lead under its translated status.
+        let run = sync(&app, &owner, id).await;
+        assert_eq!(run.state, SyncState::Done, "{run:?}");
+        assert_eq!(counts(&run, SyncObject::Opportunity).created, 4);
+        assert_eq!(counts(&run, SyncObject::Opportunity).failed, 0);
+        assert_eq!(counts(&run, SyncObject::Lead).created, 1);
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM leads WHERE status = 'nurture'")
+                .await,
+            1
+        );
+        // Again: nothing more to create or map.
+        let again = app
+            .invoke(Some(&owner), AdoptRemoteValues { id, apply: true })
+            .await
+            .expect("adopt again");
+        assert!(again.stages.iter().all(|s| !s.create));
+        assert_eq!(stages().await, 13);
+        let err = app
+            .invoke(None, AdoptRemoteValues { id, apply: true })
+            .await
+            .expect_err("signed out");
+        assert!(matches!(err, AppError::Unauthorized), "{err:?}");
+    })
+}

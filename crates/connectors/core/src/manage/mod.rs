@@ -9,7 +9,7 @@ use super::store::{
 use super::sync::{ConnectorHub, SyncConnection};
 use base64::Engine as _;
 use chrono::{Duration, Utc};
-use connector_api::{Authorised, Connector, Credentials};
+use connector_api::{Authorised, Connector, Credentials, RemoteError, Session};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::connectors::{
@@ -28,11 +28,13 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+mod choices;
 mod oauth;
 mod objects;
 mod runs;
 mod settings;
 mod view;
+pub use choices::{add_translations, read_choices};
 pub use oauth::{authorize_server, disconnect, finish_authorization, start_authorization};
 pub use objects::{describe_object, save_object};
 pub use runs::{list_run_errors, list_runs, resync_connection, sync_now};

@@ -57,39 +57,68 @@ pub async fn describe_object(
     object: SyncObject,
 ) -> Result<Vec<RemoteField>, Error> {
     ctx.require(Role::Admin)?;
-    let (row, remote) = db
+    let (row, setup, mut session) = open_for(db, ctx, hub, id, object).await?;
+    let fields = session.describe(&setup.remote_object).await;
+    keep_refreshed(db, ctx, hub, &row, session.as_ref()).await?;
+    fields.map_err(|e| unavailable(hub, &row, e))
+}
+
+/// A session with the connection's org, for a page's question about `object` (its row).
+pub(super) async fn open_for(
+    db: &Db,
+    ctx: &RequestContext,
+    hub: &ConnectorHub,
+    id: ConnectionId,
+    object: SyncObject,
+) -> Result<(ConnectionRow, ObjectRow, Box<dyn Session>), Error> {
+    let (row, setup) = db
         .tenant_tx(ctx.tenant_id, async |conn| {
             let row = load_connection(conn, id).await?;
-            let remote = load_objects(conn, id)
+            let setup = load_objects(conn, id)
                 .await?
                 .into_iter()
                 .find(|o| o.object == object)
-                .map(|o| o.remote_object)
                 .ok_or_else(|| AppError::not_found("That object"))?;
-            Ok((row, remote))
+            Ok((row, setup))
         })
         .await?;
     if row.status != ConnectionStatus::Connected {
-        return Err(AppError::conflict("Connect first: the fields are read from the org.").into());
+        return Err(AppError::conflict("Connect first: this is read from the org.").into());
     }
     let connector = hub.connector(&row.kind)?;
-    let mut session = connector
+    let session = connector
         .open(credentials(hub, &row)?)
-        .map_err(|e| AppError::unavailable(format!("{}: {e}", connector.display_name())))?;
-    let fields = session
-        .describe(&remote)
-        .await
-        .map_err(|e| AppError::unavailable(format!("{}: {e}", connector.display_name())))?;
-    if let Some(secrets) = session.refreshed_secrets() {
-        let sealed = hub.key()?.seal_json(&secrets, &row.seal_context())?;
-        db.tenant_tx(ctx.tenant_id, async |conn| {
-            diesel::update(connections::table.filter(connections::id.eq(id)))
-                .set(connections::credentials.eq(&sealed))
-                .execute(conn)
-                .await?;
-            Ok(())
-        })
-        .await?;
-    }
-    Ok(fields)
+        .map_err(|e| unavailable(hub, &row, e))?;
+    Ok((row, setup, session))
+}
+
+/// A remote failure as the page says it.
+pub(super) fn unavailable(hub: &ConnectorHub, row: &ConnectionRow, e: RemoteError) -> Error {
+    let name = hub
+        .connector(&row.kind)
+        .map(|c| c.display_name())
+        .unwrap_or("The remote system");
+    AppError::unavailable(format!("{name}: {e}")).into()
+}
+
+/// Seals and saves credentials the session refreshed.
+pub(super) async fn keep_refreshed(
+    db: &Db,
+    ctx: &RequestContext,
+    hub: &ConnectorHub,
+    row: &ConnectionRow,
+    session: &dyn Session,
+) -> Result<(), Error> {
+    let Some(secrets) = session.refreshed_secrets() else {
+        return Ok(());
+    };
+    let sealed = hub.key()?.seal_json(&secrets, &row.seal_context())?;
+    db.tenant_tx(ctx.tenant_id, async |conn| {
+        diesel::update(connections::table.filter(connections::id.eq(row.id)))
+            .set(connections::credentials.eq(&sealed))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+    .await
 }

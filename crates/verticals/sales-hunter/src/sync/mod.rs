@@ -3,6 +3,7 @@
 //! per page (`jsonb_populate_recordset`), with a record-by-record retry under savepoints when
 //! the page's statement is refused, so one bad record never stops the others.
 
+pub mod choices;
 pub mod columns;
 mod write;
 
