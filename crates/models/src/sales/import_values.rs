@@ -333,10 +333,10 @@ mod tests {
         assert_eq!(parse_whole("1.200", Comma), Ok(1200));
         assert_eq!(parse_whole("1,200.00", Point), Ok(1200));
         assert!(parse_whole("1.200", Point)
-            .unwrap_err()
+            .expect_err("refused")
             .contains("“1.200” is not a whole number"));
         assert!(parse_whole("ca. 50", Point)
-            .unwrap_err()
+            .expect_err("refused")
             .contains("“ca. 50”"));
     }
 

@@ -265,6 +265,15 @@ fn a_hubspot_export_maps_itself_and_a_reimport_creates_nothing() {
             .await,
             3
         );
+        assert_eq!(
+            app.count(
+                "SELECT count(*) AS n FROM leads l JOIN users u ON u.id = l.owner_id
+                 WHERE u.email = 'olga@example.com'"
+            )
+            .await,
+            3,
+            "owners by name, by e-mail and as “Name (e-mail)”"
+        );
         assert_tally_true(&app).await;
 
         let again = import_as_suggested(&app, &owner, upload(&app, &owner, HUBSPOT).await).await;

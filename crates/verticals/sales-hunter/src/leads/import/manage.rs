@@ -321,6 +321,9 @@ pub async fn delete_lead_import(
     .await
 }
 
+/// A failed row as stored: row number, field, reason, value, cells.
+type ErrorRow = (i32, String, String, String, Vec<Option<String>>);
+
 /// A page of the failed rows as CSV — row, field, reason, the value that broke it, then the
 /// row's own cells under the file's headers (the header line comes with the first page) —
 /// and the next page's cursor.
@@ -340,21 +343,20 @@ pub async fn export_import_errors(
                 .map(String::from);
             out.push_str(&csv_line(head.chain(import.headers())));
         }
-        let rows: Vec<(i32, String, String, String, Vec<Option<String>>)> =
-            lead_import_errors::table
-                .filter(lead_import_errors::import_id.eq(id))
-                .filter(lead_import_errors::row_number.gt(after.unwrap_or(0)))
-                .order(lead_import_errors::row_number)
-                .limit(ERRORS_PAGE)
-                .select((
-                    lead_import_errors::row_number,
-                    lead_import_errors::field,
-                    lead_import_errors::message,
-                    lead_import_errors::value,
-                    lead_import_errors::cells,
-                ))
-                .load(conn)
-                .await?;
+        let rows: Vec<ErrorRow> = lead_import_errors::table
+            .filter(lead_import_errors::import_id.eq(id))
+            .filter(lead_import_errors::row_number.gt(after.unwrap_or(0)))
+            .order(lead_import_errors::row_number)
+            .limit(ERRORS_PAGE)
+            .select((
+                lead_import_errors::row_number,
+                lead_import_errors::field,
+                lead_import_errors::message,
+                lead_import_errors::value,
+                lead_import_errors::cells,
+            ))
+            .load(conn)
+            .await?;
         let next = (rows.len() as i64 == ERRORS_PAGE)
             .then(|| rows.last().map(|r| r.0))
             .flatten();

@@ -39,10 +39,18 @@ pub(super) struct Members {
 }
 
 impl Members {
-    /// The member an owner cell names, by e-mail or name.
+    /// The member an owner cell names: by e-mail, by name, or as "Name (e-mail)" or
+    /// "Name <e-mail>".
     fn find(&self, cell: &str) -> Result<UserId, AppError> {
         let key = cell.trim().to_lowercase();
         if let Some(id) = self.by_email.get(&key) {
+            return Ok(*id);
+        }
+        let quoted = key
+            .rsplit_once(['(', '<'])
+            .map(|(_, e)| e.trim_end_matches([')', '>']).trim())
+            .filter(|e| e.contains('@'));
+        if let Some(id) = quoted.and_then(|e| self.by_email.get(e)) {
             return Ok(*id);
         }
         match self.by_name.get(&key) {
