@@ -20,6 +20,8 @@ use uuid::Uuid;
 
 /// Rows per insert statement while storing a file.
 const STORE_BATCH: usize = 1000;
+/// Rows whose cells decide the file's number format.
+const FORMAT_SAMPLE: i32 = 10_000;
 
 #[derive(Insertable)]
 #[diesel(table_name = lead_imports, check_for_backend(diesel::pg::Pg))]
@@ -106,7 +108,9 @@ pub async fn create_lead_import(
         let mut rows = rows.peekable();
         while let Some(row) = rows.next() {
             let (row_number, cells) = row?;
-            votes.add_row(&cells);
+            if total < FORMAT_SAMPLE {
+                votes.add_row(&cells);
+            }
             batch.push(NewImportRow {
                 tenant_id,
                 import_id: id,
