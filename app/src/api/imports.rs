@@ -24,13 +24,16 @@ pub async fn get_lead_import(id: LeadImportId) -> Result<LeadImportDetail, AppEr
         .map_err(AppError::from)
 }
 
-/// Saves the mapping (`mapping[i]` per column); with `start` set, also starts the import.
+/// Saves the mapping (`mapping[i]` per column) and how the file writes numbers
+/// (`number_format`: `point` or `comma`, empty to keep it); with `start` set, also starts the
+/// import.
 #[server(endpoint = "map_lead_import")]
 pub async fn map_lead_import(
     id: LeadImportId,
     #[server(default)] mapping: Vec<String>,
     #[server(default)] external_source: String,
     #[server(default)] update_existing: Option<String>,
+    #[server(default)] number_format: String,
     #[server(default)] start: Option<String>,
 ) -> Result<LeadImport, AppError> {
     use super::ssr::*;
@@ -40,6 +43,7 @@ pub async fn map_lead_import(
         mapping,
         external_source,
         update_existing: update_existing.unwrap_or_default(),
+        number_format,
     };
     sales_hunter::leads::import::map_lead_import(
         &state()?.db,

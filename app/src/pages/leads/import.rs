@@ -10,6 +10,7 @@ use crate::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use models::sales::import_values::NumberFormat;
 use models::sales::lead_import::{
     ImportState, LeadImport, LeadImportDetail, RowOutcome, MAX_FILE_BYTES, MAX_ROWS,
 };
@@ -188,10 +189,15 @@ fn ImportView(
                     <a class="text-sm font-medium text-indigo-700 hover:underline" href=format!("/leads/import/{id}/errors.csv") data-testid="errors-csv" rel="external" download>"Download them as CSV"</a>
                 </div>
                 <table class="mt-3 w-full text-left text-sm" data-testid="import-errors">
-                    <thead class="text-xs uppercase text-slate-600"><tr><th class="py-2 pr-4">"Row"</th><th class="py-2 pr-4">"Field"</th><th class="py-2">"Reason"</th></tr></thead>
+                    <thead class="text-xs uppercase text-slate-600"><tr><th class="py-2 pr-4">"Row"</th><th class="py-2 pr-4">"Field"</th><th class="py-2 pr-4">"Value"</th><th class="py-2">"Reason"</th></tr></thead>
                     <tbody class="divide-y divide-slate-100">
                         {detail.errors.iter().map(|e| view! {
-                            <tr><td class="py-2 pr-4 tabular-nums">{e.row_number}</td><td class="py-2 pr-4 font-mono text-xs">{e.field.clone()}</td><td class="py-2">{e.message.clone()}</td></tr>
+                            <tr>
+                                <td class="py-2 pr-4 tabular-nums">{e.row_number}</td>
+                                <td class="py-2 pr-4 font-mono text-xs">{e.field.clone()}</td>
+                                <td class="py-2 pr-4 font-mono text-xs" data-testid="error-value">{e.value.clone()}</td>
+                                <td class="py-2">{e.message.clone()}</td>
+                            </tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -209,7 +215,14 @@ fn outcome_badge(o: &RowOutcome) -> impl IntoView {
         RowOutcome::Update { .. } => (Tone::Info, "Updates a lead".to_string()),
         RowOutcome::Unchanged { .. } => (Tone::Neutral, "Already up to date".to_string()),
         RowOutcome::Skip { .. } => (Tone::Neutral, "Exists, left alone".to_string()),
-        RowOutcome::Error { field, message } => (Tone::Danger, format!("{field}: {message}")),
+        RowOutcome::Error {
+            field,
+            message,
+            value,
+        } if !value.is_empty() && !message.contains(value.as_str()) => {
+            (Tone::Danger, format!("{field}: {message} (“{value}”)"))
+        }
+        RowOutcome::Error { field, message, .. } => (Tone::Danger, format!("{field}: {message}")),
     };
     view! { <Badge tone>{text}</Badge> }
 }
@@ -254,12 +267,15 @@ fn MappingForm(
                     <TextInput label="External ids come from" name="external_source" value=i.external_source.clone()
                         hint=Some("A short name such as hubspot: an “External id” column is kept under it, and re-imports match on it.".to_string())
                         error=field_error(map, "external_source")/>
+                    <Select label="Numbers in this file are written as" name="number_format"
+                        options=NumberFormat::options() selected=i.number_format.as_str().to_string()
+                        error=field_error(map, "number_format")/>
                     <label class="flex items-center gap-2 self-end pb-2 text-sm">
                         <input type="checkbox" name="update_existing" value="on" checked=i.update_existing/>
                         "Update leads that already exist"
                     </label>
                 </div>
-                <div class="mt-4"><FormAlert message=form_error(map, &["external_source"])/></div>
+                <div class="mt-4"><FormAlert message=form_error(map, &["external_source", "number_format"])/></div>
                 <div class="mt-4 flex flex-wrap gap-2">
                     <button type="submit" class=format!("{button} bg-white text-slate-900 ring-1 ring-inset ring-slate-300 hover:bg-slate-50") data-testid="preview">"Save and preview"</button>
                     <button type="submit" name="start" value="1" class=format!("{button} bg-indigo-600 text-white hover:bg-indigo-500") data-testid="start-import"
@@ -272,7 +288,7 @@ fn MappingForm(
             {if detail.mapping_problem.is_empty() {
                 view! {
                     <table class="mt-3 w-full text-left text-sm" data-testid="import-preview">
-                        <thead class="text-xs uppercase text-slate-600"><tr><th class="py-2 pr-4">"Row"</th><th class="py-2 pr-4">"Name"</th><th class="py-2 pr-4">"E-mail"</th><th class="py-2 pr-4">"Company"</th><th class="py-2">"Will"</th></tr></thead>
+                        <thead class="text-xs uppercase text-slate-600"><tr><th class="py-2 pr-4">"Row"</th><th class="py-2 pr-4">"Name"</th><th class="py-2 pr-4">"E-mail"</th><th class="py-2 pr-4">"Company"</th><th class="py-2 pr-4">"Numbers and dates as read"</th><th class="py-2">"Will"</th></tr></thead>
                         <tbody class="divide-y divide-slate-100">
                             {detail.preview.iter().map(|r| view! {
                                 <tr>
@@ -280,6 +296,7 @@ fn MappingForm(
                                     <td class="py-2 pr-4">{r.name.clone()}</td>
                                     <td class="py-2 pr-4">{r.email.clone()}</td>
                                     <td class="py-2 pr-4">{r.company.clone()}</td>
+                                    <td class="py-2 pr-4 text-xs" data-testid="preview-values">{r.values.iter().map(|(column, value)| format!("{column}: {value}")).collect::<Vec<_>>().join(" · ")}</td>
                                     <td class="py-2">{outcome_badge(&r.outcome)}</td>
                                 </tr>
                             }).collect_view()}

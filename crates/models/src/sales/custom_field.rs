@@ -116,6 +116,24 @@ impl CustomField {
     }
 }
 
+/// The key a label becomes: "Deal tier" → `deal_tier`.
+pub fn key_of(label: &str) -> String {
+    let mut key = String::new();
+    for c in label.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            key.push(c);
+        } else if !key.ends_with('_') && !key.is_empty() {
+            key.push('_');
+        }
+    }
+    let key = key.trim_end_matches('_').to_string();
+    if key.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("f_{key}")
+    } else {
+        key
+    }
+}
+
 /// Validates typed values against the definitions: unknown keys are an error, empty values
 /// are dropped. Gives the JSON object to store.
 pub fn validate_values(

@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod custom_field;
 pub mod dashboard;
+pub mod import_values;
 pub mod lead;
 pub mod lead_import;
 pub mod lead_query;

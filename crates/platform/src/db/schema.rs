@@ -256,6 +256,7 @@ diesel::table! {
         field -> Text,
         message -> Text,
         cells -> Array<Nullable<Text>>,
+        value -> Text,
     }
 }
 
@@ -289,6 +290,7 @@ diesel::table! {
         created_at -> Timestamptz,
         started_at -> Nullable<Timestamptz>,
         finished_at -> Nullable<Timestamptz>,
+        number_format -> Text,
     }
 }
 

@@ -80,23 +80,7 @@ pub async fn list_custom_fields(
         .await
 }
 
-/// The key a label becomes: "Deal tier" → `deal_tier`.
-pub fn key_of(label: &str) -> String {
-    let mut key = String::new();
-    for c in label.trim().to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            key.push(c);
-        } else if !key.ends_with('_') && !key.is_empty() {
-            key.push('_');
-        }
-    }
-    let key = key.trim_end_matches('_').to_string();
-    if key.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("f_{key}")
-    } else {
-        key
-    }
-}
+pub use models::sales::custom_field::key_of;
 
 /// Defines a new custom field (admins and owners).
 pub async fn create_custom_field(
@@ -130,44 +114,60 @@ pub async fn create_custom_field(
         );
     }
     let options = if needs_options { options } else { Vec::new() };
+    let field = CustomField {
+        object,
+        key,
+        label,
+        kind,
+        options,
+    };
     db.tenant_tx(ctx.tenant_id, async |conn| {
-        let position = definitions(conn, object).await?.len() as i32;
-        diesel::insert_into(custom_fields::table)
-            .values(NewCustomField {
-                tenant_id: ctx.tenant_id,
-                object,
-                key: &key,
-                label: &label,
-                kind,
-                options: options.iter().cloned().map(Some).collect(),
-                position,
-            })
-            .execute(conn)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e, "custom_fields_pkey") {
-                    Error::from(AppError::validation(
-                        "label",
-                        "a field with this name exists already",
-                    ))
-                } else {
-                    e.into()
-                }
-            })?;
-        NewAuditEntry::by(ctx, actions::CUSTOM_FIELD_CREATED)
-            .target("custom_field", format!("{}.{key}", object.as_str()))
-            .details(
-                serde_json::json!({ "label": label, "kind": kind.as_str(), "options": options }),
-            )
-            .record(conn)
-            .await?;
-        Ok(CustomField {
-            object,
-            key: key.clone(),
-            label: label.clone(),
-            kind,
-            options: options.clone(),
-        })
+        insert_definition(conn, ctx, &field).await?;
+        Ok(field.clone())
     })
     .await
+}
+
+/// Stores a checked definition after the object's others, audited; the role is the
+/// caller's to check. A key that exists already is refused, naming the label.
+pub async fn insert_definition(
+    conn: &mut Conn,
+    ctx: &RequestContext,
+    field: &CustomField,
+) -> Result<(), Error> {
+    let position = definitions(conn, field.object).await?.len() as i32;
+    diesel::insert_into(custom_fields::table)
+        .values(NewCustomField {
+            tenant_id: ctx.tenant_id,
+            object: field.object,
+            key: &field.key,
+            label: &field.label,
+            kind: field.kind,
+            options: field.options.iter().cloned().map(Some).collect(),
+            position,
+        })
+        .execute(conn)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e, "custom_fields_pkey") {
+                Error::from(AppError::validation(
+                    "label",
+                    "a field with this name exists already",
+                ))
+            } else {
+                e.into()
+            }
+        })?;
+    NewAuditEntry::by(ctx, actions::CUSTOM_FIELD_CREATED)
+        .target(
+            "custom_field",
+            format!("{}.{}", field.object.as_str(), field.key),
+        )
+        .details(serde_json::json!({
+            "label": field.label,
+            "kind": field.kind.as_str(),
+            "options": field.options,
+        }))
+        .record(conn)
+        .await
 }

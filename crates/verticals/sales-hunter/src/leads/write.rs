@@ -79,6 +79,7 @@ pub struct NewLead {
     pub external_source: Option<String>,
     pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub converted_at: Option<DateTime<Utc>>,
 }
 
 /// Validates a typed lead. `owner` is the already-resolved owner.
@@ -230,6 +231,7 @@ pub async fn create_lead(db: &Db, ctx: &RequestContext, input: &LeadInput) -> Re
                 external_source: None,
                 external_id: None,
                 created_at: Utc::now(),
+                converted_at: None,
             })
             .execute(conn)
             .await

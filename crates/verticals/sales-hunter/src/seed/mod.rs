@@ -84,6 +84,7 @@ pub(super) fn lead(
         external_source: None,
         external_id: None,
         created_at: now - Duration::minutes(rng.gen_range(0..days * 24 * 60)),
+        converted_at: None,
     })
 }
 

@@ -4,17 +4,18 @@
 use super::run::{planner, ImportLeads};
 use super::{ensure_can_manage, load_import, texts, to_texts, ImportRecord};
 use crate::actions;
-use crate::custom_fields::definitions;
+use crate::custom_fields::{definitions, insert_definition};
 use crate::leads::export::csv_line;
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use models::sales::custom_field::CustomObject;
+use models::sales::custom_field::{CustomField, CustomObject};
+use models::sales::import_values::NumberFormat;
 use models::sales::lead_import::{
-    validate_mapping, ImportRowError, ImportState, ImportTarget, LeadImport, LeadImportDetail,
-    LeadImportSettings, PreviewRow,
+    resolve_new_fields, validate_mapping, ImportRowError, ImportState, ImportTarget, LeadImport,
+    LeadImportDetail, LeadImportSettings, PreviewRow,
 };
-use models::{AppError, LeadImportId};
+use models::{AppError, LeadImportId, Role};
 use platform::audit::NewAuditEntry;
 use platform::db::schema::{lead_import_errors, lead_import_rows, lead_imports};
 use platform::db::{Conn, Db};
@@ -93,6 +94,7 @@ pub async fn get_lead_import(
                             name: r.name,
                             email: r.email,
                             company: r.company,
+                            values: r.values,
                             outcome: r.outcome,
                         })
                         .collect();
@@ -109,14 +111,16 @@ pub async fn get_lead_import(
                 lead_import_errors::row_number,
                 lead_import_errors::field,
                 lead_import_errors::message,
+                lead_import_errors::value,
             ))
-            .load::<(i32, String, String)>(conn)
+            .load::<(i32, String, String, String)>(conn)
             .await?
             .into_iter()
-            .map(|(row_number, field, message)| ImportRowError {
+            .map(|(row_number, field, message, value)| ImportRowError {
                 row_number,
                 field,
                 message,
+                value,
             })
             .collect();
         let names = member_names(conn).await?;
@@ -125,7 +129,7 @@ pub async fn get_lead_import(
             samples,
             preview,
             mapping_problem,
-            choices: ImportTarget::choices(&defs),
+            choices: ImportTarget::choices(&defs, ctx.role.at_least(Role::Admin)),
             errors,
         })
     })
@@ -151,8 +155,23 @@ fn external_source(value: &str) -> Result<String, AppError> {
     }
 }
 
+/// The number format a mapping form chose; empty keeps the import's.
+fn number_format(value: &str) -> Result<Option<NumberFormat>, AppError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    NumberFormat::parse(v).map(Some).ok_or_else(|| {
+        AppError::validation(
+            "number_format",
+            "choose how the file writes numbers: 1,234.56 or 1.234,56",
+        )
+    })
+}
+
 /// Saves the mapping and options of an import still being mapped; with `start`, also queues
-/// it. A mapping that cannot import (no last name, a field twice…) is refused, naming it.
+/// it, first defining the custom fields its columns asked for (admins only). A mapping that
+/// cannot import (no last name, a field twice…) is refused, naming it, and changes nothing.
 pub async fn map_lead_import(
     db: &Db,
     ctx: &RequestContext,
@@ -162,6 +181,7 @@ pub async fn map_lead_import(
 ) -> Result<LeadImport, Error> {
     let source = external_source(&settings.external_source)?;
     let update_existing = matches!(settings.update_existing.as_str(), "on" | "true");
+    let format = number_format(&settings.number_format)?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
         let import = load_import(conn, id, true).await?;
         ensure_can_manage(ctx, &import)?;
@@ -177,7 +197,32 @@ pub async fn map_lead_import(
             .iter()
             .map(|m| m.trim().to_string())
             .collect();
-        validate_mapping(&import.headers(), &mapping, &defs)?;
+        let headers = import.headers();
+        let (resolved, new) = resolve_new_fields(&headers, &mapping, &defs)?;
+        if let Some(f) = <[CustomField]>::first(&new) {
+            if !ctx.role.at_least(Role::Admin) {
+                return Err(AppError::validation(
+                    "mapping",
+                    format!(
+                        "column “{}”: only admins can define custom fields; ask one, or choose an existing field",
+                        f.label
+                    ),
+                )
+                .into());
+            }
+        }
+        let all: Vec<_> = defs.iter().chain(&new).cloned().collect();
+        validate_mapping(&headers, &resolved, &all)?;
+        // The new fields are defined when the import starts; until then the mapping keeps
+        // asking for them, and the preview reads the columns as they will be.
+        let mapping = if start {
+            for field in &new {
+                insert_definition(conn, ctx, field).await?;
+            }
+            resolved
+        } else {
+            mapping
+        };
         let state = if start {
             ImportState::Queued
         } else {
@@ -188,6 +233,7 @@ pub async fn map_lead_import(
                 lead_imports::mapping.eq(to_texts(&mapping)),
                 lead_imports::external_source.eq(&source),
                 lead_imports::update_existing.eq(update_existing),
+                lead_imports::number_format.eq(format.unwrap_or(import.number_format)),
                 lead_imports::state.eq(state),
             ))
             .execute(conn)
@@ -204,6 +250,8 @@ pub async fn map_lead_import(
                     "mapping": mapping,
                     "external_source": source,
                     "update_existing": update_existing,
+                    "number_format": format.unwrap_or(import.number_format),
+                    "new_custom_fields": new.iter().map(|f| &f.key).collect::<Vec<_>>(),
                 }))
                 .record(conn)
                 .await?;
@@ -273,9 +321,12 @@ pub async fn delete_lead_import(
     .await
 }
 
-/// A page of the failed rows as CSV — row, field, reason, then the row's own cells under
-/// the file's headers (the header line comes with the first page) — and the next page's
-/// cursor.
+/// A failed row as stored: row number, field, reason, value, cells.
+type ErrorRow = (i32, String, String, String, Vec<Option<String>>);
+
+/// A page of the failed rows as CSV — row, field, reason, the value that broke it, then the
+/// row's own cells under the file's headers (the header line comes with the first page) —
+/// and the next page's cursor.
 pub async fn export_import_errors(
     db: &Db,
     ctx: &RequestContext,
@@ -287,10 +338,12 @@ pub async fn export_import_errors(
         if after.is_none() {
             // The first page also answers "not found" for another tenant's import.
             let import = load_import(conn, id, false).await?;
-            let head = ["row", "field", "reason"].into_iter().map(String::from);
+            let head = ["row", "field", "reason", "value"]
+                .into_iter()
+                .map(String::from);
             out.push_str(&csv_line(head.chain(import.headers())));
         }
-        let rows: Vec<(i32, String, String, Vec<Option<String>>)> = lead_import_errors::table
+        let rows: Vec<ErrorRow> = lead_import_errors::table
             .filter(lead_import_errors::import_id.eq(id))
             .filter(lead_import_errors::row_number.gt(after.unwrap_or(0)))
             .order(lead_import_errors::row_number)
@@ -299,6 +352,7 @@ pub async fn export_import_errors(
                 lead_import_errors::row_number,
                 lead_import_errors::field,
                 lead_import_errors::message,
+                lead_import_errors::value,
                 lead_import_errors::cells,
             ))
             .load(conn)
@@ -306,9 +360,9 @@ pub async fn export_import_errors(
         let next = (rows.len() as i64 == ERRORS_PAGE)
             .then(|| rows.last().map(|r| r.0))
             .flatten();
-        for (row, field, message, cells) in rows {
+        for (row, field, message, value, cells) in rows {
             out.push_str(&csv_line(
-                [row.to_string(), field, message]
+                [row.to_string(), field, message, value]
                     .into_iter()
                     .chain(texts(&cells)),
             ));

@@ -1,7 +1,8 @@
 //! CSV import of leads. An upload stores the file's rows ([`upload`]); the user maps columns
 //! onto lead fields and sees a preview ([`manage`]); a background job then imports the rows a
 //! batch at a time ([`run`]), each row planned by [`plan`]: created, updated (by external id,
-//! else by e-mail), unchanged, skipped, or listed as an error with its reason. Each batch
+//! else by e-mail, else by name and company), unchanged, skipped, or listed as an error with
+//! its reason and the value that broke it. Each batch
 //! commits with the import's cursor and counters, so a crash resumes without writing a row
 //! twice, and re-importing a file changes nothing.
 
@@ -22,6 +23,7 @@ pub use upload::create_lead_import;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use models::sales::import_values::NumberFormat;
 use models::sales::lead_import::{ImportState, LeadImport};
 use models::{AppError, LeadImportId, Role, UserId};
 use platform::db::schema::lead_imports;
@@ -50,6 +52,7 @@ pub(crate) struct ImportRecord {
     pub error: String,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    pub number_format: NumberFormat,
 }
 
 /// text[] as plain strings (PostgreSQL arrays may hold NULLs; ours never do).
@@ -86,6 +89,7 @@ impl ImportRecord {
             file_name: self.file_name,
             external_source: self.external_source,
             update_existing: self.update_existing,
+            number_format: self.number_format,
             state: self.state,
             total_rows: self.total_rows,
             created: self.created_count,

@@ -2,25 +2,28 @@
 //! counters — so a worker killed midway loses nothing and doubles nothing: the next run
 //! starts after the last committed batch.
 
-use super::plan::{Plan, Planner};
+use super::plan::{Members, Plan, Planner, DESCRIPTION_NOTE};
 use super::{load_import, texts, ImportRecord};
 use crate::actions;
+use crate::activities::NewActivity;
 use crate::custom_fields::definitions;
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use models::sales::activity::{ActivityKind, Subject};
 use models::sales::custom_field::CustomObject;
-use models::sales::lead_import::{validate_mapping, ImportState, RowOutcome};
-use models::{LeadImportId, Role, TenantId, UserId};
+use models::sales::lead_import::{resolve_new_fields, validate_mapping, ImportState, RowOutcome};
+use models::{ActivityId, LeadImportId, Role, TenantId, UserId};
 use platform::audit::{changes, NewAuditEntry};
 use platform::db::schema::{
-    lead_import_errors, lead_import_rows, lead_imports, leads, memberships, users,
+    activities, lead_import_errors, lead_import_rows, lead_imports, leads, memberships, users,
 };
 use platform::db::Conn;
 use platform::jobs::{Job, JobContext};
 use platform::{Client, Error, RequestContext};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use uuid::Uuid;
 
 /// Rows per transaction.
 pub const IMPORT_BATCH: i64 = 500;
@@ -107,31 +110,46 @@ async fn acting_member(
     }))
 }
 
-/// The planner for an import's mapping, as the tenant's fields and members are now.
+/// The planner for an import's mapping, as the tenant's fields and members are now. Columns
+/// still to become new custom fields (while mapping) are read as those fields will be.
 pub(super) async fn planner(
     conn: &mut Conn,
     ctx: RequestContext,
     import: &ImportRecord,
 ) -> Result<Planner, Error> {
-    let defs = definitions(conn, CustomObject::Lead).await?;
+    let mut defs = definitions(conn, CustomObject::Lead).await?;
     let headers = import.headers();
-    let targets = validate_mapping(&headers, &import.mapping(), &defs)?;
-    let members: Vec<(String, UserId)> = memberships::table
+    let (mapping, new) = resolve_new_fields(&headers, &import.mapping(), &defs)?;
+    defs.extend(new);
+    let targets = validate_mapping(&headers, &mapping, &defs)?;
+    let people: Vec<(String, String, UserId)> = memberships::table
         .inner_join(users::table)
-        .select((users::email, users::id))
+        .select((users::email, users::name, users::id))
         .load(conn)
         .await?;
+    let mut members = Members::default();
+    for (email, name, id) in people {
+        members.by_email.insert(email.to_lowercase(), id);
+        members
+            .by_name
+            .entry(name.trim().to_lowercase())
+            .and_modify(|seen| {
+                if *seen != Some(id) {
+                    *seen = None;
+                }
+            })
+            .or_insert(Some(id));
+    }
     Ok(Planner {
         ctx,
         width: headers.len(),
+        headers,
         targets,
         defs,
-        members: members
-            .into_iter()
-            .map(|(e, id)| (e.to_lowercase(), id))
-            .collect(),
+        members,
         external_source: import.external_source.clone(),
         update_existing: import.update_existing,
+        number_format: import.number_format,
     })
 }
 
@@ -220,10 +238,12 @@ struct NewImportError {
     field: String,
     message: String,
     cells: Vec<Option<String>>,
+    value: String,
 }
 
-/// Writes a batch's plan: new leads, changed leads, an audit entry for each, and the rows
-/// that failed. Gives the counts [created, updated, unchanged or skipped, failed].
+/// Writes a batch's plan: new leads, changed leads (their created and converted times too),
+/// descriptions as notes, an audit entry for each, and the rows that failed. Gives the counts
+/// [created, updated, unchanged or skipped, failed].
 async fn apply(
     conn: &mut Conn,
     ctx: &RequestContext,
@@ -264,12 +284,70 @@ async fn apply(
                 .await?;
             diff["external_id"] = serde_json::json!({ "from": null, "to": x });
         }
+        if let Some(((created, converted), (created_to, converted_to))) = u.dates {
+            diesel::update(target)
+                .set((
+                    leads::created_at.eq(created_to),
+                    leads::converted_at.eq(converted_to),
+                ))
+                .execute(conn)
+                .await?;
+            if created != created_to {
+                diff["created_at"] = serde_json::json!({ "from": created, "to": created_to });
+            }
+            if converted != converted_to {
+                diff["converted_at"] = serde_json::json!({ "from": converted, "to": converted_to });
+            }
+        }
         diff["import"] = via.clone();
         audit.push(
             NewAuditEntry::by(ctx, actions::LEAD_UPDATED)
                 .target("lead", u.id)
                 .details(diff),
         );
+    }
+    // Descriptions become notes dated with the lead's creation, by no one: they are history
+    // the file brought, not someone's work now, so they neither credit a member's activity
+    // nor count as the lead's first response.
+    let notes: Vec<(ActivityId, &super::plan::NewNote)> = plan
+        .notes
+        .iter()
+        .map(|n| (ActivityId(Uuid::new_v4()), n))
+        .collect();
+    if !notes.is_empty() {
+        let rows: Vec<NewActivity> = notes
+            .iter()
+            .map(|(id, n)| NewActivity {
+                tenant_id: ctx.tenant_id,
+                id: *id,
+                kind: ActivityKind::Note,
+                subject: DESCRIPTION_NOTE,
+                body: &n.body,
+                outcome: "",
+                occurred_at: n.at,
+                user_id: None,
+                lead_id: Some(n.lead_id),
+                contact_id: None,
+                account_id: None,
+                opportunity_id: None,
+            })
+            .collect();
+        diesel::insert_into(activities::table)
+            .values(rows)
+            .execute(conn)
+            .await?;
+        for (id, n) in &notes {
+            audit.push(
+                NewAuditEntry::by(ctx, actions::ACTIVITY_LOGGED)
+                    .target("activity", *id)
+                    .details(serde_json::json!({
+                        "about": Subject::Lead(n.lead_id),
+                        "kind": ActivityKind::Note,
+                        "subject": DESCRIPTION_NOTE,
+                        "import": via,
+                    })),
+            );
+        }
     }
     NewAuditEntry::record_all(&audit, conn).await?;
     let cells: HashMap<i32, &Vec<String>> = rows.iter().map(|(n, c)| (*n, c)).collect();
@@ -280,13 +358,18 @@ async fn apply(
             RowOutcome::Create => 0,
             RowOutcome::Update { .. } => 1,
             RowOutcome::Unchanged { .. } | RowOutcome::Skip { .. } => 2,
-            RowOutcome::Error { field, message } => {
+            RowOutcome::Error {
+                field,
+                message,
+                value,
+            } => {
                 errors.push(NewImportError {
                     tenant_id: ctx.tenant_id,
                     import_id: import.id,
                     row_number: row.row_number,
                     field,
                     message,
+                    value,
                     cells: cells
                         .get(&row.row_number)
                         .map(|c| super::to_texts(c))

@@ -1,7 +1,7 @@
 //! Storing an uploaded file: its header and rows go into `lead_import_rows` in batches, in
 //! one transaction with the import itself, so a file is either all there or not at all.
 
-use super::parse::{decode, CsvRows};
+use super::parse::{decode, delimiter, CsvRows};
 use super::to_texts;
 use crate::actions;
 use crate::custom_fields::definitions;
@@ -9,8 +9,9 @@ use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::sales::custom_field::CustomObject;
+use models::sales::import_values::{NumberFormat, NumberFormatVotes};
 use models::sales::lead_import::{suggest_mapping, MAX_FILE_BYTES};
-use models::{AppError, LeadImportId, TenantId, UserId};
+use models::{AppError, LeadImportId, Role, TenantId, UserId};
 use platform::audit::NewAuditEntry;
 use platform::db::schema::{lead_import_rows, lead_imports};
 use platform::db::Db;
@@ -19,6 +20,8 @@ use uuid::Uuid;
 
 /// Rows per insert statement while storing a file.
 const STORE_BATCH: usize = 1000;
+/// Rows whose cells decide the file's number format.
+const FORMAT_SAMPLE: i32 = 10_000;
 
 #[derive(Insertable)]
 #[diesel(table_name = lead_imports, check_for_backend(diesel::pg::Pg))]
@@ -31,6 +34,7 @@ struct NewLeadImport {
     mapping: Vec<Option<String>>,
     total_rows: i32,
     created_at: chrono::DateTime<Utc>,
+    number_format: NumberFormat,
 }
 
 #[derive(Insertable)]
@@ -55,8 +59,9 @@ fn clean_file_name(name: &str) -> String {
     }
 }
 
-/// Reads and stores an uploaded CSV file, with a mapping suggested from its headers. Any
-/// member may import leads; what each row may change is checked when it is imported.
+/// Reads and stores an uploaded CSV file, with a mapping suggested from its headers (new
+/// custom fields only for those who may define them) and the number format its cells use.
+/// Any member may import leads; what each row may change is checked when it is imported.
 pub async fn create_lead_import(
     db: &Db,
     ctx: &RequestContext,
@@ -71,6 +76,7 @@ pub async fn create_lead_import(
         .into());
     }
     let text = decode(bytes);
+    let delim = delimiter(&text);
     let rows = CsvRows::open(&text)?;
     let headers = rows.headers.clone();
     let file_name = clean_file_name(file_name);
@@ -85,17 +91,26 @@ pub async fn create_lead_import(
                 created_by: Some(ctx.user_id),
                 file_name: file_name.clone(),
                 headers: to_texts(&headers),
-                mapping: to_texts(&suggest_mapping(&headers, &defs)),
+                mapping: to_texts(&suggest_mapping(
+                    &headers,
+                    &defs,
+                    ctx.role.at_least(Role::Admin),
+                )),
                 total_rows: 0,
                 created_at: Utc::now(),
+                number_format: NumberFormat::Point,
             })
             .execute(conn)
             .await?;
         let mut total = 0i32;
+        let mut votes = NumberFormatVotes::default();
         let mut batch = Vec::with_capacity(STORE_BATCH);
         let mut rows = rows.peekable();
         while let Some(row) = rows.next() {
             let (row_number, cells) = row?;
+            if total < FORMAT_SAMPLE {
+                votes.add_row(&cells);
+            }
             batch.push(NewImportRow {
                 tenant_id,
                 import_id: id,
@@ -116,7 +131,10 @@ pub async fn create_lead_import(
             );
         }
         diesel::update(lead_imports::table.filter(lead_imports::id.eq(id)))
-            .set(lead_imports::total_rows.eq(total))
+            .set((
+                lead_imports::total_rows.eq(total),
+                lead_imports::number_format.eq(votes.decide(delim)),
+            ))
             .execute(conn)
             .await?;
         NewAuditEntry::by(ctx, actions::LEAD_IMPORT_UPLOADED)

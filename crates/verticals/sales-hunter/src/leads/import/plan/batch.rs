@@ -14,12 +14,16 @@ pub(super) enum Hit {
 pub(super) struct Batch<'p> {
     pub(super) planner: &'p Planner,
     pub(super) stored: HashMap<LeadId, LeadRecord>,
+    /// The description notes of the stored leads.
+    pub(super) notes: HashMap<LeadId, HashSet<String>>,
     pub(super) stored_by_email: HashMap<String, LeadId>,
     pub(super) stored_by_external: HashMap<String, LeadId>,
+    pub(super) stored_by_name: HashMap<(String, String), LeadId>,
     pub(super) pending: Vec<Pending>,
     pub(super) by_id: HashMap<LeadId, usize>,
     pub(super) by_email: HashMap<String, usize>,
     pub(super) by_external: HashMap<String, usize>,
+    pub(super) by_name: HashMap<(String, String), usize>,
 }
 
 impl Batch<'_> {
@@ -69,13 +73,15 @@ impl Batch<'_> {
             .cloned()
             .ok_or_else(|| AppError::not_found("That lead"))?;
         let owner = record.owner_id;
-        let stored = Stored::of(record);
+        let stored = Stored::of(record, self.notes.remove(&id).unwrap_or_default());
         self.pending.push(Pending {
             id,
             input: stored.input.clone(),
             owner,
             fields: None,
             external_id: None,
+            dates: None,
+            notes: Vec::new(),
             before: Some(stored),
         });
         let i = self.pending.len() - 1;
@@ -83,13 +89,11 @@ impl Batch<'_> {
         Ok(i)
     }
 
-    /// The lead a row's keys find, in the batch or stored; an error when its external id and
+    /// The lead a row's keys find, in the batch or stored: by external id, else by e-mail,
+    /// else (a row without an e-mail) by name and company. An error when its external id and
     /// its e-mail find two different leads.
-    fn matched(
-        &self,
-        email: Option<&String>,
-        external: Option<&String>,
-    ) -> Result<Option<Hit>, AppError> {
+    fn matched(&self, keys: &RowKeys) -> Result<Option<Hit>, AppError> {
+        let (email, external) = (keys.email.as_ref(), keys.external.as_ref());
         let by_external = external
             .and_then(|x| self.find(self.by_external.get(x), self.stored_by_external.get(x)));
         let by_email =
@@ -106,7 +110,11 @@ impl Batch<'_> {
                 ));
             }
         }
-        Ok(by_external.or(by_email))
+        let by_name = match (&keys.name, email) {
+            (Some(n), None) => self.find(self.by_name.get(n), self.stored_by_name.get(n)),
+            _ => None,
+        };
+        Ok(by_external.or(by_email).or(by_name))
     }
 
     /// Refuses a row whose cleaned e-mail is another lead's, or whose lead already has an
@@ -150,16 +158,11 @@ impl Batch<'_> {
     pub(super) fn row(
         &mut self,
         cells: &[String],
-        (email, external): RowKeys,
+        keys: RowKeys,
+        history: History,
     ) -> Result<RowOutcome, AppError> {
         let p = self.planner;
-        if cells.len() != p.width {
-            return Err(AppError::validation(
-                "row",
-                format!("has {} cells; the header has {}", cells.len(), p.width),
-            ));
-        }
-        let index = match self.matched(email.as_ref(), external.as_ref())? {
+        let index = match self.matched(&keys)? {
             Some(hit) if !p.update_existing => {
                 return Ok(RowOutcome::Skip {
                     lead_id: self.lead_id(hit),
@@ -169,7 +172,7 @@ impl Batch<'_> {
             Some(Hit::Stored(id)) => Some(self.adopt(id)?),
             None => None,
         };
-        let (base_input, base_owner, before_fields, is_new) = match index {
+        let (base_input, base_owner, before_fields, before_dates, is_new) = match index {
             Some(i) => {
                 let pend = &self.pending[i];
                 if let Some(before) = &pend.before {
@@ -180,24 +183,21 @@ impl Batch<'_> {
                     .fields
                     .clone()
                     .or_else(|| pend.before.as_ref().map(|b| b.changes.clone()));
+                let dates = pend.dates.or_else(|| pend.before.as_ref().map(|b| b.dates));
                 (
                     pend.input.clone(),
                     pend.owner,
                     prev,
+                    dates,
                     pend.before.is_none() && pend.fields.is_none(),
                 )
             }
-            None => (LeadInput::default(), Some(p.ctx.user_id), None, true),
+            None => (LeadInput::default(), Some(p.ctx.user_id), None, None, true),
         };
         let mut input = base_input;
-        overlay(&mut input, &p.targets, cells);
-        let owner = match cell(&p.targets, cells, &ImportTarget::OwnerEmail) {
-            Some(e) => Some(*p.members.get(&e.to_lowercase()).ok_or_else(|| {
-                AppError::validation(
-                    "owner",
-                    format!("no member of this organisation has the e-mail {e}"),
-                )
-            })?),
+        p.overlay(&mut input, cells)?;
+        let owner = match p.cell(cells, &ImportTarget::OwnerEmail) {
+            Some(cell) => Some(p.members.find(cell)?),
             None => base_owner,
         };
         if owner != base_owner || is_new {
@@ -206,21 +206,23 @@ impl Batch<'_> {
                 other => other,
             })?;
         }
-        let was_converted = before_fields
-            .as_ref()
-            .is_some_and(|f| f.status == LeadStatus::Converted);
-        if LeadStatus::parse(input.status.trim()) == Some(LeadStatus::Converted) && !was_converted {
-            return Err(AppError::validation(
-                "status",
-                "a lead becomes converted by converting it",
-            ));
-        }
         let custom = validate_values(&p.defs, &input.custom)?;
         let has_activity = index
             .and_then(|i| self.pending[i].before.as_ref())
             .is_some_and(|b| b.has_activity);
         let cleaned = clean_lead(&input, custom, owner, has_activity)?;
-        self.check_unique(&cleaned.email, index, external.as_deref())?;
+        self.check_unique(&cleaned.email, index, keys.external.as_deref())?;
+        // History: a converted lead stays converted, with its date when the file gives one.
+        let created = history
+            .created_at
+            .or(before_dates.map(|d| d.0))
+            .unwrap_or_else(Utc::now);
+        let converted = match (cleaned.status, history.converted_at) {
+            (LeadStatus::Converted, Some(at)) => Some(at),
+            _ => before_dates.and_then(|d| d.1),
+        };
+        let dates = (created, converted);
+        let dates_changed = before_dates.is_some_and(|d| d != dates);
         // Settled: record it.
         let i = match index {
             Some(i) => i,
@@ -232,12 +234,15 @@ impl Batch<'_> {
                     owner,
                     fields: None,
                     external_id: None,
+                    dates: None,
+                    notes: Vec::new(),
                 });
                 let i = self.pending.len() - 1;
                 self.by_id.insert(self.pending[i].id, i);
                 i
             }
         };
+        let external = keys.external;
         let gains_external = external.as_ref().is_some_and(|x| {
             self.pending[i].external_id.is_none()
                 && self.pending[i]
@@ -247,11 +252,26 @@ impl Batch<'_> {
         });
         let pend = &mut self.pending[i];
         let id = pend.id;
-        let changed = before_fields.as_ref() != Some(&cleaned) || gains_external;
+        let note_added = history.description.is_some_and(|d| {
+            let known = pend.notes.contains(&d)
+                || pend.before.as_ref().is_some_and(|b| b.notes.contains(&d));
+            if !known {
+                pend.notes.push(d);
+            }
+            !known
+        });
+        let changed = before_fields.as_ref() != Some(&cleaned)
+            || gains_external
+            || dates_changed
+            || note_added;
         pend.input = input;
         pend.owner = owner;
+        pend.dates = Some(dates);
         if !cleaned.email.is_empty() {
             self.by_email.insert(cleaned.email.clone(), i);
+        }
+        if let Some(key) = name_key(&cleaned.first_name, &cleaned.last_name, &cleaned.company) {
+            self.by_name.insert(key, i);
         }
         if gains_external {
             pend.external_id = external.clone();
@@ -276,9 +296,17 @@ impl Batch<'_> {
         let now = Utc::now();
         let mut inserts = Vec::new();
         let mut updates = Vec::new();
-        let mut unchanged = std::collections::HashSet::new();
+        let mut notes = Vec::new();
+        let mut unchanged = HashSet::new();
         for pend in self.pending {
             let Some(after) = pend.fields else { continue };
+            let dates = pend.dates.unwrap_or((now, None));
+            notes.extend(pend.notes.into_iter().map(|body| NewNote {
+                lead_id: pend.id,
+                body,
+                at: dates.0,
+            }));
+            let noted = notes.last().is_some_and(|n| n.lead_id == pend.id);
             match pend.before {
                 None => {
                     let external_id = pend.external_id;
@@ -290,18 +318,21 @@ impl Batch<'_> {
                             .as_ref()
                             .map(|_| self.planner.external_source.clone()),
                         external_id,
-                        created_at: now,
+                        created_at: dates.0,
+                        converted_at: dates.1,
                     });
                 }
                 Some(before) => {
-                    if before.changes != after || pend.external_id.is_some() {
+                    let dates = (before.dates != dates).then_some((before.dates, dates));
+                    if before.changes != after || pend.external_id.is_some() || dates.is_some() {
                         updates.push(LeadUpdate {
                             id: pend.id,
                             before: before.changes,
                             after,
                             external_id: pend.external_id,
+                            dates,
                         });
-                    } else {
+                    } else if !noted {
                         unchanged.insert(pend.id);
                     }
                 }
@@ -318,6 +349,7 @@ impl Batch<'_> {
             rows,
             inserts,
             updates,
+            notes,
         }
     }
 }

@@ -1,6 +1,10 @@
 //! CSV imports of leads: the column mapping, its checks, and an import's progress.
 
-use super::custom_field::CustomField;
+mod suggest;
+pub use suggest::suggest_mapping;
+
+use super::custom_field::{key_of, CustomField, CustomFieldKind};
+use super::import_values::NumberFormat;
 use super::str_enum;
 use crate::{AppError, LeadId, LeadImportId};
 use chrono::{DateTime, Utc};
@@ -49,16 +53,25 @@ pub enum ImportTarget {
     Country,
     Source,
     Status,
-    /// The e-mail address of a member, who becomes the owner.
+    /// A member, by e-mail address or name, who becomes the owner.
     OwnerEmail,
     /// The record's id in the system the file came from: re-imports match on it.
     ExternalId,
+    /// When the lead was created in the system the file came from.
+    CreatedAt,
+    /// When a converted lead was converted there.
+    ConvertedAt,
+    /// Free text, kept as a note on the lead.
+    Description,
     /// A custom lead field, by key.
     Custom(String),
+    /// A custom lead field of this kind, to be defined from the column (named after it) when
+    /// the import starts.
+    NewCustom(CustomFieldKind),
 }
 
 /// The standard targets in the order the mapping menu lists them, with their keys and labels.
-const STANDARD: [(ImportTarget, &str, &str); 16] = [
+const STANDARD: [(ImportTarget, &str, &str); 19] = [
     (ImportTarget::FirstName, "first_name", "First name"),
     (ImportTarget::LastName, "last_name", "Last name"),
     (ImportTarget::FullName, "full_name", "Full name (split)"),
@@ -75,65 +88,33 @@ const STANDARD: [(ImportTarget, &str, &str); 16] = [
     (
         ImportTarget::OwnerEmail,
         "owner_email",
-        "Owner (member's e-mail)",
+        "Owner (member's e-mail or name)",
     ),
     (ImportTarget::ExternalId, "external_id", "External id"),
+    (ImportTarget::CreatedAt, "created_at", "Created date"),
+    (ImportTarget::ConvertedAt, "converted_at", "Converted date"),
+    (
+        ImportTarget::Description,
+        "description",
+        "Description (kept as a note)",
+    ),
     (ImportTarget::Ignore, "", IGNORE_LABEL),
 ];
 const IGNORE_LABEL: &str = "— Don't import —";
 
-/// Header spellings that suggest a target, compared after [`normalise`].
-const SYNONYMS: [(&str, &str); 34] = [
-    ("firstname", "first_name"),
-    ("givenname", "first_name"),
-    ("forename", "first_name"),
-    ("lastname", "last_name"),
-    ("surname", "last_name"),
-    ("familyname", "last_name"),
-    ("name", "full_name"),
-    ("fullname", "full_name"),
-    ("contactname", "full_name"),
-    ("email", "email"),
-    ("emailaddress", "email"),
-    ("mail", "email"),
-    ("phone", "phone"),
-    ("phonenumber", "phone"),
-    ("mobile", "phone"),
-    ("title", "title"),
-    ("jobtitle", "title"),
-    ("company", "company"),
-    ("companyname", "company"),
-    ("organisation", "company"),
-    ("organization", "company"),
-    ("account", "company"),
-    ("domain", "domain"),
-    ("website", "domain"),
-    ("industry", "industry"),
-    ("employees", "employee_count"),
-    ("employeecount", "employee_count"),
-    ("numberofemployees", "employee_count"),
-    ("country", "country"),
-    ("source", "source"),
-    ("leadsource", "source"),
-    ("status", "status"),
-    ("owneremail", "owner_email"),
-    ("id", "external_id"),
+/// The kinds a column can define a new custom field as.
+const NEW_KINDS: [CustomFieldKind; 3] = [
+    CustomFieldKind::Number,
+    CustomFieldKind::Text,
+    CustomFieldKind::Date,
 ];
-
-/// Lower-case letters and digits only: "E-mail Address" → "emailaddress".
-fn normalise(header: &str) -> String {
-    header
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 impl ImportTarget {
     /// The stored key: a standard name, `custom.<key>`, or "" for ignored.
     pub fn key(&self) -> String {
         match self {
             ImportTarget::Custom(k) => format!("custom.{k}"),
+            ImportTarget::NewCustom(kind) => format!("new.{}", kind.as_str()),
             other => STANDARD
                 .iter()
                 .find(|(t, _, _)| t == other)
@@ -146,6 +127,11 @@ impl ImportTarget {
         if let Some(k) = key.strip_prefix("custom.") {
             return (!k.is_empty()).then(|| ImportTarget::Custom(k.to_string()));
         }
+        if let Some(kind) = key.strip_prefix("new.") {
+            return CustomFieldKind::parse(kind)
+                .filter(|k| NEW_KINDS.contains(k))
+                .map(ImportTarget::NewCustom);
+        }
         STANDARD
             .iter()
             .find(|(_, k, _)| *k == key)
@@ -153,8 +139,9 @@ impl ImportTarget {
     }
 
     /// Every choice of the mapping menu as (key, label): the standard fields, then the
-    /// tenant's custom lead fields, then "ignore".
-    pub fn choices(custom: &[CustomField]) -> Vec<(String, String)> {
+    /// tenant's custom lead fields, then (for those who may define fields) a new custom field
+    /// made from the column, then "ignore".
+    pub fn choices(custom: &[CustomField], can_define: bool) -> Vec<(String, String)> {
         let standard = STANDARD
             .iter()
             .filter(|(t, _, _)| *t != ImportTarget::Ignore)
@@ -162,47 +149,64 @@ impl ImportTarget {
         let custom = custom
             .iter()
             .map(|f| (format!("custom.{}", f.key), format!("{} (custom)", f.label)));
+        let new = NEW_KINDS.iter().filter(|_| can_define).map(|k| {
+            (
+                ImportTarget::NewCustom(*k).key(),
+                format!(
+                    "+ New custom field from this column ({})",
+                    k.label().to_lowercase()
+                ),
+            )
+        });
         standard
             .chain(custom)
+            .chain(new)
             .chain(std::iter::once((String::new(), IGNORE_LABEL.to_string())))
             .collect()
     }
-
-    /// The target a header most likely means: a custom field by label or key first (they are
-    /// the tenant's own words), then the usual spellings; ignored when nothing fits.
-    pub fn suggest(header: &str, custom: &[CustomField]) -> ImportTarget {
-        let h = normalise(header);
-        if h.is_empty() {
-            return ImportTarget::Ignore;
-        }
-        if let Some(f) = custom
-            .iter()
-            .find(|f| normalise(&f.label) == h || normalise(&f.key) == h)
-        {
-            return ImportTarget::Custom(f.key.clone());
-        }
-        SYNONYMS
-            .iter()
-            .find(|(s, _)| *s == h)
-            .and_then(|(_, k)| ImportTarget::parse(k))
-            .unwrap_or(ImportTarget::Ignore)
-    }
 }
 
-/// A suggested mapping for a file's headers; a target is suggested once, for its first column.
-pub fn suggest_mapping(headers: &[String], custom: &[CustomField]) -> Vec<String> {
-    let mut taken = std::collections::HashSet::new();
-    headers
-        .iter()
-        .map(|h| {
-            let t = ImportTarget::suggest(h, custom);
-            if t == ImportTarget::Ignore || !taken.insert(t.clone()) {
-                String::new()
-            } else {
-                t.key()
-            }
-        })
-        .collect()
+/// The custom fields a mapping asks to define (its `new.<kind>` columns), each named after
+/// its column, and the mapping with those columns pointing at them (`custom.<key>`). A column
+/// whose name is already a custom field's key fills that field.
+pub fn resolve_new_fields(
+    headers: &[String],
+    mapping: &[String],
+    custom: &[CustomField],
+) -> Result<(Vec<String>, Vec<CustomField>), AppError> {
+    let mut out = Vec::with_capacity(mapping.len());
+    let mut new: Vec<CustomField> = Vec::new();
+    for (i, key) in mapping.iter().enumerate() {
+        let Some(ImportTarget::NewCustom(kind)) = ImportTarget::parse(key.trim()) else {
+            out.push(key.clone());
+            continue;
+        };
+        let label: String = headers
+            .get(i)
+            .map(|h| h.trim().chars().take(60).collect())
+            .unwrap_or_default();
+        let field_key: String = key_of(&label).chars().take(40).collect();
+        if field_key.is_empty() {
+            return Err(AppError::validation(
+                "mapping",
+                format!(
+                    "column {}: a new custom field is named after its column, and this one has no letters or digits",
+                    i + 1
+                ),
+            ));
+        }
+        if !custom.iter().chain(&new).any(|f| f.key == field_key) {
+            new.push(CustomField {
+                object: super::custom_field::CustomObject::Lead,
+                key: field_key.clone(),
+                label,
+                kind,
+                options: Vec::new(),
+            });
+        }
+        out.push(format!("custom.{field_key}"));
+    }
+    Ok((out, new))
 }
 
 /// Checks a mapping against the file and the tenant's custom fields: one entry per column,
@@ -232,6 +236,14 @@ pub fn validate_mapping(
                 format!("column “{column}”: “{key}” is not a lead field"),
             )
         })?;
+        if let ImportTarget::NewCustom(_) = &target {
+            return Err(AppError::validation(
+                "mapping",
+                format!(
+                    "column “{column}”: its new custom field is defined when the import starts"
+                ),
+            ));
+        }
         if let ImportTarget::Custom(k) = &target {
             if !custom.iter().any(|f| &f.key == k) {
                 return Err(AppError::validation(
@@ -285,6 +297,8 @@ pub struct LeadImport {
     pub mapping: Vec<String>,
     pub external_source: String,
     pub update_existing: bool,
+    /// How the file writes its numbers: detected on upload, switchable while mapping.
+    pub number_format: NumberFormat,
     pub state: ImportState,
     pub total_rows: i32,
     /// Rows done so far, good or bad.
@@ -331,6 +345,9 @@ pub enum RowOutcome {
     Error {
         field: String,
         message: String,
+        /// The cell that broke the rule, as the file has it ("" when no one cell did).
+        #[serde(default)]
+        value: String,
     },
 }
 
@@ -341,6 +358,8 @@ pub struct PreviewRow {
     pub name: String,
     pub email: String,
     pub company: String,
+    /// The numbers and dates of the row as they will be imported: (column, value read).
+    pub values: Vec<(String, String)>,
     pub outcome: RowOutcome,
 }
 
@@ -350,6 +369,8 @@ pub struct ImportRowError {
     pub row_number: i32,
     pub field: String,
     pub message: String,
+    /// The cell that broke the rule, as the file has it.
+    pub value: String,
 }
 
 /// Everything the import page shows.
@@ -382,14 +403,16 @@ pub struct LeadImportSettings {
     pub external_source: String,
     /// "on" (a checked box) to update leads that match; anything else leaves them alone.
     pub update_existing: String,
+    /// `point` or `comma` ([`NumberFormat`]); empty keeps the import's.
+    pub number_format: String,
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::sales::custom_field::{CustomFieldKind, CustomObject};
 
-    fn tier() -> CustomField {
+    pub(super) fn tier() -> CustomField {
         CustomField {
             object: CustomObject::Lead,
             key: "tier".into(),
@@ -399,42 +422,17 @@ mod tests {
         }
     }
 
-    fn strings(v: &[&str]) -> Vec<String> {
+    pub(super) fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
     }
 
     #[test]
     fn keys_round_trip() {
-        for (key, _) in ImportTarget::choices(&[tier()]) {
+        for (key, _) in ImportTarget::choices(&[tier()], true) {
             assert_eq!(ImportTarget::parse(&key).map(|t| t.key()), Some(key));
         }
         assert_eq!(ImportTarget::parse("salary"), None);
         assert_eq!(ImportTarget::parse("custom."), None);
-    }
-
-    #[test]
-    fn suggests_from_usual_headers_and_custom_labels() {
-        let headers = strings(&[
-            "First Name",
-            "Last name",
-            "E-mail Address",
-            "Company",
-            "Customer Tier",
-            "Email",
-            "Notes",
-        ]);
-        assert_eq!(
-            suggest_mapping(&headers, &[tier()]),
-            strings(&[
-                "first_name",
-                "last_name",
-                "email",
-                "company",
-                "custom.tier",
-                "",
-                ""
-            ])
-        );
     }
 
     #[test]
@@ -463,6 +461,44 @@ mod tests {
         assert!(err(&["full_name", "salary", ""])
             .to_string()
             .contains("not a lead field"));
+    }
+
+    #[test]
+    fn new_fields_are_named_after_their_columns() {
+        let headers = strings(&["Name", "Annual Revenue", "Customer tier", "SIC Code"]);
+        let (mapping, new) = resolve_new_fields(
+            &headers,
+            &strings(&["full_name", "new.number", "new.text", "new.text"]),
+            &[tier()],
+        )
+        .expect("resolved");
+        assert_eq!(
+            mapping,
+            strings(&[
+                "full_name",
+                "custom.annual_revenue",
+                "custom.customer_tier",
+                "custom.sic_code"
+            ])
+        );
+        let made: Vec<_> = new.iter().map(|f| (f.key.as_str(), f.kind)).collect();
+        assert_eq!(
+            made,
+            [
+                ("annual_revenue", CustomFieldKind::Number),
+                ("customer_tier", CustomFieldKind::Text),
+                ("sic_code", CustomFieldKind::Text)
+            ]
+        );
+        let mut all = vec![tier()];
+        all.extend(new);
+        validate_mapping(&headers, &mapping, &all).expect("valid once defined");
+        assert!(validate_mapping(
+            &headers,
+            &strings(&["full_name", "new.number", "", ""]),
+            &all
+        )
+        .is_err());
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! CSV import of leads, through the upload route, the server functions and the real job:
 //! mixed good and bad rows, the preview, the errors download, idempotent re-imports (by
 //! e-mail and by external id), a worker killed midway, roles, isolation and bad uploads.
+//! `exports`: the files teams actually have (a Salesforce report, a HubSpot export, a German
+//! Excel file), with fixtures in `fixtures/imports/`.
+
+mod exports;
 
 use crate::harness::{assert_field, quick_worker, run, TestApp};
 use crate::leads::lead_custom_field;
@@ -62,6 +66,7 @@ async fn start(app: &TestApp, session: &str, id: LeadImportId, mapping: Vec<Stri
             mapping,
             external_source: String::new(),
             update_existing: Some("on".into()),
+            number_format: String::new(),
             start: Some("1".into()),
         },
     )
@@ -155,6 +160,7 @@ fn a_mixed_file_imports_its_good_rows_lists_its_bad_ones_and_reimports_without_c
                     mapping: twice,
                     external_source: String::new(),
                     update_existing: None,
+                    number_format: String::new(),
                     start: Some("1".into()),
                 },
             )
@@ -177,6 +183,7 @@ fn a_mixed_file_imports_its_good_rows_lists_its_bad_ones_and_reimports_without_c
                     mapping: d.import.mapping.clone(),
                     external_source: String::new(),
                     update_existing: None,
+                    number_format: String::new(),
                     start: Some("1".into()),
                 },
             )
@@ -257,11 +264,12 @@ fn a_mixed_file_imports_its_good_rows_lists_its_bad_ones_and_reimports_without_c
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[0],
-            "row,field,reason,First Name,Last Name,E-mail,Company,Employees,Tier,Owner Email,Notes"
+            "row,field,reason,value,First Name,Last Name,E-mail,Company,Employees,Tier,Owner Email,Notes"
         );
         assert_eq!(lines.len(), 6);
         assert!(
-            lines[2].starts_with("5,email,") && lines[2].contains("not-an-email,Bletchley"),
+            lines[2].starts_with("5,email,")
+                && lines[2].contains(",not-an-email,Alan,Turing,not-an-email,Bletchley"),
             "{}",
             lines[2]
         );
