@@ -67,7 +67,10 @@ pub fn build_router(state: ServerState) -> Router {
         .route("/connectors/{kind}/callback", get(crate::connectors::oauth_callback))
         .route("/connectors/{kind}/authorize/{id}", get(crate::connectors::start_oauth))
         .leptos_routes_with_context(&state, route_list(), render_context(&state), move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        // The 404 renders with the same context as the pages, so its scripts carry this
+        // request's nonce (without it, leptos_axum made a nonce of its own, which the CSP
+        // header did not name, and the browser blocked every script of the page).
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(render_context(&state), shell))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)

@@ -1,6 +1,7 @@
 //! Server functions, by subject. Each is `verb_noun`, returns `Result<_, AppError>`, checks
 //! the session and role it needs, and calls into `platform`.
 
+pub mod accounts;
 pub mod activities;
 pub mod admin;
 pub mod auth;

@@ -71,3 +71,16 @@ pub async fn create_opportunity(
     leptos_axum::redirect(&format!("/opportunities/{id}"));
     Ok(id)
 }
+
+/// Deletes a deal (its owner, or managers and above); the confirm step is the page's. Back
+/// to the board afterwards.
+#[server(endpoint = "delete_opportunity")]
+pub async fn delete_opportunity(id: OpportunityId) -> Result<(), AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    sales_hunter::opportunities::delete_opportunity(&state()?.db, &ctx, id)
+        .await
+        .map_err(AppError::from)?;
+    leptos_axum::redirect("/pipeline");
+    Ok(())
+}

@@ -86,11 +86,14 @@ fn DashboardView(d: Dashboard, done: ServerAction<CompleteTask>) -> impl IntoVie
             <Button kind="submit" variant=ButtonVariant::Secondary>"Show"</Button>
             <p class="text-sm text-slate-700">{format!("{} – {}, against the {} days before.", format::date(d.from), format::date(d.to), d.period.days())}</p>
         </Form>
-        <dl class="grid gap-4 sm:grid-cols-2 xl:grid-cols-5" data-testid="kpis">
+        // Five to a row only where five fit (2xl); money is compact with the exact value on
+        // hover (`end2end/tests/ui.spec.ts` checks no value overflows its card, 360–1920 px).
+        <dl class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-5" data-testid="kpis">
             {d.kpis.iter().map(|k| {
-                let value = k.format(k.value, &currency);
+                let value = k.format_compact(k.value, &currency);
+                let exact = Some(k.format(k.value, &currency)).filter(|e| *e != value);
                 view! {
-                    <KpiCard label=k.label.clone() value=value hint=k.definition.clone() change=k.change() test_id=format!("kpi-{}", k.key)/>
+                    <KpiCard label=k.label.clone() value=value exact=exact hint=k.definition.clone() change=k.change() test_id=format!("kpi-{}", k.key)/>
                 }
             }).collect_view()}
         </dl>

@@ -1,9 +1,12 @@
 //! One opportunity: edit its fields, win or lose it (a lost deal needs its reason), its stage
-//! history, contacts and their roles, activities and tasks.
+//! history, contacts and their roles, activities and tasks; delete it (a confirm step that
+//! works without JavaScript).
 
 use crate::api::activities::{CompleteTask, CreateTask, LogActivity};
 use crate::api::members::list_members;
-use crate::api::pipeline::{get_opportunity, MoveOpportunity, UpdateOpportunity};
+use crate::api::pipeline::{
+    get_opportunity, DeleteOpportunity, MoveOpportunity, UpdateOpportunity,
+};
 use crate::components::*;
 use crate::format;
 use crate::pages::leads::detail::{LogActivityForm, TasksPanel, Timeline};
@@ -26,6 +29,7 @@ pub fn OpportunityPage() -> impl IntoView {
     let log = ServerAction::<LogActivity>::new();
     let task = ServerAction::<CreateTask>::new();
     let done = ServerAction::<CompleteTask>::new();
+    let delete = ServerAction::<DeleteOpportunity>::new();
     let toasts = use_toasts();
     Effect::new(move |_| {
         if let Some(Ok(o)) = update.value().get() {
@@ -62,7 +66,7 @@ pub fn OpportunityPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data().await {
-                    Ok((detail, members)) => view! { <OpportunityView detail members update move_deal log task done/> }.into_any(),
+                    Ok((detail, members)) => view! { <OpportunityView detail members update move_deal log task done delete/> }.into_any(),
                     Err(e) => view! {
                         <Title text="Opportunity"/>
                         <EmptyState title="Opportunity not available" body=e.to_string()>
@@ -105,6 +109,27 @@ fn ClosePanel(
     }
 }
 
+/// Deleting the deal: the button only opens the confirm step (a `<details>`, so it works
+/// without JavaScript); the form inside deletes.
+#[component]
+fn DeletePanel(id: OpportunityId, delete: ServerAction<DeleteOpportunity>) -> impl IntoView {
+    view! {
+        <section class="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="opp-danger-h">
+            <h2 id="opp-danger-h" class="text-base font-semibold">"Delete"</h2>
+            <p class="mt-1 text-sm text-slate-600">"Removes the deal with its stage history, activities and tasks; the dashboard no longer counts it."</p>
+            <details class="mt-3">
+                <summary class=format!("cursor-pointer rounded text-sm font-semibold text-red-700 {FOCUS_RING}")>"Delete opportunity…"</summary>
+                <ActionForm action=delete attr:class="mt-3">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <p class="text-sm text-slate-700">"This cannot be undone."</p>
+                    <Button kind="submit" variant=ButtonVariant::Danger class="mt-2" busy=delete.pending()>"Yes, delete this opportunity"</Button>
+                </ActionForm>
+            </details>
+            <FormAlert message=form_error(delete, &[])/>
+        </section>
+    }
+}
+
 #[component]
 fn OpportunityView(
     detail: OpportunityDetail,
@@ -114,6 +139,7 @@ fn OpportunityView(
     log: ServerAction<LogActivity>,
     task: ServerAction<CreateTask>,
     done: ServerAction<CompleteTask>,
+    delete: ServerAction<DeleteOpportunity>,
 ) -> impl IntoView {
     let me = expect_context::<SessionUser>();
     let o = detail.opportunity.clone();
@@ -204,6 +230,7 @@ fn OpportunityView(
                     </ul>
                 </section>
                 <TasksPanel tasks=detail.tasks.clone() task done about_type="opportunity" about_id=id.to_string()/>
+                {can_edit.then(|| view! { <DeletePanel id delete/> })}
             </div>
         </div>
     }

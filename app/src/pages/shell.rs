@@ -88,21 +88,26 @@ fn ShellLayout(user: SessionUser, navigation: Vec<NavItem>) -> impl IntoView {
         .is_platform_admin
         .then(|| nav_link("/admin".into(), "Admin".into(), "⚙".into()));
     view! {
+        // From lg up the sidebar is a column of the row, stretched to the page's full height
+        // (it was a fixed box one viewport tall, so a long page went on white beside it);
+        // its contents stick to the top of the viewport while the page scrolls.
         <div class="min-h-full lg:flex">
-            <aside class="bg-slate-900 lg:fixed lg:inset-y-0 lg:flex lg:w-60 lg:flex-col" aria-label="Main">
-                <div class="flex h-14 items-center gap-2 px-4 text-white">
-                    <span class="flex size-8 items-center justify-center rounded-lg bg-indigo-500 font-bold" aria-hidden="true">"S"</span>
-                    <span class="font-semibold tracking-tight">"Sales Hunter"</span>
-                </div>
-                <nav class="flex gap-1 overflow-x-auto px-2 pb-2 lg:flex-1 lg:flex-col lg:overflow-visible lg:pb-4">
-                    {navigation.into_iter().map(|n| nav_link(n.href, n.label, n.icon)).collect_view()}
-                    {admin_link}
-                    <div class="hidden lg:mt-auto lg:block">
-                        {nav_link("/settings/members".into(), "Team".into(), "☺".into())}
+            <aside class="bg-slate-900 lg:w-60 lg:shrink-0" aria-label="Main" data-testid="sidebar">
+                <div class="lg:sticky lg:top-0 lg:flex lg:h-screen lg:flex-col">
+                    <div class="flex h-14 shrink-0 items-center gap-2 px-4 text-white">
+                        <span class="flex size-8 items-center justify-center rounded-lg bg-indigo-500 font-bold" aria-hidden="true">"S"</span>
+                        <span class="font-semibold tracking-tight">"Sales Hunter"</span>
                     </div>
-                </nav>
+                    <nav class="flex gap-1 overflow-x-auto px-2 pb-2 lg:flex-1 lg:flex-col lg:overflow-x-hidden lg:overflow-y-auto lg:pb-4">
+                        {navigation.into_iter().map(|n| nav_link(n.href, n.label, n.icon)).collect_view()}
+                        {admin_link}
+                        <div class="hidden lg:mt-auto lg:block">
+                            {nav_link("/settings/members".into(), "Team".into(), "☺".into())}
+                        </div>
+                    </nav>
+                </div>
             </aside>
-            <div class="flex-1 lg:pl-60">
+            <div class="min-w-0 flex-1">
                 <header class="sticky top-0 z-30 flex h-14 items-center justify-between border-b border-slate-200 bg-white/90 px-4 backdrop-blur sm:px-6">
                     <div class="flex min-w-0 items-center gap-2">
                         <span class="text-xs uppercase tracking-wide text-slate-600">"Organisation"</span>

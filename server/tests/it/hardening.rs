@@ -35,25 +35,31 @@ fn every_response_carries_the_security_headers() {
                 "{path}: no HSTS over plain HTTP"
             );
         }
-        // The page's inline scripts carry this response's nonce, so they run under the CSP.
-        let res = app.get(None, "/sign-in").await;
-        let csp = res.headers()["content-security-policy"]
-            .to_str()
-            .expect("csp")
-            .to_string();
-        let nonce = csp
-            .split("'nonce-")
-            .nth(1)
-            .and_then(|r| r.split('\'').next())
-            .expect("nonce");
-        let html = res.text().await.expect("html");
-        let scripts = html.matches("<script").count();
-        assert!(scripts > 0, "the page has its hydration script");
-        assert_eq!(
-            html.matches(&format!("nonce=\"{nonce}\"")).count(),
-            scripts,
-            "every script has the nonce: {html}"
-        );
+        // The page's inline scripts carry this response's nonce, so they run under the CSP;
+        // the 404 page too (it is rendered by the fallback, which once made its own nonce).
+        let mut csp = String::new();
+        for (path, status) in [("/no/such/page", 404), ("/sign-in", 200)] {
+            let res = app.get(None, path).await;
+            assert_eq!(res.status().as_u16(), status, "{path}");
+            csp = res.headers()["content-security-policy"]
+                .to_str()
+                .expect("csp")
+                .to_string();
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|r| r.split('\'').next())
+                .expect("nonce")
+                .to_string();
+            let html = res.text().await.expect("html");
+            let scripts = html.matches("<script").count();
+            assert!(scripts > 0, "{path}: the page has its hydration script");
+            assert_eq!(
+                html.matches(&format!("nonce=\"{nonce}\"")).count(),
+                scripts,
+                "{path}: every script has the header's nonce: {html}"
+            );
+        }
         let again = app.get(None, "/sign-in").await;
         assert_ne!(
             again.headers()["content-security-policy"]

@@ -70,3 +70,55 @@ fn volume_seed_adds_records_and_refreshes_statistics() {
         assert!(app.count(&reltuples("opportunities")).await >= 1000);
     })
 }
+
+/// The demo tenant shows a figure for every KPI of the default dashboard: none empty, none
+/// zero (the lead → opportunity rate read 0 % before the demo's leads were converted).
+#[test]
+fn every_kpi_of_the_demo_dashboard_has_a_figure() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let report = seed_demo(&app.db).await.expect("demo tenant");
+        assert!(
+            sales_hunter::seed::seed_demo_sales(&app.db, report.tenant_id)
+                .await
+                .expect("demo sales")
+        );
+        let owner = app
+            .sign_in(
+                platform::seed::DEMO_OWNER_EMAIL,
+                platform::seed::DEMO_PASSWORD,
+            )
+            .await
+            .expect("sign in");
+        let dash = app
+            .invoke(
+                Some(&owner),
+                app::api::dashboard::GetDashboard {
+                    period: String::new(),
+                    scope: String::new(),
+                },
+            )
+            .await
+            .expect("dashboard");
+        assert_eq!(dash.kpis.len(), 10);
+        for k in &dash.kpis {
+            let shown = k.format_compact(k.value, &dash.currency);
+            assert!(
+                k.value.is_some_and(|v| v > 0.0),
+                "{}: {:?} shows {shown}",
+                k.key,
+                k.value
+            );
+            assert!(
+                !shown.starts_with("0") && shown != "—",
+                "{}: {shown}",
+                k.key
+            );
+        }
+        assert!(
+            dash.funnel.iter().all(|b| b.value > 0),
+            "every step of the funnel: {:?}",
+            dash.funnel
+        );
+    })
+}

@@ -103,6 +103,19 @@ impl KpiReading {
         }
     }
 
+    /// Short enough for a card: money compact (`$3.49M`, `$58.7K/day`), the rest as
+    /// `format`. Show `format`'s exact value beside it (on hover) when the two differ.
+    pub fn format_compact(&self, v: Option<f64>, currency: &str) -> String {
+        match (self.unit, v) {
+            (KpiUnit::Money, Some(v)) => super::format_money_compact(v.round() as i64, currency),
+            (KpiUnit::MoneyPerDay, Some(v)) => format!(
+                "{}/day",
+                super::format_money_compact(v.round() as i64, currency)
+            ),
+            _ => self.format(v, currency),
+        }
+    }
+
     /// The change against the previous period, e.g. "+12.5% vs previous", or why there is none.
     pub fn change(&self) -> String {
         match (self.value, self.previous) {
@@ -147,4 +160,36 @@ pub struct Dashboard {
     pub funnel: Vec<ChartBar>,
     /// The signed-in user's open tasks due today or earlier.
     pub my_day: Vec<Task>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading(unit: KpiUnit) -> KpiReading {
+        KpiReading {
+            key: "k".into(),
+            label: "K".into(),
+            definition: String::new(),
+            unit,
+            value: None,
+            previous: None,
+        }
+    }
+
+    #[test]
+    fn money_kpis_are_compact_on_the_card_and_exact_beside_it() {
+        let money = reading(KpiUnit::Money);
+        assert_eq!(money.format_compact(Some(349_150_000.0), "USD"), "$3.49M");
+        assert_eq!(money.format(Some(349_150_000.0), "USD"), "$3,491,500");
+        let per_day = reading(KpiUnit::MoneyPerDay);
+        assert_eq!(
+            per_day.format_compact(Some(5_872_800.0), "USD"),
+            "$58.7K/day"
+        );
+        assert_eq!(per_day.format(Some(5_872_800.0), "USD"), "$58,728/day");
+        let ratio = reading(KpiUnit::Ratio);
+        assert_eq!(ratio.format_compact(Some(0.25), "USD"), "25.0%");
+        assert_eq!(money.format_compact(None, "USD"), "—");
+    }
 }

@@ -73,37 +73,70 @@ pub(crate) use str_enum;
 /// Formats integer minor units of a currency for people: `1234567` USD → `$12,345.67`,
 /// rounded to whole units when `whole` is set.
 pub fn format_money(minor: i64, currency: &str, whole: bool) -> String {
+    let units_minor = minor.unsigned_abs();
+    let units = if whole {
+        (units_minor + 50) / 100
+    } else {
+        units_minor / 100
+    };
+    let cents = if whole {
+        String::new()
+    } else {
+        format!(".{:02}", units_minor % 100)
+    };
+    with_symbol(
+        minor < 0,
+        &format!("{}{cents}", group_thousands(units)),
+        currency,
+    )
+}
+
+/// Money short enough for a card: whole units below 10,000 (`$9,876`), else three
+/// significant digits and a suffix (`$58.7K`, `$3.49M`, `$1.2B`). Show the exact amount
+/// (`format_money`) beside it, on hover.
+pub fn format_money_compact(minor: i64, currency: &str) -> String {
+    let units = (minor.unsigned_abs() + 50) / 100;
+    if units < 10_000 {
+        return format_money(minor, currency, true);
+    }
+    const SCALES: [(f64, &str); 4] = [(1e3, "K"), (1e6, "M"), (1e9, "B"), (1e12, "T")];
+    let mut body = String::new();
+    for (i, (scale, suffix)) in SCALES.iter().enumerate() {
+        let scaled = units as f64 / scale;
+        let decimals = if scaled < 9.995 {
+            2
+        } else if scaled < 99.95 {
+            1
+        } else {
+            0
+        };
+        let text = format!("{scaled:.decimals$}");
+        // 999,950 is "1.00M", not "1000K".
+        if text.parse::<f64>().unwrap_or(0.0) < 1000.0 || i == SCALES.len() - 1 {
+            let text = if text.contains('.') {
+                text.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                text
+            };
+            body = format!("{text}{suffix}");
+            break;
+        }
+    }
+    with_symbol(minor < 0, &body, currency)
+}
+
+fn with_symbol(negative: bool, amount: &str, currency: &str) -> String {
     let symbol = match currency {
         "USD" => "$",
         "EUR" => "€",
         "GBP" => "£",
         _ => "",
     };
-    let negative = minor < 0;
-    let minor = minor.unsigned_abs();
-    let units = if whole {
-        (minor + 50) / 100
-    } else {
-        minor / 100
-    };
-    let digits = units.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
     let sign = if negative { "-" } else { "" };
-    let cents = if whole {
-        String::new()
-    } else {
-        format!(".{:02}", minor % 100)
-    };
     if symbol.is_empty() {
-        format!("{sign}{grouped}{cents} {currency}")
+        format!("{sign}{amount} {currency}")
     } else {
-        format!("{sign}{symbol}{grouped}{cents}")
+        format!("{sign}{symbol}{amount}")
     }
 }
 
@@ -157,10 +190,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn compact_money_keeps_three_digits_and_a_suffix() {
+        let cases = [
+            (987_600, "USD", "$9,876"),
+            (999_949, "USD", "$9,999"),
+            (1_000_000, "USD", "$10K"),
+            (5_872_800, "USD", "$58.7K"),
+            (5_872_800, "GBP", "£58.7K"),
+            (349_150_000, "USD", "$3.49M"),
+            (350_000_000, "USD", "$3.5M"),
+            (99_995_000, "USD", "$1M"),
+            (99_900_000, "USD", "$999K"),
+            (12_000_000_000, "EUR", "€120M"),
+            (123_456_789_000, "USD", "$1.23B"),
+            (-349_150_000, "USD", "-$3.49M"),
+            (349_150_000, "CHF", "3.49M CHF"),
+            (0, "USD", "$0"),
+        ];
+        for (minor, currency, want) in cases {
+            assert_eq!(
+                format_money_compact(minor, currency),
+                want,
+                "{minor} {currency}"
+            );
+        }
+    }
+
+    #[test]
     fn money_round_trips() {
         assert_eq!(format_money(1_234_567, "USD", false), "$12,345.67");
         assert_eq!(format_money(1_234_567, "USD", true), "$12,346");
         assert_eq!(format_money(100, "CHF", true), "1 CHF");
+        assert_eq!(format_money(-12_345_678, "EUR", false), "-€123,456.78");
+        assert_eq!(format_money(0, "USD", false), "$0.00");
         assert_eq!(parse_money("amount", "12,500.5"), Ok(1_250_050));
         assert_eq!(parse_money("amount", "$1,000"), Ok(100_000));
         assert_eq!(parse_money("amount", ""), Ok(0));

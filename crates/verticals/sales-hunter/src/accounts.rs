@@ -1,12 +1,15 @@
 //! Accounts: the companies a tenant sells to.
 
+use crate::actions;
+use crate::removal::{delete_record, Removable};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::{AccountId, TenantId, UserId};
+use platform::audit::NewAuditEntry;
 use platform::db::schema::accounts;
-use platform::db::Conn;
-use platform::Error;
+use platform::db::{Conn, Db};
+use platform::{Error, RequestContext};
 
 #[derive(Insertable)]
 #[diesel(table_name = accounts, check_for_backend(diesel::pg::Pg))]
@@ -44,4 +47,19 @@ pub async fn find_by_domain(conn: &mut Conn, domain: &str) -> Result<Option<Acco
         .first(conn)
         .await
         .optional()?)
+}
+
+/// Deletes an account (managers and above, or its owner): its activities and tasks go
+/// with it, its contacts and deals stay, without an account. Audited with every value it held.
+pub async fn delete_account(db: &Db, ctx: &RequestContext, id: AccountId) -> Result<(), Error> {
+    db.tenant_tx(ctx.tenant_id, async |conn| {
+        let stored = delete_record(conn, ctx, Removable::Account, id.0).await?;
+        NewAuditEntry::by(ctx, actions::ACCOUNT_DELETED)
+            .target("account", id)
+            .details(stored)
+            .record(conn)
+            .await?;
+        Ok(())
+    })
+    .await
 }

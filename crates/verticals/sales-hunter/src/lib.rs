@@ -16,6 +16,7 @@ pub mod kpis;
 pub mod leads;
 pub mod open_pipeline;
 pub mod opportunities;
+pub mod removal;
 pub mod saved_views;
 pub mod score;
 pub mod search;

@@ -18,6 +18,7 @@ use models::{AppError, ConnectionId, LeadId};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
+mod deletes;
 mod failures;
 mod fake_salesforce;
 mod push;

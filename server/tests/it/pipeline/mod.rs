@@ -15,6 +15,7 @@ use models::{AppError, OpportunityId, StageId};
 
 mod activities;
 mod board;
+mod delete;
 mod tallies;
 mod today;
 

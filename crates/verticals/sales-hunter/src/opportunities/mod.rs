@@ -1,17 +1,22 @@
 //! Opportunities: create, edit, move between stages, win and lose. Every stage, amount and
 //! close-date change appends a row to `opportunity_history`, so durations, slippage and
 //! velocity can be computed later. Here: the rows and what the reads and writes share;
-//! `detail.rs` reads a deal with what hangs off it, `write.rs` creates, edits and moves.
+//! `detail.rs` reads a deal with what hangs off it, `write.rs` creates, edits, moves and
+//! deletes.
 
 mod detail;
 mod write;
 
 pub use detail::get_opportunity;
-pub use write::{create_opportunity, insert_opportunity, move_opportunity, update_opportunity};
+pub use write::{
+    create_opportunity, delete_opportunity, insert_opportunity, move_opportunity,
+    update_opportunity,
+};
 
 use crate::access::{ensure_can_assign, ensure_can_edit, ensure_owner_is_member};
 use crate::actions;
 use crate::fields;
+use crate::removal::{delete_record, Removable};
 use crate::stages::list_stages;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;

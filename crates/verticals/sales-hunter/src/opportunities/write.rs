@@ -266,3 +266,32 @@ pub async fn create_opportunity(
     })
     .await
 }
+
+/// Deletes a deal (managers and above, or its owner) with its history, contact roles,
+/// activities and tasks. The open pipeline and the closed-deals tally follow by their
+/// triggers, so the dashboard and the board stay true. The audit row holds the deal as
+/// shown (stage, account, owner) and every stored value besides (its external id too, for
+/// a synced deal: see `removal` for what a deletion does to synced records).
+pub async fn delete_opportunity(
+    db: &Db,
+    ctx: &RequestContext,
+    id: OpportunityId,
+) -> Result<(), Error> {
+    db.tenant_tx(ctx.tenant_id, async |conn| {
+        let shown = load_model(conn, ctx.tenant_id, id).await?;
+        let stored = delete_record(conn, ctx, Removable::Opportunity, id.0).await?;
+        let mut details = snapshot(&shown);
+        if let (Some(d), serde_json::Value::Object(stored)) = (details.as_object_mut(), stored) {
+            for (k, v) in stored {
+                d.entry(k).or_insert(v);
+            }
+        }
+        NewAuditEntry::by(ctx, actions::OPPORTUNITY_DELETED)
+            .target("opportunity", id)
+            .details(details)
+            .record(conn)
+            .await?;
+        Ok(())
+    })
+    .await
+}

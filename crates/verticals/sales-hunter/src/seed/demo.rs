@@ -12,10 +12,11 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::sales::activity::ActivityKind;
+use models::sales::lead::LeadStatus;
 use models::sales::stage::{Stage, StageKind};
 use models::{AccountId, ActivityId, ContactId, TaskId, TenantId, UserId};
 use platform::db::schema::{
-    activities, leads, opportunities, opportunity_history, sales_settings, tasks,
+    activities, contacts, leads, opportunities, opportunity_history, sales_settings, tasks,
 };
 use platform::db::{Conn, Db};
 use platform::Error;
@@ -24,8 +25,9 @@ use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
 /// Seeds a believable quarter into `tenant` unless it already has leads: stages, a quota,
-/// 300 leads, 25 accounts with contacts, deals in every stage with their history, activity
-/// and tasks for every member (some overdue, some due today).
+/// 300 leads, 25 accounts with contacts, deals in every stage with their history, leads
+/// converted into some of those deals, activity and tasks for every member (some overdue,
+/// some due today), so that every KPI of the dashboard has a figure.
 pub async fn seed_demo_sales(db: &Db, tenant: TenantId) -> Result<bool, Error> {
     db.tenant_tx(tenant, async |conn| {
         let any: i64 = leads::table.count().get_result(conn).await?;
@@ -55,6 +57,7 @@ pub async fn seed_demo_sales(db: &Db, tenant: TenantId) -> Result<bool, Error> {
         let new_leads = demo.leads(conn).await?;
         let accounts = demo.accounts(conn).await?;
         let deals = demo.deals(conn, &stages, &accounts).await?;
+        demo.conversions(conn, &new_leads, &deals).await?;
         demo.activities(conn, &new_leads, &deals).await?;
         demo.tasks(conn, &deals).await?;
         Ok(true)
@@ -186,6 +189,55 @@ impl Demo {
         }
 
         Ok(deals)
+    }
+
+    /// About half the deals came from a lead: the lead (created before the deal, from the
+    /// deal's company where one is) is marked converted into the deal's account, a contact
+    /// there and the deal, as `convert_lead` would have; the deal points back at it.
+    async fn conversions(
+        &mut self,
+        conn: &mut Conn,
+        new_leads: &[NewLead],
+        deals: &[Deal],
+    ) -> Result<(), Error> {
+        let mut used = std::collections::HashSet::new();
+        for (opp, _) in deals {
+            if !self.rng.gen_bool(0.5) {
+                continue;
+            }
+            let Some(lead) = new_leads
+                .iter()
+                .filter(|l| l.created_at < opp.created_at && !used.contains(&l.id))
+                .max_by_key(|l| l.created_at)
+            else {
+                continue;
+            };
+            used.insert(lead.id);
+            let contact: Option<ContactId> = match opp.account_id {
+                Some(account) => contacts::table
+                    .filter(contacts::account_id.eq(account))
+                    .select(contacts::id)
+                    .first(conn)
+                    .await
+                    .optional()?,
+                None => None,
+            };
+            diesel::update(leads::table.filter(leads::id.eq(lead.id)))
+                .set((
+                    leads::status.eq(LeadStatus::Converted),
+                    leads::converted_at.eq(opp.created_at),
+                    leads::converted_account_id.eq(opp.account_id),
+                    leads::converted_contact_id.eq(contact),
+                    leads::converted_opportunity_id.eq(opp.id),
+                ))
+                .execute(conn)
+                .await?;
+            diesel::update(opportunities::table.filter(opportunities::id.eq(opp.id)))
+                .set(opportunities::lead_id.eq(lead.id))
+                .execute(conn)
+                .await?;
+        }
+        Ok(())
     }
 
     /// A quarter of activity: on most leads, and on the deals.
