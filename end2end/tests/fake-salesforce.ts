@@ -24,6 +24,16 @@ function body(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** The standard fields of each object the connector syncs. */
+const FIELDS: Record<string, string[]> = {
+  Lead: ['FirstName', 'LastName', 'Email', 'Phone', 'Title', 'Company', 'Website', 'Industry',
+    'NumberOfEmployees', 'Country', 'LeadSource', 'Status', 'OwnerId'],
+  Contact: ['FirstName', 'LastName', 'Title', 'Email', 'Phone', 'AccountId', 'OwnerId'],
+  Account: ['Name', 'Website', 'Industry', 'NumberOfEmployees', 'AnnualRevenue', 'BillingCountry',
+    'BillingState', 'OwnerId'],
+  Opportunity: ['Name', 'AccountId', 'Amount', 'CloseDate', 'StageName', 'NextStep', 'OwnerId'],
+};
+
 export async function startFakeOrg(): Promise<FakeOrg> {
   const codes = new Map<string, { challenge: string; redirect: string }>();
   const tokens = new Set<string>();
@@ -70,6 +80,16 @@ export async function startFakeOrg(): Promise<FakeOrg> {
     if (url.pathname === '/services/oauth2/revoke') {
       org.revoked.push(new URLSearchParams(await body(req)).get('token') ?? '');
       res.writeHead(200).end();
+      return;
+    }
+    // Describe: the fields a new org has (a run reads it before it queries).
+    const d = url.pathname.match(/^\/services\/data\/v[\d.]+\/sobjects\/(\w+)\/describe$/);
+    if (d) {
+      const names = ['Id', 'SystemModstamp', 'CreatedDate', ...(FIELDS[d[1]] ?? [])];
+      send(res, 200, {
+        name: d[1],
+        fields: names.map((name) => ({ name, label: name, type: 'string', custom: false, updateable: name !== 'Id' })),
+      }, { 'sforce-limit-info': `api-usage=${++used}/15000` });
       return;
     }
     const m = url.pathname.match(/^\/services\/data\/v[\d.]+\/(query|queryAll)$/);
