@@ -142,7 +142,7 @@ pub fn ConnectorsPage() -> impl IntoView {
         <PageHeader title="Connectors" description="Keep Sales Hunter and the CRM your team already uses in step: leads, contacts, accounts and deals in, lead status and score out."/>
         {move || connected.get().map(|kind| view! {
             <div class="mb-4 rounded-md bg-emerald-50 p-3 text-sm text-emerald-900 ring-1 ring-emerald-200" role="status" data-testid="connected-banner">
-                {format!("Connected to {}. The first sync starts on the schedule, or now with “Sync now”.", if kind == "salesforce" { "Salesforce".to_string() } else { kind })}
+                {format!("Connected to {}. Check where the org's stages and lead statuses land (below), then sync now or let the schedule start.", if kind == "salesforce" { "Salesforce".to_string() } else { kind })}
             </div>
         })}
         <div class="mb-4"><FormAlert message=problem/></div>

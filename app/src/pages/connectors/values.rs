@@ -18,8 +18,11 @@ pub(super) fn RemoteValues(id: ConnectionId, actions: Actions) -> impl IntoView 
     });
     let id = id.to_string();
     let id2 = id.clone();
+    // Just connected: the first thing to look at, before the first sync.
+    let query = leptos_router::hooks::use_query_map();
+    let just_connected = query.with_untracked(|q| q.get("connected").is_some());
     view! {
-        <details class="mt-6 rounded-md ring-1 ring-slate-200" data-testid="remote-values">
+        <details class="mt-6 rounded-md ring-1 ring-slate-200" data-testid="remote-values" open=just_connected>
             <summary class="cursor-pointer px-4 py-3 text-sm font-semibold">"Stages and lead statuses from the org"</summary>
             <div class="px-4 pb-4">
                 <p class="text-sm text-slate-600">"A deal whose stage is not a stage here cannot sync. Read the org's stages and lead statuses to see where each lands, then create the missing stages (with the org's probability, forecast category and won or lost meaning) and translate the statuses in one click."</p>
