@@ -3,9 +3,11 @@
 use crate::components::{provide_toasts, ToastRegion};
 use crate::pages::{
     accept_invite::AcceptInvitePage,
+    accounts::{detail::AccountDetailPage, AccountsPage},
     admin::AdminPage,
     choose_organisation::ChooseOrganisationPage,
     connectors,
+    contacts::{detail::ContactDetailPage, ContactsPage},
     dashboard::DashboardPage,
     forgot_password::ForgotPasswordPage,
     leads::detail::LeadDetailPage,
@@ -28,7 +30,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    lazy_route, path, Lazy, LazyRoute, SsrMode, StaticSegment,
+    lazy_route, path, Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment,
 };
 use models::sales::paths;
 
@@ -91,6 +93,10 @@ lazy_page! {
     LeadImportsRoute => LeadImportsPage,
     LeadImportRoute => LeadImportPage,
     LeadDetailRoute => LeadDetailPage,
+    AccountsRoute => AccountsPage,
+    AccountDetailRoute => AccountDetailPage,
+    ContactsRoute => ContactsPage,
+    ContactDetailRoute => ContactDetailPage,
     PipelineRoute => PipelinePage,
     OpportunityRoute => OpportunityPage,
     SearchRoute => SearchPage,
@@ -125,6 +131,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("leads/import") ssr=SsrMode::Async view={Lazy::<LeadImportsRoute>::new()}/>
                     <Route path=path!("leads/import/:id") ssr=SsrMode::Async view={Lazy::<LeadImportRoute>::new()}/>
                     <Route path=path!("leads/:id") ssr=SsrMode::Async view={Lazy::<LeadDetailRoute>::new()}/>
+                    <Route path=StaticSegment(paths::ACCOUNTS) ssr=SsrMode::Async view={Lazy::<AccountsRoute>::new()}/>
+                    <Route path=(StaticSegment(paths::ACCOUNTS), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<AccountDetailRoute>::new()}/>
+                    <Route path=StaticSegment(paths::CONTACTS) ssr=SsrMode::Async view={Lazy::<ContactsRoute>::new()}/>
+                    <Route path=(StaticSegment(paths::CONTACTS), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<ContactDetailRoute>::new()}/>
                     <Route path=StaticSegment(paths::PIPELINE) ssr=SsrMode::Async view={Lazy::<PipelineRoute>::new()}/>
                     <Route path=path!("opportunities/:id") ssr=SsrMode::Async view={Lazy::<OpportunityRoute>::new()}/>
                     <Route path=path!("search") ssr=SsrMode::Async view={Lazy::<SearchRoute>::new()}/>

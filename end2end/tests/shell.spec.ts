@@ -13,7 +13,7 @@ test('sign in, see the shell, navigate, sign out', async ({ page }, info) => {
   await expect(page.getByRole('heading', { name: 'Welcome, Dana' })).toBeVisible();
 
   const nav = page.getByRole('complementary', { name: 'Main' });
-  for (const item of ['Dashboard', 'Leads', 'Pipeline', 'Agents', 'Connectors', 'Sales settings', 'Admin']) {
+  for (const item of ['Dashboard', 'Leads', 'Accounts', 'Contacts', 'Pipeline', 'Agents', 'Connectors', 'Sales settings', 'Admin']) {
     await expect(nav.getByRole('link', { name: item })).toBeVisible();
   }
 

@@ -1,5 +1,6 @@
-//! `GET /leads/export.csv?<view>`: the leads of a view as CSV, streamed a page at a time
-//! (keyset pages, each its own short transaction), so memory stays flat however many rows.
+//! `GET /leads/export.csv?<view>` (and `/accounts/…`, `/contacts/…`): the records of a view
+//! as CSV, streamed a page at a time (keyset pages, each its own short transaction), so
+//! memory stays flat however many rows.
 
 use crate::state::ServerState;
 use app::state::RequestAuth;
@@ -9,6 +10,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use models::sales::lead_query::LeadQuery;
+use models::sales::record_query::{RecordKind, RecordQuery};
 use models::AppError;
 
 pub(crate) fn error(status: StatusCode, e: AppError) -> Response {
@@ -45,6 +47,62 @@ pub async fn export_leads(
     csv_attachment("leads.csv", body)
 }
 
+pub async fn export_accounts(
+    state: State<ServerState>,
+    auth: Extension<RequestAuth>,
+    query: RawQuery,
+) -> Response {
+    export_records(RecordKind::Account, state, auth, query).await
+}
+
+pub async fn export_contacts(
+    state: State<ServerState>,
+    auth: Extension<RequestAuth>,
+    query: RawQuery,
+) -> Response {
+    export_records(RecordKind::Contact, state, auth, query).await
+}
+
+async fn export_records(
+    kind: RecordKind,
+    State(state): State<ServerState>,
+    Extension(auth): Extension<RequestAuth>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(ctx) = auth.context() else {
+        return error(StatusCode::UNAUTHORIZED, AppError::Unauthorized);
+    };
+    let query = match RecordQuery::parse(kind, query.as_deref().unwrap_or_default()) {
+        Ok(q) => q.first_page(),
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    let db = state.app.db.clone();
+    let header = match kind {
+        RecordKind::Account => sales_hunter::accounts::account_export_header(&db, &ctx).await,
+        RecordKind::Contact => sales_hunter::contacts::contact_export_header(&db, &ctx).await,
+    };
+    let (header, defs) = match header {
+        Ok(h) => h,
+        Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, e.into()),
+    };
+    let body = paged_csv(header, None, move |after| {
+        let (db, ctx, query, defs) = (db.clone(), ctx.clone(), query.clone(), defs.clone());
+        async move {
+            match kind {
+                RecordKind::Account => {
+                    sales_hunter::accounts::account_export_page(&db, &ctx, &query, &defs, after)
+                        .await
+                }
+                RecordKind::Contact => {
+                    sales_hunter::contacts::contact_export_page(&db, &ctx, &query, &defs, after)
+                        .await
+                }
+            }
+        }
+    });
+    csv_attachment(&format!("{}.csv", kind.plural()), body)
+}
+
 /// A CSV body streamed a page at a time: `header`, then `fetch(cursor)` from `start` until a
 /// page comes back without a next cursor. An error mid-way cuts the body short (the status
 /// is sent already), so the file is visibly incomplete rather than silently short.
@@ -73,8 +131,10 @@ where
             }
         }
     });
-    let stream =
-        futures_util::stream::once(std::future::ready(Ok(Bytes::from(header)))).chain(pages);
+    // Fused: a compressing layer polls once more after the end, which an unfold forbids.
+    let stream = futures_util::stream::once(std::future::ready(Ok(Bytes::from(header))))
+        .chain(pages)
+        .fuse();
     Body::from_stream(stream)
 }
 

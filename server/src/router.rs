@@ -63,6 +63,8 @@ pub fn build_router(state: ServerState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/leads/export.csv", get(crate::export::export_leads))
+        .route("/accounts/export.csv", get(crate::export::export_accounts))
+        .route("/contacts/export.csv", get(crate::export::export_contacts))
         .route("/leads/import/{id}/errors.csv", get(import::download_import_errors))
         .route("/connectors/{kind}/callback", get(crate::connectors::oauth_callback))
         .route("/connectors/{kind}/authorize/{id}", get(crate::connectors::start_oauth))

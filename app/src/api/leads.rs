@@ -1,13 +1,13 @@
-//! The leads manager: the table, the detail, create/edit/delete, bulk actions, conversion
-//! and saved views.
+//! The leads manager: the table, the detail, create/edit/delete, bulk actions and
+//! conversion. Saved views are in `saved_views`.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use models::sales::lead::{
     BulkLeadAction, Conversion, ConvertLeadInput, DuplicateLead, Lead, LeadDetail, LeadInput,
-    LeadPage, SavedView,
+    LeadPage,
 };
-use models::{AppError, LeadId, SavedViewId};
+use models::{AppError, LeadId};
 
 /// One page of leads for `view`, the page's query string.
 #[server(endpoint = "list_leads")]
@@ -91,39 +91,6 @@ pub async fn convert_lead(id: LeadId, input: ConvertLeadInput) -> Result<Convers
     use super::ssr::*;
     let ctx = require_user()?;
     sales_hunter::leads::convert_lead(&state()?.db, &ctx, id, &input)
-        .await
-        .map_err(AppError::from)
-}
-
-#[server(endpoint = "list_saved_views")]
-pub async fn list_saved_views() -> Result<Vec<SavedView>, AppError> {
-    use super::ssr::*;
-    let ctx = require_user()?;
-    sales_hunter::saved_views::list_saved_views(&state()?.db, &ctx)
-        .await
-        .map_err(AppError::from)
-}
-
-/// Saves the view `query` under `name`; `shared` is a checkbox ("on" when ticked).
-#[server(endpoint = "create_saved_view")]
-pub async fn create_saved_view(
-    name: String,
-    query: String,
-    #[server(default)] shared: Option<String>,
-) -> Result<SavedView, AppError> {
-    use super::ssr::*;
-    let ctx = require_user()?;
-    let shared = shared.is_some_and(|s| !s.is_empty() && s != "false");
-    sales_hunter::saved_views::create_saved_view(&state()?.db, &ctx, &name, &query, shared)
-        .await
-        .map_err(AppError::from)
-}
-
-#[server(endpoint = "delete_saved_view")]
-pub async fn delete_saved_view(id: SavedViewId) -> Result<(), AppError> {
-    use super::ssr::*;
-    let ctx = require_user()?;
-    sales_hunter::saved_views::delete_saved_view(&state()?.db, &ctx, id)
         .await
         .map_err(AppError::from)
 }

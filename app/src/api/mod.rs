@@ -6,6 +6,7 @@ pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod connectors;
+pub mod contacts;
 pub mod dashboard;
 pub mod imports;
 pub mod invitations;
@@ -13,6 +14,7 @@ pub mod leads;
 pub mod members;
 pub mod navigation;
 pub mod pipeline;
+pub mod saved_views;
 pub mod settings;
 
 #[cfg(feature = "ssr")]

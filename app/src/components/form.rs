@@ -38,6 +38,29 @@ where
     })
 }
 
+/// As [`form_error`], for a form with custom fields (`custom.<key>` errors show at theirs).
+pub fn record_form_error<S>(
+    action: ServerAction<S>,
+    fields: &'static [&'static str],
+) -> Signal<Option<String>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action.value().with(|v| match v {
+            Some(Err(e))
+                if e.field()
+                    .is_some_and(|f| fields.contains(&f) || f.starts_with("custom.")) =>
+            {
+                None
+            }
+            Some(Err(e)) => Some(e.to_string()),
+            _ => None,
+        })
+    })
+}
+
 /// A banner above a form for errors that belong to no single field.
 #[component]
 pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {

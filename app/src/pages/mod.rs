@@ -1,10 +1,12 @@
 //! One module per page.
 
 pub mod accept_invite;
+pub mod accounts;
 pub mod admin;
 pub mod auth_layout;
 pub mod choose_organisation;
 pub mod connectors;
+pub mod contacts;
 pub mod dashboard;
 pub mod forgot_password;
 pub mod leads;
@@ -12,6 +14,7 @@ pub mod members;
 pub mod not_found;
 pub mod opportunity;
 pub mod pipeline;
+pub mod records;
 pub mod reset_password;
 pub mod sales_settings;
 pub mod search;

@@ -176,7 +176,10 @@ fn OpportunityView(
         <Title text=o.name.clone()/>
         <nav class="mb-2 text-sm"><a href="/pipeline" class="text-indigo-600 hover:text-indigo-500">"← Pipeline"</a></nav>
         <PageHeader title=o.name.clone() description=format!("{} · {} · closes {}", o.account_name.clone().unwrap_or_else(|| "No account".into()), format_money(o.amount_minor, &o.currency, false), format::date(o.close_date))>
-            <div class="flex items-center gap-2" data-testid="opportunity-stage">{status}</div>
+            <div class="flex items-center gap-3">
+                {o.account_id.map(|a| view! { <a class="text-sm font-medium text-indigo-600 hover:underline" href=format!("/accounts/{a}") data-testid="opportunity-account">"Account →"</a> })}
+                <div class="flex items-center gap-2" data-testid="opportunity-stage">{status}</div>
+            </div>
         </PageHeader>
         <div class="grid gap-6 lg:grid-cols-3">
             <div class="space-y-6 lg:col-span-2">
@@ -221,7 +224,7 @@ fn OpportunityView(
                     <ul class="mt-3 space-y-2 text-sm">
                         {detail.contacts.iter().map(|c| view! {
                             <li>
-                                <span class="font-medium">{c.name.clone()}</span>
+                                <a class="font-medium text-indigo-700 hover:underline" href=format!("/contacts/{}", c.contact_id)>{c.name.clone()}</a>
                                 {c.is_primary.then(|| view! { <span class="ml-1"><Badge tone=Tone::Info>"Primary"</Badge></span> })}
                                 <span class="block text-xs text-slate-600">{format!("{} · {}", c.role, c.email)}</span>
                             </li>

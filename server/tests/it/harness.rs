@@ -438,9 +438,22 @@ impl TestApp {
     }
 
     pub async fn get(&self, session: Option<&str>, path: &str) -> reqwest::Response {
+        self.get_with(session, path, &[]).await
+    }
+
+    /// A GET with extra headers (a browser's `accept-encoding`, say).
+    pub async fn get_with(
+        &self,
+        session: Option<&str>,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut req = self.http.get(format!("{}{path}", self.base));
         if let Some(s) = session {
             req = req.header("cookie", format!("sh_session={s}"));
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
         }
         req.send().await.expect("request")
     }

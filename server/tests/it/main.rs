@@ -2,8 +2,10 @@
 //! Each test gets a fresh database cloned from a migrated template and the real router
 //! over real HTTP (`harness`).
 
+mod accounts;
 mod auth;
 mod connectors;
+mod contacts;
 
 mod hardening;
 mod harness;

@@ -183,6 +183,8 @@ fn the_sidebar_comes_from_the_vertical_registry() {
             [
                 "Dashboard",
                 "Leads",
+                "Accounts",
+                "Contacts",
                 "Pipeline",
                 "Agents",
                 "Connectors",

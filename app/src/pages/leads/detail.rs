@@ -213,7 +213,11 @@ fn ConvertPanel(lead: Lead, can_edit: bool, convert: ServerAction<ConvertLead>) 
             {if converted {
                 view! {
                     <p class="mt-2 text-sm text-slate-700">{format!("Converted {}.", lead.converted_at.map(format::day).unwrap_or_default())}</p>
-                    {lead.converted_opportunity_id.map(|o| view! { <a class="mt-2 inline-block text-sm font-medium text-indigo-600" href=format!("/opportunities/{o}") data-testid="converted-opportunity">"Open the opportunity →"</a> })}
+                    <div class="mt-2 flex flex-col gap-1 text-sm font-medium">
+                        {lead.converted_contact_id.map(|c| view! { <a class="text-indigo-600" href=format!("/contacts/{c}") data-testid="converted-contact">"Open the contact →"</a> })}
+                        {lead.converted_account_id.map(|a| view! { <a class="text-indigo-600" href=format!("/accounts/{a}") data-testid="converted-account">"Open the account →"</a> })}
+                        {lead.converted_opportunity_id.map(|o| view! { <a class="text-indigo-600" href=format!("/opportunities/{o}") data-testid="converted-opportunity">"Open the opportunity →"</a> })}
+                    </div>
                 }.into_any()
             } else if can_edit {
                 view! {

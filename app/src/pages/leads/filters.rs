@@ -1,21 +1,6 @@
-//! The filter form (a plain GET form: it works without JavaScript) and the saved views.
+//! The filter form of the leads table (a plain GET form: it works without JavaScript).
 
 use super::*;
-
-pub(super) fn owner_options(members: &[Member], me: &SessionUser) -> Vec<(String, String)> {
-    let mut out = vec![
-        ("".to_string(), "Anyone".to_string()),
-        ("me".into(), format!("Me ({})", me.name)),
-        ("none".into(), "Unassigned".into()),
-    ];
-    out.extend(
-        members
-            .iter()
-            .filter(|m| m.user_id != me.user_id)
-            .map(|m| (m.user_id.to_string(), m.name.clone())),
-    );
-    out
-}
 
 #[component]
 pub(super) fn FilterForm(query: LeadQuery, members: Vec<Member>, me: SessionUser) -> impl IntoView {
@@ -129,47 +114,5 @@ pub(super) fn FilterForm(query: LeadQuery, members: Vec<Member>, me: SessionUser
                 </div>
             </div>
         </Form>
-    }
-}
-
-#[component]
-pub(super) fn SavedViews(
-    views: Vec<SavedView>,
-    save_view: ServerAction<CreateSavedView>,
-    delete_view: ServerAction<DeleteSavedView>,
-    current: String,
-    me_id: models::UserId,
-) -> impl IntoView {
-    view! {
-        <section class="mt-3 flex flex-wrap items-center gap-2" aria-label="Saved views">
-            <span class="text-xs font-medium uppercase tracking-wide text-slate-600">"Views"</span>
-            {views.into_iter().map(|v| {
-                let target = if v.query.is_empty() { "/leads".to_string() } else { format!("/leads?{}", v.query) };
-                let mine = v.owner_id == me_id;
-                view! {
-                    <span class="inline-flex items-center gap-1 rounded-full bg-white px-3 py-1 text-sm shadow-sm ring-1 ring-slate-200">
-                        <a href=target class="font-medium text-indigo-700 hover:underline">{v.name.clone()}</a>
-                        {v.shared.then(|| view! { <span class="text-xs text-slate-600">"(shared)"</span> })}
-                        {mine.then(|| view! {
-                            <ActionForm action=delete_view attr:class="inline">
-                                <input type="hidden" name="id" value=v.id.to_string()/>
-                                <button type="submit" class="ml-1 text-slate-500 hover:text-red-600" aria-label=format!("Delete view {}", v.name)>"×"</button>
-                            </ActionForm>
-                        })}
-                    </span>
-                }
-            }).collect_view()}
-            <details class="relative">
-                <summary class=format!("cursor-pointer list-none rounded-full px-3 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 {FOCUS_RING}")>"+ Save this view"</summary>
-                <ActionForm action=save_view attr:class="absolute z-20 mt-2 w-72 space-y-3 rounded-lg bg-white p-4 shadow-lg ring-1 ring-slate-200">
-                    <input type="hidden" name="query" value=current/>
-                    <TextInput label="View name" name="name" required=true maxlength=60 error=field_error(save_view, "name")/>
-                    <label class="flex items-center gap-2 text-sm text-slate-700">
-                        <input type="checkbox" name="shared" value="on"/>"Share with the team"
-                    </label>
-                    <Button kind="submit">"Save view"</Button>
-                </ActionForm>
-            </details>
-        </section>
     }
 }

@@ -6,7 +6,7 @@ use crate::components::*;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use models::members::Member;
-use models::sales::custom_field::{CustomField, CustomFieldKind};
+use models::sales::custom_field::CustomField;
 use models::sales::lead::{LeadInput, LeadStatus};
 use models::{AppError, LeadId};
 
@@ -100,40 +100,10 @@ where
             <Select label="Status" name="input[status]" options=statuses selected=if v.status.is_empty() { "new".to_string() } else { v.status.clone() } error=err("status")/>
             {can_assign.then(|| view! { <Select label="Owner" name="input[owner_id]" options=owners selected=v.owner_id.clone() error=err("owner_id")/> })}
             {(!can_assign).then(|| view! { <input type="hidden" name="input[owner_id]" value=v.owner_id.clone()/> })}
-            {custom_fields.into_iter().map(|f| {
-                let current = v.custom.get(&f.key).cloned().unwrap_or_default();
-                let name = format!("input[custom][{}]", f.key);
-                let error = field_error(action, f.field_name());
-                match f.kind {
-                    CustomFieldKind::Select => {
-                        let mut opts = vec![(String::new(), "—".to_string())];
-                        opts.extend(f.options.iter().map(|o| (o.clone(), o.clone())));
-                        view! { <Select label=f.label.clone() name=name options=opts selected=current error=error/> }.into_any()
-                    }
-                    CustomFieldKind::Boolean => {
-                        let opts = vec![(String::new(), "—".to_string()), ("yes".into(), "Yes".into()), ("no".into(), "No".into())];
-                        view! { <Select label=f.label.clone() name=name options=opts selected=current error=error/> }.into_any()
-                    }
-                    kind => {
-                        let (input_kind, hint) = match kind {
-                            CustomFieldKind::Number => ("text", None),
-                            CustomFieldKind::Date => ("date", None),
-                            CustomFieldKind::Url => ("url", None),
-                            CustomFieldKind::MultiSelect => ("text", Some(format!("Comma-separated: {}", f.options.join(", ")))),
-                            _ => ("text", None),
-                        };
-                        view! { <TextInput label=f.label.clone() name=name kind=input_kind value=current error=error hint=hint/> }.into_any()
-                    }
-                }
-            }).collect_view()}
+            <CustomFieldInputs action fields=custom_fields values=v.custom.clone()/>
         </div>
         <div class="mt-4">
-            <FormAlert message=Signal::derive(move || action.value().with(|v| match v {
-                // Errors of a field are shown at the field; the rest here.
-                Some(Err(e)) if e.field().is_some_and(|f| LEAD_FIELDS.contains(&f) || f.starts_with("custom.")) => None,
-                Some(Err(e)) => Some(e.to_string()),
-                _ => None,
-            }))/>
+            <FormAlert message=record_form_error(action, LEAD_FIELDS)/>
         </div>
     }
 }

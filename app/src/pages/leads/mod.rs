@@ -3,10 +3,9 @@
 //! filter form is a plain GET form (it works without JavaScript); hydrated, typing in the
 //! search box updates the URL after a pause.
 
-use crate::api::leads::{
-    list_leads, list_saved_views, BulkUpdateLeads, CreateSavedView, DeleteSavedView,
-};
+use crate::api::leads::{list_leads, BulkUpdateLeads};
 use crate::api::members::list_members;
+use crate::api::saved_views::{list_saved_views, CreateSavedView, DeleteSavedView};
 use crate::components::*;
 use crate::format;
 use leptos::prelude::*;
@@ -14,6 +13,7 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use models::members::Member;
+use models::sales::custom_field::CustomObject;
 use models::sales::lead::{BulkLeadAction, LeadPage, LeadRow, LeadStatus, SavedView};
 use models::sales::lead_query::{LeadQuery, LeadSort, OwnerFilter};
 use models::session::SessionUser;
@@ -28,9 +28,9 @@ pub mod import;
 pub mod new;
 mod table;
 
-use bulk::BulkBar;
-use filters::{FilterForm, SavedViews};
-use table::{LeadRowView, SortHeader};
+use bulk::LeadBulkBar;
+use filters::FilterForm;
+use table::{LeadRowView, LeadSortHeader};
 
 pub fn status_tone(s: LeadStatus) -> Tone {
     match s {
@@ -44,12 +44,7 @@ pub fn status_tone(s: LeadStatus) -> Tone {
 }
 
 fn href(q: &LeadQuery) -> String {
-    let s = q.to_query_string();
-    if s.is_empty() {
-        "/leads".into()
-    } else {
-        format!("/leads?{s}")
-    }
+    models::sales::view_params::with_query("/leads", &q.to_query_string())
 }
 
 const INPUT: &str = "block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600";
@@ -90,7 +85,7 @@ pub fn LeadsPage() -> impl IntoView {
     let members = Resource::new(|| (), |_| list_members());
     let views = Resource::new(
         move || (save_view.version().get(), delete_view.version().get()),
-        |_| list_saved_views(),
+        |_| list_saved_views(CustomObject::Lead),
     );
     let data = move || async move {
         let (view, page) = page.await?;
@@ -133,21 +128,11 @@ fn LeadsView(
 ) -> impl IntoView {
     let me = expect_context::<SessionUser>();
     let selected = RwSignal::new(BTreeSet::<LeadId>::new());
-    let matching = if page.matching > page.count_cap {
-        format!("{}+ leads", format::count(page.count_cap))
-    } else if page.matching == 1 {
-        "1 lead".to_string()
-    } else {
-        format!("{} leads", format::count(page.matching))
-    };
-    let export_href = {
-        let s = query.first_page().to_query_string();
-        if s.is_empty() {
-            "/leads/export.csv".to_string()
-        } else {
-            format!("/leads/export.csv?{s}")
-        }
-    };
+    let matching = count_label(page.matching, page.count_cap, "lead", "leads");
+    let export_href = models::sales::view_params::with_query(
+        "/leads/export.csv",
+        &query.first_page().to_query_string(),
+    );
     let ids: Vec<LeadId> = page.rows.iter().map(|r| r.id).collect();
     let all_ids = ids.clone();
     let prev_href = page.prev.clone().map(|c| {
@@ -172,12 +157,12 @@ fn LeadsView(
     let save_query = query.first_page().to_query_string();
     view! {
         <FilterForm query=query.clone() members=members.clone() me=me.clone()/>
-        <SavedViews views save_view delete_view current=save_query me_id=me.user_id/>
+        <SavedViews object=CustomObject::Lead base="/leads" views save_view delete_view current=save_query me_id=me.user_id/>
         <div class="mt-4 flex flex-wrap items-center justify-between gap-3">
             <p class="text-sm text-slate-600" data-testid="lead-count" aria-live="polite">{matching}</p>
             <a href=export_href class="text-sm font-medium text-indigo-600 hover:text-indigo-500" download="leads.csv">"Export CSV"</a>
         </div>
-        <BulkBar selected members=members.clone() bulk/>
+        <LeadBulkBar selected members=members.clone() bulk/>
         <div class="mt-3 overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
             <table class="min-w-full divide-y divide-slate-200" data-testid="leads-table">
                 <caption class="sr-only">"Leads"</caption>
@@ -195,14 +180,14 @@ fn LeadsView(
                                 }
                             />
                         </th>
-                        <SortHeader query=query.clone() sort=LeadSort::Name label="Name"/>
-                        <SortHeader query=query.clone() sort=LeadSort::Company label="Company"/>
-                        <SortHeader query=query.clone() sort=LeadSort::Email label="E-mail"/>
-                        <SortHeader query=query.clone() sort=LeadSort::Status label="Status"/>
-                        <SortHeader query=query.clone() sort=LeadSort::Score label="Score"/>
+                        <LeadSortHeader query=query.clone() sort=LeadSort::Name label="Name"/>
+                        <LeadSortHeader query=query.clone() sort=LeadSort::Company label="Company"/>
+                        <LeadSortHeader query=query.clone() sort=LeadSort::Email label="E-mail"/>
+                        <LeadSortHeader query=query.clone() sort=LeadSort::Status label="Status"/>
+                        <LeadSortHeader query=query.clone() sort=LeadSort::Score label="Score"/>
                         <th scope="col" class="px-4 py-3 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">"Owner"</th>
-                        <SortHeader query=query.clone() sort=LeadSort::LastActivity label="Last activity"/>
-                        <SortHeader query=query.clone() sort=LeadSort::Created label="Created"/>
+                        <LeadSortHeader query=query.clone() sort=LeadSort::LastActivity label="Last activity"/>
+                        <LeadSortHeader query=query.clone() sort=LeadSort::Created label="Created"/>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100 text-sm">
@@ -215,12 +200,6 @@ fn LeadsView(
                 </tbody>
             </table>
         </div>
-        <nav class="mt-4 flex items-center justify-between" aria-label="Pages">
-            <div>{first_href.map(|h| view! { <a href=h class="text-sm text-indigo-600 hover:text-indigo-500">"First page"</a> })}</div>
-            <div class="flex gap-2">
-                {prev_href.map(|h| view! { <a href=h rel="prev" class="rounded-md bg-white px-3 py-1.5 text-sm font-medium shadow-sm ring-1 ring-slate-300 hover:bg-slate-50" data-testid="prev-page">"← Previous"</a> })}
-                {next_href.map(|h| view! { <a href=h rel="next" class="rounded-md bg-white px-3 py-1.5 text-sm font-medium shadow-sm ring-1 ring-slate-300 hover:bg-slate-50" data-testid="next-page">"Next →"</a> })}
-            </div>
-        </nav>
+        <Pager first=first_href prev=prev_href next=next_href/>
     }
 }

@@ -1,9 +1,14 @@
-//! The leads table's parts: sortable headers and a row with its selection box.
+//! The leads table's parts: its sortable headers and a row with its selection box.
 
 use super::*;
 
+/// A sortable column of the leads table.
 #[component]
-pub(super) fn SortHeader(query: LeadQuery, sort: LeadSort, label: &'static str) -> impl IntoView {
+pub(super) fn LeadSortHeader(
+    query: LeadQuery,
+    sort: LeadSort,
+    label: &'static str,
+) -> impl IntoView {
     let active = query.sort == sort;
     let next_desc = if active {
         !query.descending
@@ -18,23 +23,7 @@ pub(super) fn SortHeader(query: LeadQuery, sort: LeadSort, label: &'static str) 
         descending: next_desc,
         ..query.first_page()
     });
-    let aria = active.then_some(if query.descending {
-        "descending"
-    } else {
-        "ascending"
-    });
-    let arrow = match (active, query.descending) {
-        (true, true) => "▼",
-        (true, false) => "▲",
-        _ => "↕",
-    };
-    view! {
-        <th scope="col" aria-sort=aria class="px-4 py-3 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-            <a href=target class=format!("inline-flex items-center gap-1 rounded hover:text-slate-900 {FOCUS_RING}")>
-                {label}<span class="text-slate-500" aria-hidden="true">{arrow}</span>
-            </a>
-        </th>
-    }
+    view! { <SortHeader label href=target active descending=query.descending/> }
 }
 
 #[component]

@@ -6,8 +6,12 @@
 //! to=2026-03-31&cf.tier=gold&sort=score&dir=desc&after=<cursor>`
 
 use super::lead::LeadStatus;
-use crate::url::{encode, pairs};
-use crate::{AppError, UserId};
+use super::view_params::{
+    check_dates, join_pairs, parse_date, parse_dir, parse_search, MAX_CUSTOM_FILTERS,
+};
+pub use super::view_params::{OwnerFilter, MAX_SEARCH};
+use crate::url::pairs;
+use crate::AppError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -51,14 +55,6 @@ impl LeadSort {
     }
 }
 
-/// Whose leads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OwnerFilter {
-    Me,
-    Unassigned,
-    User(UserId),
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct LeadQuery {
     pub q: String,
@@ -75,13 +71,6 @@ pub struct LeadQuery {
     pub descending: bool,
     pub after: Option<String>,
     pub before: Option<String>,
-}
-
-pub const MAX_SEARCH: usize = 100;
-
-fn parse_date(field: &str, v: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map_err(|_| AppError::validation(field, "must be a date as YYYY-MM-DD"))
 }
 
 fn parse_score(field: &str, v: &str) -> Result<i16, AppError> {
@@ -107,30 +96,14 @@ impl LeadQuery {
                 continue;
             }
             match k.as_str() {
-                "q" => {
-                    if v.chars().count() > MAX_SEARCH {
-                        return Err(AppError::validation(
-                            "q",
-                            format!("must be at most {MAX_SEARCH} characters"),
-                        ));
-                    }
-                    out.q = v.to_string();
-                }
+                "q" => out.q = parse_search(v)?,
                 "status" => {
                     out.status =
                         Some(LeadStatus::parse(v).ok_or_else(|| {
                             AppError::validation("status", "is not a lead status")
                         })?)
                 }
-                "owner" => {
-                    out.owner = Some(match v {
-                        "me" => OwnerFilter::Me,
-                        "none" => OwnerFilter::Unassigned,
-                        id => OwnerFilter::User(id.parse().map_err(|_| {
-                            AppError::validation("owner", "must be me, none or a user id")
-                        })?),
-                    })
-                }
+                "owner" => out.owner = Some(OwnerFilter::parse(v)?),
                 "source" => out.source = v.chars().take(60).collect(),
                 "score_min" => out.score_min = Some(parse_score("score_min", v)?),
                 "score_max" => out.score_max = Some(parse_score("score_max", v)?),
@@ -140,18 +113,12 @@ impl LeadQuery {
                     out.sort = LeadSort::parse(v)
                         .ok_or_else(|| AppError::validation("sort", "is not a sortable column"))?
                 }
-                "dir" => {
-                    dir = Some(match v {
-                        "asc" => false,
-                        "desc" => true,
-                        _ => return Err(AppError::validation("dir", "must be asc or desc")),
-                    })
-                }
+                "dir" => dir = Some(parse_dir(v)?),
                 "after" => out.after = Some(v.to_string()),
                 "before" => out.before = Some(v.to_string()),
                 key => {
                     if let Some(cf) = key.strip_prefix("cf.") {
-                        if out.custom.len() < 10 {
+                        if out.custom.len() < MAX_CUSTOM_FILTERS {
                             out.custom.push((cf.to_string(), v.to_string()));
                         }
                     }
@@ -171,14 +138,7 @@ impl LeadQuery {
                 ));
             }
         }
-        if let (Some(a), Some(b)) = (out.created_from, out.created_to) {
-            if a > b {
-                return Err(AppError::validation(
-                    "to",
-                    "must not be before the from date",
-                ));
-            }
-        }
+        check_dates(out.created_from, out.created_to)?;
         Ok(out)
     }
 
@@ -192,11 +152,8 @@ impl LeadQuery {
         if let Some(s) = self.status {
             push("status", s.as_str().into());
         }
-        match self.owner {
-            Some(OwnerFilter::Me) => push("owner", "me".into()),
-            Some(OwnerFilter::Unassigned) => push("owner", "none".into()),
-            Some(OwnerFilter::User(u)) => push("owner", u.to_string()),
-            None => {}
+        if let Some(o) = self.owner {
+            push("owner", o.param());
         }
         if !self.source.is_empty() {
             push("source", self.source.clone());
@@ -232,11 +189,7 @@ impl LeadQuery {
         if let Some(b) = &self.before {
             push("before", b.clone());
         }
-        pairs
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        join_pairs(&pairs)
     }
 
     /// The same view without its page position.

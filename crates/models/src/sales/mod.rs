@@ -1,7 +1,9 @@
 //! The sales core as it crosses the wire: leads, accounts, contacts, opportunities, the
 //! pipeline, activities, tasks, custom fields and the dashboard.
 
+pub mod account;
 pub mod activity;
+pub mod contact;
 pub mod custom_field;
 pub mod dashboard;
 pub mod import_values;
@@ -10,9 +12,11 @@ pub mod lead_import;
 pub mod lead_query;
 pub mod opportunity;
 pub mod paths;
+pub mod record_query;
 pub mod search;
 pub mod settings;
 pub mod stage;
+pub mod view_params;
 
 /// An enum stored and sent as snake_case text, with labels for the UI: `as_str`, `parse`,
 /// `label`, `ALL`, `options`, serde, and (server side) the SQL mapping.

@@ -4,6 +4,8 @@
 //! drift apart. The dashboard is the root.
 
 pub const LEADS: &str = "leads";
+pub const ACCOUNTS: &str = "accounts";
+pub const CONTACTS: &str = "contacts";
 pub const PIPELINE: &str = "pipeline";
 pub const AGENTS: &str = "agents";
 pub const CONNECTORS: &str = "connectors";

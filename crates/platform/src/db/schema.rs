@@ -168,6 +168,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         search_text -> Text,
+        full_name -> Text,
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::actions;
 use crate::fields;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::sales::activity::{Activity, ActivityInput, ActivityKind, Subject, Task, TaskInput};
@@ -77,7 +78,7 @@ async fn subject_name(conn: &mut Conn, s: Subject) -> Result<String, Error> {
             .optional()?,
         Subject::Contact(id) => contacts::table
             .filter(contacts::id.eq(id))
-            .select(contacts::last_name)
+            .select(contacts::full_name)
             .first(conn)
             .await
             .optional()?,
@@ -109,19 +110,49 @@ struct ActivityRow {
     user_id: Option<UserId>,
 }
 
-/// The newest activities about `s` first.
+/// The newest 200 activities about `s` first.
 pub async fn timeline(conn: &mut Conn, s: Subject) -> Result<Vec<Activity>, Error> {
-    let (lead, contact, account, opp) = subject_columns(s);
-    let mut q = activities::table
+    let q = activities::table
         .select(ActivityRow::as_select())
         .into_boxed();
-    q = match (lead, contact, account, opp) {
-        (Some(id), ..) => q.filter(activities::lead_id.eq(id)),
-        (_, Some(id), ..) => q.filter(activities::contact_id.eq(id)),
-        (_, _, Some(id), _) => q.filter(activities::account_id.eq(id)),
-        (.., Some(id)) => q.filter(activities::opportunity_id.eq(id)),
-        _ => q,
+    let q = match s {
+        Subject::Lead(id) => q.filter(activities::lead_id.eq(id)),
+        Subject::Contact(id) => q.filter(activities::contact_id.eq(id)),
+        Subject::Account(id) => q.filter(activities::account_id.eq(id)),
+        Subject::Opportunity(id) => q.filter(activities::opportunity_id.eq(id)),
     };
+    to_activities(conn, q).await
+}
+
+/// The newest 200 activities about the account, its contacts or its deals first: an
+/// account's page reads a company's whole story.
+pub async fn account_timeline(conn: &mut Conn, id: AccountId) -> Result<Vec<Activity>, Error> {
+    let its_contacts = contacts::table
+        .filter(contacts::account_id.eq(id))
+        .select(contacts::id.nullable());
+    let its_deals = opportunities::table
+        .filter(opportunities::account_id.eq(id))
+        .select(opportunities::id.nullable());
+    let q = activities::table
+        .select(ActivityRow::as_select())
+        .filter(
+            activities::account_id
+                .eq(id)
+                .or(activities::contact_id.eq_any(its_contacts))
+                .or(activities::opportunity_id.eq_any(its_deals)),
+        )
+        .into_boxed();
+    to_activities(conn, q).await
+}
+
+async fn to_activities(
+    conn: &mut Conn,
+    q: activities::BoxedQuery<
+        '_,
+        Pg,
+        diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<ActivityRow, Pg>>,
+    >,
+) -> Result<Vec<Activity>, Error> {
     let rows: Vec<ActivityRow> = q
         .order((activities::occurred_at.desc(), activities::id))
         .limit(200)

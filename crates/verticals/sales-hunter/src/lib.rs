@@ -16,6 +16,7 @@ pub mod kpis;
 pub mod leads;
 pub mod open_pipeline;
 pub mod opportunities;
+pub mod records;
 pub mod removal;
 pub mod saved_views;
 pub mod score;
@@ -57,6 +58,8 @@ impl Vertical for SalesHunter {
         vec![
             nav(&[], "Dashboard", "◧"),
             nav(&[paths::LEADS], "Leads", "◎"),
+            nav(&[paths::ACCOUNTS], "Accounts", "▦"),
+            nav(&[paths::CONTACTS], "Contacts", "☺"),
             nav(&[paths::PIPELINE], "Pipeline", "▤"),
             nav(&[paths::AGENTS], "Agents", "✦"),
             nav(&[paths::CONNECTORS], "Connectors", "⇄"),

@@ -7,6 +7,7 @@
 //! policy to push deletions yet). The audit row keeps its external id.
 
 use crate::access::ensure_can_edit;
+use crate::actions;
 use diesel::prelude::*;
 use diesel::sql_types::{Jsonb, Nullable};
 use diesel_async::RunQueryDsl;
@@ -25,11 +26,41 @@ pub enum Removable {
 }
 
 impl Removable {
-    fn table(self) -> &'static str {
+    pub(crate) fn table(self) -> &'static str {
         match self {
             Self::Account => "accounts",
             Self::Contact => "contacts",
             Self::Opportunity => "opportunities",
+        }
+    }
+
+    /// The audit target's kind.
+    pub(crate) fn kind(self) -> &'static str {
+        match self {
+            Self::Account => "account",
+            Self::Contact => "contact",
+            Self::Opportunity => "opportunity",
+        }
+    }
+
+    pub(crate) fn plural(self) -> &'static str {
+        self.table()
+    }
+
+    /// The audit actions of an edit and a deletion.
+    pub(crate) fn updated(self) -> &'static str {
+        match self {
+            Self::Account => actions::ACCOUNT_UPDATED,
+            Self::Contact => actions::CONTACT_UPDATED,
+            Self::Opportunity => actions::OPPORTUNITY_UPDATED,
+        }
+    }
+
+    pub(crate) fn deleted(self) -> &'static str {
+        match self {
+            Self::Account => actions::ACCOUNT_DELETED,
+            Self::Contact => actions::CONTACT_DELETED,
+            Self::Opportunity => actions::OPPORTUNITY_DELETED,
         }
     }
 

@@ -1,12 +1,14 @@
-//! Saved views of the leads table: a name and the page's query string, kept per user or
-//! shared with the tenant.
+//! Saved views of the leads, accounts and contacts tables: a name and the page's query
+//! string, kept per user or shared with the tenant.
 
 use crate::actions;
 use crate::fields;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use models::sales::custom_field::CustomObject;
 use models::sales::lead_query::LeadQuery;
+use models::sales::record_query::{RecordKind, RecordQuery};
 use models::{AppError, Role, SavedViewId, TenantId, UserId};
 use platform::audit::NewAuditEntry;
 use platform::db::schema::saved_views;
@@ -32,9 +34,30 @@ struct NewSavedView<'a> {
     tenant_id: TenantId,
     id: SavedViewId,
     user_id: UserId,
+    object: &'a str,
     name: &'a str,
     query: &'a str,
     shared: bool,
+}
+
+/// The view `query` of `object`'s table, checked by parsing it and stored without its
+/// page position (a view opens on its first page).
+fn view_of(object: CustomObject, query: &str) -> Result<String, AppError> {
+    Ok(match object {
+        CustomObject::Lead => LeadQuery::parse(query)?.first_page().to_query_string(),
+        CustomObject::Account => RecordQuery::parse(RecordKind::Account, query)?
+            .first_page()
+            .to_query_string(),
+        CustomObject::Contact => RecordQuery::parse(RecordKind::Contact, query)?
+            .first_page()
+            .to_query_string(),
+        CustomObject::Opportunity => {
+            return Err(AppError::validation(
+                "object",
+                "views are saved for leads, accounts and contacts",
+            ))
+        }
+    })
 }
 
 impl From<SavedViewRow> for models::sales::lead::SavedView {
@@ -49,13 +72,15 @@ impl From<SavedViewRow> for models::sales::lead::SavedView {
     }
 }
 
-/// The user's own views and those shared with the tenant, by name.
+/// The user's own views of `object`'s table and those shared with the tenant, by name.
 pub async fn list_saved_views(
     db: &Db,
     ctx: &RequestContext,
+    object: CustomObject,
 ) -> Result<Vec<models::sales::lead::SavedView>, Error> {
     db.tenant_tx(ctx.tenant_id, async |conn| {
         let rows: Vec<SavedViewRow> = saved_views::table
+            .filter(saved_views::object.eq(object.as_str()))
             .filter(
                 saved_views::user_id
                     .eq(ctx.user_id)
@@ -70,17 +95,17 @@ pub async fn list_saved_views(
     .await
 }
 
-/// Saves the view `query` (checked by parsing it) under `name`.
+/// Saves the view `query` of `object`'s table (checked by parsing it) under `name`.
 pub async fn create_saved_view(
     db: &Db,
     ctx: &RequestContext,
+    object: CustomObject,
     name: &str,
     query: &str,
     shared: bool,
 ) -> Result<models::sales::lead::SavedView, Error> {
     let name = fields::required("name", name, 60)?;
-    // Stored without its page position: a view opens on its first page.
-    let query = LeadQuery::parse(query)?.first_page().to_query_string();
+    let query = view_of(object, query)?;
     if query.len() > 2000 {
         return Err(AppError::validation("query", "this view is too long to save").into());
     }
@@ -91,6 +116,7 @@ pub async fn create_saved_view(
                 tenant_id: ctx.tenant_id,
                 id,
                 user_id: ctx.user_id,
+                object: object.as_str(),
                 name: &name,
                 query: &query,
                 shared,
@@ -109,7 +135,7 @@ pub async fn create_saved_view(
             })?;
         NewAuditEntry::by(ctx, actions::SAVED_VIEW_CREATED)
             .target("saved_view", id)
-            .details(serde_json::json!({ "name": name, "query": query, "shared": shared }))
+            .details(serde_json::json!({ "object": object, "name": name, "query": query, "shared": shared }))
             .record(conn)
             .await?;
         Ok(models::sales::lead::SavedView {

@@ -5,7 +5,6 @@ use crate::text_search::{few_matches, like_pattern, Searchable};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::sales::search::{HitKind, SearchHit, MIN_SEARCH};
-use models::url::encode;
 use models::{AccountId, AppError, ContactId, LeadId, OpportunityId};
 use platform::db::schema::{accounts, contacts, leads, opportunities};
 use platform::db::Db;
@@ -76,14 +75,10 @@ pub async fn search_records(
             .await?;
         hits.extend(
             rows.into_iter()
-                .map(|(_, first, last, email, _)| SearchHit {
+                .map(|(id, first, last, email, _)| SearchHit {
                     kind: HitKind::Contact,
                     title: format!("{first} {last}").trim().to_string(),
-                    // Contacts have no page of their own yet; their converted lead shares the address.
-                    href: format!(
-                        "/leads?q={}",
-                        encode(if email.is_empty() { &last } else { &email })
-                    ),
+                    href: format!("/contacts/{id}"),
                     detail: email,
                 }),
         );
@@ -99,9 +94,9 @@ pub async fn search_records(
             }
             .load(conn)
             .await?;
-        hits.extend(rows.into_iter().map(|(_, name, domain)| SearchHit {
+        hits.extend(rows.into_iter().map(|(id, name, domain)| SearchHit {
             kind: HitKind::Account,
-            href: format!("/leads?q={}", encode(&name)),
+            href: format!("/accounts/{id}"),
             title: name,
             detail: domain,
         }));

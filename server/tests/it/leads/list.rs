@@ -2,6 +2,8 @@
 //! export, and the indexes' answers against plain SQL.
 
 use super::*;
+use app::api::saved_views::{CreateSavedView, DeleteSavedView, ListSavedViews};
+use models::sales::custom_field::CustomObject;
 
 /// Inserts `n` leads as the database owner, all with the same company and score so every
 /// sort meets ties.
@@ -179,6 +181,7 @@ fn saved_views_are_personal_unless_shared() {
             .invoke(
                 Some(&rep),
                 CreateSavedView {
+                    object: CustomObject::Lead,
                     name: "My hot leads".into(),
                     query: "status=working&score_min=50&after=x".into(),
                     shared: None,
@@ -194,6 +197,7 @@ fn saved_views_are_personal_unless_shared() {
             .invoke(
                 Some(&rep),
                 CreateSavedView {
+                    object: CustomObject::Lead,
                     name: "Bad".into(),
                     query: "status=bogus".into(),
                     shared: None,
@@ -206,6 +210,7 @@ fn saved_views_are_personal_unless_shared() {
             .invoke(
                 Some(&rep),
                 CreateSavedView {
+                    object: CustomObject::Lead,
                     name: "My hot leads".into(),
                     query: String::new(),
                     shared: None,
@@ -217,6 +222,7 @@ fn saved_views_are_personal_unless_shared() {
         app.invoke(
             Some(&owner),
             CreateSavedView {
+                object: CustomObject::Lead,
                 name: "Team qualified".into(),
                 query: "status=qualified".into(),
                 shared: Some("on".into()),
@@ -225,7 +231,12 @@ fn saved_views_are_personal_unless_shared() {
         .await
         .expect("shared");
         let reps: Vec<String> = app
-            .invoke(Some(&rep), ListSavedViews {})
+            .invoke(
+                Some(&rep),
+                ListSavedViews {
+                    object: CustomObject::Lead,
+                },
+            )
             .await
             .expect("list")
             .into_iter()
@@ -233,7 +244,12 @@ fn saved_views_are_personal_unless_shared() {
             .collect();
         assert_eq!(reps, vec!["My hot leads", "Team qualified"]);
         let owners: Vec<String> = app
-            .invoke(Some(&owner), ListSavedViews {})
+            .invoke(
+                Some(&owner),
+                ListSavedViews {
+                    object: CustomObject::Lead,
+                },
+            )
             .await
             .expect("list")
             .into_iter()
@@ -245,7 +261,12 @@ fn saved_views_are_personal_unless_shared() {
             "a personal view stays personal"
         );
         let shared_id = app
-            .invoke(Some(&rep), ListSavedViews {})
+            .invoke(
+                Some(&rep),
+                ListSavedViews {
+                    object: CustomObject::Lead,
+                },
+            )
             .await
             .expect("list")[1]
             .id;

@@ -2,7 +2,8 @@
 //! was deleted, and a dashboard that reads as if the deleted won deal had never been.
 
 use super::*;
-use app::api::accounts::{DeleteAccount, DeleteContact};
+use app::api::accounts::DeleteAccount;
+use app::api::contacts::DeleteContact;
 use app::api::leads::ConvertLead;
 use models::sales::lead::ConvertLeadInput;
 

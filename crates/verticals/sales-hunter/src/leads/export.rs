@@ -3,6 +3,7 @@
 
 use super::list::{decode_cursor, encode_cursor, lead_filter, load_page};
 use super::LeadRecord;
+use crate::records::csv_line;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::sales::custom_field::{value_as_text, CustomField, CustomObject};
@@ -36,31 +37,6 @@ const COLUMNS: [&str; 17] = [
     "last_activity_at",
     "created_at",
 ];
-
-/// One CSV field: quoted when it must be, and a leading `= + - @` defused so a spreadsheet
-/// does not run it as a formula.
-pub fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-pub(crate) fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
-    let mut out = fields
-        .into_iter()
-        .map(|f| csv_field(&f))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push_str("\r\n");
-    out
-}
 
 /// The header row: the standard columns, then one per custom field (by label).
 pub fn export_header(defs: &[CustomField]) -> String {
@@ -148,18 +124,4 @@ pub async fn export_page(
         Ok((out, next))
     })
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_field("-5"), "'-5");
-    }
 }

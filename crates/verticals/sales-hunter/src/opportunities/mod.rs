@@ -5,9 +5,11 @@
 //! deletes.
 
 mod detail;
+mod lines;
 mod write;
 
 pub use detail::get_opportunity;
+pub use lines::{deal_lines, DealsOf};
 pub use write::{
     create_opportunity, delete_opportunity, insert_opportunity, move_opportunity,
     update_opportunity,

@@ -5,7 +5,7 @@ use super::run::{planner, ImportLeads};
 use super::{ensure_can_manage, load_import, texts, to_texts, ImportRecord};
 use crate::actions;
 use crate::custom_fields::{definitions, insert_definition};
-use crate::leads::export::csv_line;
+use crate::records::csv_line;
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;

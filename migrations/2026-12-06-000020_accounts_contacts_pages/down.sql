@@ -1,0 +1,18 @@
+DELETE FROM saved_views WHERE object <> 'lead';
+ALTER TABLE saved_views DROP CONSTRAINT saved_views_object_check;
+ALTER TABLE saved_views ADD CONSTRAINT saved_views_object_check CHECK (object IN ('lead'));
+DROP INDEX tasks_contact_idx;
+DROP INDEX tasks_account_idx;
+DROP INDEX activities_contact_idx;
+DROP INDEX activities_account_idx;
+DROP INDEX contacts_owner_idx;
+DROP INDEX contacts_title_idx;
+DROP INDEX contacts_email_sort_idx;
+DROP INDEX contacts_created_idx;
+DROP INDEX contacts_name_idx;
+DROP INDEX accounts_owner_idx;
+DROP INDEX accounts_employees_idx;
+DROP INDEX accounts_country_idx;
+DROP INDEX accounts_industry_idx;
+DROP INDEX accounts_created_idx;
+ALTER TABLE contacts DROP COLUMN full_name;
