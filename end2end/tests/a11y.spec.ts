@@ -28,12 +28,16 @@ test('every page passes the accessibility audit (no serious or critical violatio
     expect(await violations(page), p).toEqual([]);
   }
   await signIn(page, info, DEMO_OWNER);
-  const pages = ['/', '/leads', '/leads/new', '/leads/import', '/pipeline', '/connectors', '/search?q=glo', '/settings/members', '/settings/sales', '/admin'];
+  const pages = ['/', '/leads', '/leads/new', '/leads/import', '/accounts', '/contacts', '/pipeline', '/connectors', '/search?q=glo', '/settings/members', '/settings/sales', '/admin'];
   await open(page, info, '/leads');
   const lead = await page.getByTestId('leads-table').locator('tbody a').first().getAttribute('href');
   await open(page, info, '/pipeline');
   const deal = await page.getByTestId('deal-card').first().getByRole('link').first().getAttribute('href');
-  for (const p of [...pages, lead!, deal!]) {
+  await open(page, info, '/accounts');
+  const account = await page.getByTestId('accounts-table').locator('tbody td:nth-child(2) a').first().getAttribute('href');
+  await open(page, info, '/contacts');
+  const contact = await page.getByTestId('contacts-table').locator('tbody td:nth-child(2) a').first().getAttribute('href');
+  for (const p of [...pages, lead!, deal!, account!, contact!]) {
     await open(page, info, p);
     expect(await violations(page), p).toEqual([]);
   }

@@ -29,13 +29,7 @@ where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    Signal::derive(move || {
-        action.value().with(|v| match v {
-            Some(Err(e)) if e.field().is_some_and(|f| fields.contains(&f)) => None,
-            Some(Err(e)) => Some(e.to_string()),
-            _ => None,
-        })
-    })
+    unshown_error(action, move |f| fields.contains(&f))
 }
 
 /// As [`form_error`], for a form with custom fields (`custom.<key>` errors show at theirs).
@@ -47,14 +41,23 @@ where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
+    unshown_error(action, move |f| {
+        fields.contains(&f) || f.starts_with("custom.")
+    })
+}
+
+/// The action's last error unless `shown` says a field of the form shows it.
+fn unshown_error<S>(
+    action: ServerAction<S>,
+    shown: impl Fn(&str) -> bool + Send + Sync + 'static,
+) -> Signal<Option<String>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
     Signal::derive(move || {
         action.value().with(|v| match v {
-            Some(Err(e))
-                if e.field()
-                    .is_some_and(|f| fields.contains(&f) || f.starts_with("custom.")) =>
-            {
-                None
-            }
+            Some(Err(e)) if e.field().is_some_and(&shown) => None,
             Some(Err(e)) => Some(e.to_string()),
             _ => None,
         })
