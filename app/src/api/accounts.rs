@@ -10,11 +10,9 @@ use models::{AccountId, AppError};
 #[server(endpoint = "list_accounts")]
 pub async fn list_accounts(view: String) -> Result<RecordPage<AccountRow>, AppError> {
     use super::ssr::*;
+    use models::sales::record_query::{RecordKind, RecordQuery};
     let ctx = require_user()?;
-    let query = models::sales::record_query::RecordQuery::parse(
-        models::sales::record_query::RecordKind::Account,
-        &view,
-    )?;
+    let query = RecordQuery::parse(RecordKind::Account, &view)?;
     sales_hunter::accounts::list_accounts(&state()?.db, &ctx, &query)
         .await
         .map_err(AppError::from)

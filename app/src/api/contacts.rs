@@ -10,11 +10,9 @@ use models::{AppError, ContactId};
 #[server(endpoint = "list_contacts")]
 pub async fn list_contacts(view: String) -> Result<RecordPage<ContactRow>, AppError> {
     use super::ssr::*;
+    use models::sales::record_query::{RecordKind, RecordQuery};
     let ctx = require_user()?;
-    let query = models::sales::record_query::RecordQuery::parse(
-        models::sales::record_query::RecordKind::Contact,
-        &view,
-    )?;
+    let query = RecordQuery::parse(RecordKind::Contact, &view)?;
     sales_hunter::contacts::list_contacts(&state()?.db, &ctx, &query)
         .await
         .map_err(AppError::from)

@@ -433,3 +433,32 @@ fn views_of_accounts_and_contacts_are_saved_and_exported_as_csv() {
         assert_eq!(listed.rows[0].account_name.as_deref(), Some("=Acme, Inc."));
     });
 }
+
+/// A word too common for the trigram probe (2,000 matches or more) walks the name order with
+/// LIKE, counts to "1,000+", and still finds what plain SQL finds; another filter beside it
+/// is counted.
+#[test]
+fn a_common_word_walks_the_sort_order_and_counts_to_a_thousand() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        let tenant = me(&app, &owner).await.tenant_id;
+        insert_accounts(&app, tenant, 2100).await;
+        let p = page(&app, &owner, "q=account").await;
+        assert_eq!((p.matching, p.count_cap), (1001, 1000), "1,000+");
+        let expected: Vec<String> = app
+            .rows("SELECT id FROM accounts WHERE search_text LIKE '%account%' ORDER BY name, id LIMIT 50")
+            .await
+            .iter()
+            .map(|r| r["id"].as_str().expect("id").to_string())
+            .collect();
+        let got: Vec<String> = p.rows.iter().map(|r| r.id.to_string()).collect();
+        assert_eq!(got, expected);
+        let de = page(&app, &owner, "q=account&country=DE").await;
+        assert_eq!(de.matching, 700, "narrowed by another filter: counted");
+        let few = page(&app, &owner, "q=a2000.example").await;
+        assert_eq!((few.matching, few.count_cap), (1, 1000));
+    });
+}

@@ -2,10 +2,10 @@
 //! `records`), each row with its owner, contacts and open deals.
 
 use crate::records::{
-    custom_filter, day_start, encode_cursor, keyset, page_links, search_patterns, view_cursor,
-    CursorValue, COUNT_CAP, PAGE,
+    custom_filter, day_start, encode_cursor, keyset, page_links, view_cursor, CursorValue, Search,
+    PAGE,
 };
-use crate::text_search::{few_matches, Searchable};
+use crate::text_search::Searchable;
 use chrono::{DateTime, Utc};
 use diesel::dsl::{count_star, sql};
 use diesel::expression::SqlLiteral;
@@ -24,9 +24,6 @@ use platform::db::{Conn, Db};
 use platform::{Error, RequestContext};
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// A search matching fewer accounts than this filters by their ids (see `text_search`).
-const FEW: i32 = 2000;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = accounts, check_for_backend(diesel::pg::Pg))]
@@ -53,9 +50,7 @@ fn employees() -> SqlLiteral<Integer> {
 pub(super) struct AccountFilter {
     pub(super) query: RecordQuery,
     me: UserId,
-    patterns: Vec<String>,
-    /// Every match of the search, when it has few.
-    ids: Option<Vec<Uuid>>,
+    search: Search,
     custom: Option<serde_json::Value>,
 }
 
@@ -69,27 +64,29 @@ pub(super) async fn account_filter(
     }
     let defs = crate::custom_fields::definitions(conn, CustomObject::Account).await?;
     let custom = custom_filter(&query.custom, &defs, "accounts")?;
-    let patterns = search_patterns(&query.q);
-    let ids = match patterns.iter().max_by_key(|p| p.len()) {
-        Some(p) => few_matches(conn, Searchable::Accounts, p, FEW).await?,
-        None => None,
-    };
+    let search = Search::of(conn, Searchable::Accounts, &query.q).await?;
     Ok(AccountFilter {
         query: query.clone(),
         me,
-        patterns,
-        ids,
+        search,
         custom,
     })
 }
 
 impl AccountFilter {
+    /// The count's cap, and whether the count is known to pass it (see `Search::count_cap`).
+    fn count_cap(&self) -> (i64, bool) {
+        let mut q = self.query.clone();
+        q.q.clear();
+        self.search.count_cap(q.is_filtered())
+    }
+
     pub(super) fn apply<'a, ST: 'a>(&self, mut q: Boxed<'a, ST>) -> Boxed<'a, ST> {
         let f = &self.query;
-        if let Some(ids) = &self.ids {
+        if let Some(ids) = &self.search.ids {
             q = q.filter(accounts::id.eq_any(ids.clone()));
         }
-        for p in &self.patterns {
+        for p in &self.search.patterns {
             q = q.filter(accounts::search_text.like(p.clone()));
         }
         match f.owner {
@@ -199,13 +196,18 @@ pub async fn list_accounts(
         let (next, prev) = page_links(&mut rows, backwards, query.after.is_some(), |r| {
             cursor_of(sort, r)
         });
-        let matching = CountRows(
-            filter
-                .apply(accounts::table.select(accounts::id).into_boxed())
-                .limit(COUNT_CAP + 1),
-        )
-        .get_result::<i64>(conn)
-        .await?;
+        let (count_cap, over) = filter.count_cap();
+        let matching = if over {
+            count_cap + 1
+        } else {
+            CountRows(
+                filter
+                    .apply(accounts::table.select(accounts::id).into_boxed())
+                    .limit(count_cap + 1),
+            )
+            .get_result::<i64>(conn)
+            .await?
+        };
         let ids: Vec<AccountId> = rows.iter().map(|r| r.id).collect();
         let (people, deals) = related_counts(conn, &ids).await?;
         let names = platform::members::member_names(conn).await?;
@@ -230,7 +232,7 @@ pub async fn list_accounts(
             next,
             prev,
             matching,
-            count_cap: COUNT_CAP,
+            count_cap,
         })
     })
     .await

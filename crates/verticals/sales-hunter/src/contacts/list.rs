@@ -3,10 +3,10 @@
 
 use super::contact_rows;
 use crate::records::{
-    custom_filter, day_start, encode_cursor, keyset, page_links, search_patterns, view_cursor,
-    CursorValue, COUNT_CAP, PAGE,
+    custom_filter, day_start, encode_cursor, keyset, page_links, view_cursor, CursorValue, Search,
+    PAGE,
 };
-use crate::text_search::{few_matches, Searchable};
+use crate::text_search::Searchable;
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -21,9 +21,6 @@ use platform::db::schema::contacts;
 use platform::db::{Conn, Db};
 use platform::{Error, RequestContext};
 use uuid::Uuid;
-
-/// A search matching fewer contacts than this filters by their ids (see `text_search`).
-const FEW: i32 = 2000;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = contacts, check_for_backend(diesel::pg::Pg))]
@@ -40,8 +37,7 @@ type Boxed<'a, ST> = contacts::BoxedQuery<'a, Pg, ST>;
 pub(super) struct ContactFilter {
     pub(super) query: RecordQuery,
     me: UserId,
-    patterns: Vec<String>,
-    ids: Option<Vec<Uuid>>,
+    search: Search,
     custom: Option<serde_json::Value>,
 }
 
@@ -55,27 +51,29 @@ pub(super) async fn contact_filter(
     }
     let defs = crate::custom_fields::definitions(conn, CustomObject::Contact).await?;
     let custom = custom_filter(&query.custom, &defs, "contacts")?;
-    let patterns = search_patterns(&query.q);
-    let ids = match patterns.iter().max_by_key(|p| p.len()) {
-        Some(p) => few_matches(conn, Searchable::Contacts, p, FEW).await?,
-        None => None,
-    };
+    let search = Search::of(conn, Searchable::Contacts, &query.q).await?;
     Ok(ContactFilter {
         query: query.clone(),
         me,
-        patterns,
-        ids,
+        search,
         custom,
     })
 }
 
 impl ContactFilter {
+    /// The count's cap, and whether the count is known to pass it (see `Search::count_cap`).
+    fn count_cap(&self) -> (i64, bool) {
+        let mut q = self.query.clone();
+        q.q.clear();
+        self.search.count_cap(q.is_filtered())
+    }
+
     pub(super) fn apply<'a, ST: 'a>(&self, mut q: Boxed<'a, ST>) -> Boxed<'a, ST> {
         let f = &self.query;
-        if let Some(ids) = &self.ids {
+        if let Some(ids) = &self.search.ids {
             q = q.filter(contacts::id.eq_any(ids.clone()));
         }
-        for p in &self.patterns {
+        for p in &self.search.patterns {
             q = q.filter(contacts::search_text.like(p.clone()));
         }
         match f.owner {
@@ -147,13 +145,18 @@ pub async fn list_contacts(
         let (next, prev) = page_links(&mut rows, backwards, query.after.is_some(), |r| {
             cursor_of(sort, r)
         });
-        let matching = CountRows(
-            filter
-                .apply(contacts::table.select(contacts::id).into_boxed())
-                .limit(COUNT_CAP + 1),
-        )
-        .get_result::<i64>(conn)
-        .await?;
+        let (count_cap, over) = filter.count_cap();
+        let matching = if over {
+            count_cap + 1
+        } else {
+            CountRows(
+                filter
+                    .apply(contacts::table.select(contacts::id).into_boxed())
+                    .limit(count_cap + 1),
+            )
+            .get_result::<i64>(conn)
+            .await?
+        };
         let names = platform::members::member_names(conn).await?;
         let rows = contact_rows(conn, rows.into_iter().map(|r| r.id).collect(), &names).await?;
         Ok(RecordPage {
@@ -161,7 +164,7 @@ pub async fn list_contacts(
             next,
             prev,
             matching,
-            count_cap: COUNT_CAP,
+            count_cap,
         })
     })
     .await

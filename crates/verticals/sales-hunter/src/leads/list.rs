@@ -6,7 +6,7 @@
 //! skipped nor repeated.
 
 use super::probe::{count_view, view_ids};
-use crate::text_search::like_pattern;
+use crate::text_search::{like_pattern, walk_the_sort_order};
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -133,16 +133,7 @@ impl LeadFilter {
         }
         self.probe = Probe::Many;
         if !self.patterns.is_empty() {
-            // A common word. PostgreSQL cannot tell how many leads a LIKE matches; guessing
-            // few, it would read and sort every match (360 ms at 1M leads), where walking the
-            // sort order's index finds a page within a few thousand rows (22 ms). Compiling
-            // the plan (JIT) would cost more than running it.
-            diesel::sql_query("SET LOCAL enable_sort = off")
-                .execute(conn)
-                .await?;
-            diesel::sql_query("SET LOCAL jit = off")
-                .execute(conn)
-                .await?;
+            walk_the_sort_order(conn).await?;
         }
         Ok(())
     }

@@ -23,6 +23,8 @@ use uuid::Uuid;
 pub const PAGE: i64 = 50;
 /// Counted up to this many (more shows as "10,000+").
 pub const COUNT_CAP: i64 = 10_000;
+/// A search is counted up to this many ("1,000+"), as on the leads table.
+pub const SEARCH_COUNT_CAP: i64 = 1_000;
 /// Rows per page of a CSV export.
 pub const EXPORT_PAGE: i64 = 1000;
 
@@ -150,6 +152,46 @@ pub fn page_links<R>(
             if more { last } else { None },
             if has_after { first } else { None },
         )
+    }
+}
+
+/// A view's search: its words as LIKE patterns, and every match of the longest word when
+/// the trigram index found few (`None`: many, so the page walks the sort order).
+pub struct Search {
+    pub patterns: Vec<String>,
+    pub ids: Option<Vec<Uuid>>,
+}
+
+/// A search matching fewer rows than this is filtered by their ids (see `text_search`).
+const FEW: i32 = 2000;
+
+impl Search {
+    /// Asks `table`'s trigram index for the longest word's matches; when they are many, sets
+    /// the transaction to walk the sort order.
+    pub async fn of(
+        conn: &mut platform::db::Conn,
+        table: crate::text_search::Searchable,
+        q: &str,
+    ) -> Result<Search, platform::Error> {
+        let patterns = search_patterns(q);
+        let ids = match patterns.iter().max_by_key(|p| p.len()) {
+            Some(p) => crate::text_search::few_matches(conn, table, p, FEW).await?,
+            None => None,
+        };
+        if !patterns.is_empty() && ids.is_none() {
+            crate::text_search::walk_the_sort_order(conn).await?;
+        }
+        Ok(Search { patterns, ids })
+    }
+
+    /// The count cap for this view, and whether the count is known to pass it without
+    /// counting: one common word and nothing else narrows it (its index found `FEW` or more).
+    pub fn count_cap(&self, narrowed_otherwise: bool) -> (i64, bool) {
+        if self.patterns.is_empty() {
+            return (COUNT_CAP, false);
+        }
+        let known = self.ids.is_none() && self.patterns.len() == 1 && !narrowed_otherwise;
+        (SEARCH_COUNT_CAP, known)
     }
 }
 
