@@ -252,8 +252,12 @@ impl RecordQuery {
 
     /// True when any filter or search narrows the list.
     pub fn is_filtered(&self) -> bool {
-        !self.q.is_empty()
-            || self.owner.is_some()
+        !self.q.is_empty() || self.is_narrowed()
+    }
+
+    /// True when a filter other than the search narrows the list.
+    pub fn is_narrowed(&self) -> bool {
+        self.owner.is_some()
             || !self.industry.is_empty()
             || !self.country.is_empty()
             || self.account.is_some()

@@ -43,10 +43,6 @@ impl Removable {
         }
     }
 
-    pub(crate) fn plural(self) -> &'static str {
-        self.table()
-    }
-
     /// The audit actions of an edit and a deletion.
     pub(crate) fn updated(self) -> &'static str {
         match self {

@@ -2,8 +2,7 @@
 //! `records`), each row with its owner, contacts and open deals.
 
 use crate::records::{
-    custom_filter, day_start, encode_cursor, keyset, page_links, view_cursor, CursorValue, Search,
-    PAGE,
+    day_start, encode_cursor, keyset, page_links, view_cursor, CursorValue, ResolvedView, PAGE,
 };
 use crate::text_search::Searchable;
 use chrono::{DateTime, Utc};
@@ -45,52 +44,31 @@ fn employees() -> SqlLiteral<Integer> {
     sql("coalesce(employee_count, -1)")
 }
 
-/// The filters of a view, resolved against the signed-in user, the custom fields and the
-/// search index.
-pub(super) struct AccountFilter {
-    pub(super) query: RecordQuery,
-    me: UserId,
-    search: Search,
-    custom: Option<serde_json::Value>,
-}
+/// A view of the accounts table, resolved (see `records::ResolvedView`).
+pub(super) struct AccountFilter(pub(super) ResolvedView);
 
 pub(super) async fn account_filter(
     conn: &mut Conn,
     query: &RecordQuery,
     me: UserId,
 ) -> Result<AccountFilter, Error> {
-    if query.is_filtered() {
-        platform::db::plan_for_values(conn).await?;
-    }
-    let defs = crate::custom_fields::definitions(conn, CustomObject::Account).await?;
-    let custom = custom_filter(&query.custom, &defs, "accounts")?;
-    let search = Search::of(conn, Searchable::Accounts, &query.q).await?;
-    Ok(AccountFilter {
-        query: query.clone(),
-        me,
-        search,
-        custom,
-    })
+    let view =
+        ResolvedView::resolve(conn, query, me, CustomObject::Account, Searchable::Accounts).await?;
+    Ok(AccountFilter(view))
 }
 
 impl AccountFilter {
-    /// The count's cap, and whether the count is known to pass it (see `Search::count_cap`).
-    fn count_cap(&self) -> (i64, bool) {
-        let mut q = self.query.clone();
-        q.q.clear();
-        self.search.count_cap(q.is_filtered())
-    }
-
     pub(super) fn apply<'a, ST: 'a>(&self, mut q: Boxed<'a, ST>) -> Boxed<'a, ST> {
-        let f = &self.query;
-        if let Some(ids) = &self.search.ids {
+        let v = &self.0;
+        let f = &v.query;
+        if let Some(ids) = &v.search.ids {
             q = q.filter(accounts::id.eq_any(ids.clone()));
         }
-        for p in &self.search.patterns {
+        for p in &v.search.patterns {
             q = q.filter(accounts::search_text.like(p.clone()));
         }
         match f.owner {
-            Some(OwnerFilter::Me) => q = q.filter(accounts::owner_id.eq(self.me)),
+            Some(OwnerFilter::Me) => q = q.filter(accounts::owner_id.eq(v.me)),
             Some(OwnerFilter::User(u)) => q = q.filter(accounts::owner_id.eq(u)),
             Some(OwnerFilter::Unassigned) => q = q.filter(accounts::owner_id.is_null()),
             None => {}
@@ -107,7 +85,7 @@ impl AccountFilter {
         if let Some(d) = f.created_to {
             q = q.filter(accounts::created_at.lt(day_start(d + chrono::Days::new(1))));
         }
-        if let Some(c) = &self.custom {
+        if let Some(c) = &v.custom {
             q = q.filter(accounts::custom.contains(c.clone()));
         }
         q
@@ -138,7 +116,7 @@ pub(super) async fn load_page(
     let base = filter.apply(accounts::table.select(ListRow::as_select()).into_boxed());
     let text = |c: Option<(CursorValue, Uuid)>| c.and_then(|(v, id)| Some((v.text()?, id)));
     let id = accounts::id;
-    let q = match filter.query.sort {
+    let q = match filter.0.query.sort {
         RecordSort::Domain => keyset!(base, accounts::domain, id, text(cursor), desc),
         RecordSort::Industry => keyset!(base, accounts::industry, id, text(cursor), desc),
         RecordSort::Country => keyset!(base, accounts::country, id, text(cursor), desc),
@@ -196,7 +174,7 @@ pub async fn list_accounts(
         let (next, prev) = page_links(&mut rows, backwards, query.after.is_some(), |r| {
             cursor_of(sort, r)
         });
-        let (count_cap, over) = filter.count_cap();
+        let (count_cap, over) = filter.0.count_cap();
         let matching = if over {
             count_cap + 1
         } else {

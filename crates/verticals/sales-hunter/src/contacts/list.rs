@@ -3,8 +3,7 @@
 
 use super::contact_rows;
 use crate::records::{
-    custom_filter, day_start, encode_cursor, keyset, page_links, view_cursor, CursorValue, Search,
-    PAGE,
+    day_start, encode_cursor, keyset, page_links, view_cursor, CursorValue, ResolvedView, PAGE,
 };
 use crate::text_search::Searchable;
 use chrono::{DateTime, Utc};
@@ -34,50 +33,31 @@ pub(super) struct ListRow {
 
 type Boxed<'a, ST> = contacts::BoxedQuery<'a, Pg, ST>;
 
-pub(super) struct ContactFilter {
-    pub(super) query: RecordQuery,
-    me: UserId,
-    search: Search,
-    custom: Option<serde_json::Value>,
-}
+/// A view of the contacts table, resolved (see `records::ResolvedView`).
+pub(super) struct ContactFilter(pub(super) ResolvedView);
 
 pub(super) async fn contact_filter(
     conn: &mut Conn,
     query: &RecordQuery,
     me: UserId,
 ) -> Result<ContactFilter, Error> {
-    if query.is_filtered() {
-        platform::db::plan_for_values(conn).await?;
-    }
-    let defs = crate::custom_fields::definitions(conn, CustomObject::Contact).await?;
-    let custom = custom_filter(&query.custom, &defs, "contacts")?;
-    let search = Search::of(conn, Searchable::Contacts, &query.q).await?;
-    Ok(ContactFilter {
-        query: query.clone(),
-        me,
-        search,
-        custom,
-    })
+    let view =
+        ResolvedView::resolve(conn, query, me, CustomObject::Contact, Searchable::Contacts).await?;
+    Ok(ContactFilter(view))
 }
 
 impl ContactFilter {
-    /// The count's cap, and whether the count is known to pass it (see `Search::count_cap`).
-    fn count_cap(&self) -> (i64, bool) {
-        let mut q = self.query.clone();
-        q.q.clear();
-        self.search.count_cap(q.is_filtered())
-    }
-
     pub(super) fn apply<'a, ST: 'a>(&self, mut q: Boxed<'a, ST>) -> Boxed<'a, ST> {
-        let f = &self.query;
-        if let Some(ids) = &self.search.ids {
+        let v = &self.0;
+        let f = &v.query;
+        if let Some(ids) = &v.search.ids {
             q = q.filter(contacts::id.eq_any(ids.clone()));
         }
-        for p in &self.search.patterns {
+        for p in &v.search.patterns {
             q = q.filter(contacts::search_text.like(p.clone()));
         }
         match f.owner {
-            Some(OwnerFilter::Me) => q = q.filter(contacts::owner_id.eq(self.me)),
+            Some(OwnerFilter::Me) => q = q.filter(contacts::owner_id.eq(v.me)),
             Some(OwnerFilter::User(u)) => q = q.filter(contacts::owner_id.eq(u)),
             Some(OwnerFilter::Unassigned) => q = q.filter(contacts::owner_id.is_null()),
             None => {}
@@ -91,7 +71,7 @@ impl ContactFilter {
         if let Some(d) = f.created_to {
             q = q.filter(contacts::created_at.lt(day_start(d + chrono::Days::new(1))));
         }
-        if let Some(c) = &self.custom {
+        if let Some(c) = &v.custom {
             q = q.filter(contacts::custom.contains(c.clone()));
         }
         q
@@ -118,7 +98,7 @@ pub(super) async fn load_page(
     let base = filter.apply(contacts::table.select(ListRow::as_select()).into_boxed());
     let text = |c: Option<(CursorValue, Uuid)>| c.and_then(|(v, id)| Some((v.text()?, id)));
     let id = contacts::id;
-    let q = match filter.query.sort {
+    let q = match filter.0.query.sort {
         RecordSort::Title => keyset!(base, contacts::title, id, text(cursor), desc),
         RecordSort::Email => keyset!(base, contacts::email, id, text(cursor), desc),
         RecordSort::Created => {
@@ -145,7 +125,7 @@ pub async fn list_contacts(
         let (next, prev) = page_links(&mut rows, backwards, query.after.is_some(), |r| {
             cursor_of(sort, r)
         });
-        let (count_cap, over) = filter.count_cap();
+        let (count_cap, over) = filter.0.count_cap();
         let matching = if over {
             count_cap + 1
         } else {

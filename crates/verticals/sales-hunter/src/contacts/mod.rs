@@ -67,6 +67,8 @@ pub(crate) struct ContactRecord {
     pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Generated from the names (migration 000020).
+    pub full_name: String,
 }
 
 impl ContactRecord {
@@ -151,9 +153,7 @@ pub async fn contact_rows(
         .into_iter()
         .filter_map(|id| rows.remove(&id))
         .map(|r| ContactRow {
-            full_name: format!("{} {}", r.first_name, r.last_name)
-                .trim()
-                .to_string(),
+            full_name: r.full_name,
             account_name: r.account_id.and_then(|a| accounts.get(&a).cloned()),
             owner_name: r.owner_id.and_then(|o| names.get(&o).cloned()),
             id: r.id,

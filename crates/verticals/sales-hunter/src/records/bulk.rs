@@ -36,7 +36,7 @@ pub async fn bulk_update_records(
     ids: &[Uuid],
     action: &BulkRecordAction,
 ) -> Result<usize, Error> {
-    let plural = what.plural();
+    let plural = what.table();
     if ids.is_empty() {
         return Err(
             AppError::validation("ids", format!("select at least one of the {plural}")).into(),

@@ -195,6 +195,44 @@ impl Search {
     }
 }
 
+/// A view of the accounts or contacts table resolved against the signed-in user, the
+/// custom fields and the search index; each table applies it to its own query.
+pub struct ResolvedView {
+    pub query: models::sales::record_query::RecordQuery,
+    pub me: models::UserId,
+    pub search: Search,
+    /// The custom-field filters as one object for `@>`.
+    pub custom: Option<serde_json::Value>,
+}
+
+impl ResolvedView {
+    pub async fn resolve(
+        conn: &mut platform::db::Conn,
+        query: &models::sales::record_query::RecordQuery,
+        me: models::UserId,
+        object: models::sales::custom_field::CustomObject,
+        table: crate::text_search::Searchable,
+    ) -> Result<ResolvedView, platform::Error> {
+        if query.is_filtered() {
+            platform::db::plan_for_values(conn).await?;
+        }
+        let defs = crate::custom_fields::definitions(conn, object).await?;
+        let custom = custom_filter(&query.custom, &defs, query.kind.plural())?;
+        let search = Search::of(conn, table, &query.q).await?;
+        Ok(ResolvedView {
+            query: query.clone(),
+            me,
+            search,
+            custom,
+        })
+    }
+
+    /// The count's cap, and whether the count is known to pass it (see `Search::count_cap`).
+    pub fn count_cap(&self) -> (i64, bool) {
+        self.search.count_cap(self.query.is_narrowed())
+    }
+}
+
 /// Each search word (up to five) as a LIKE pattern over `search_text`.
 pub fn search_patterns(q: &str) -> Vec<String> {
     q.to_lowercase()
