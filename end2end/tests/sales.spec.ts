@@ -32,7 +32,7 @@ test('create a lead, find it, edit it, convert it, move its deal, see the dashbo
   await page.getByLabel('Title').fill('VP Engineering');
   await page.getByRole('button', { name: 'Create lead' }).click();
   await expect(page.getByRole('heading', { level: 1, name: `Ada Lovelace${tag}` })).toBeVisible();
-  await expect(page.getByTestId('score-reasons')).toContainText('Senior title');
+  await expect(page.getByTestId('score-reasons')).toContainText('seniority: Vice president');
 
   // Find it by search.
   await open(page, info, '/leads');
@@ -54,7 +54,7 @@ test('create a lead, find it, edit it, convert it, move its deal, see the dashbo
   await page.getByTestId('edit-lead').getByLabel('Title').fill('CEO');
   await page.getByTestId('edit-lead').getByLabel('Status').selectOption('working');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByTestId('score-reasons')).toContainText('Executive title');
+  await expect(page.getByTestId('score-reasons')).toContainText('seniority: Executive');
 
   // Log a call.
   await page.getByTestId('log-activity').getByLabel('Subject').fill('Intro call');

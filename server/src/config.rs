@@ -42,6 +42,10 @@ pub struct Config {
     pub connector_key: Option<String>,
     /// Salesforce timeouts and retries.
     pub salesforce: salesforce::Options,
+    /// The hosts tenants may point LLM providers at (`LLM_ALLOWED_HOSTS`: `host`,
+    /// `*.domain` or `host:port`, comma-separated); loopback and private addresses only as
+    /// an exact `host:port`.
+    pub llm_allowed_hosts: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -147,6 +151,12 @@ impl Config {
                 }
                 None => None,
             },
+            llm_allowed_hosts: {
+                let hosts = var("LLM_ALLOWED_HOSTS")
+                    .unwrap_or_else(|| llm::egress::DEFAULT_ALLOWED_HOSTS.into());
+                llm::EgressPolicy::parse(&hosts).map_err(|e| format!("LLM_ALLOWED_HOSTS: {e}"))?;
+                hosts
+            },
             salesforce: salesforce::Options {
                 timeout: std::time::Duration::from_secs(parse("SALESFORCE_TIMEOUT_SECS", 60u64)?),
                 ..salesforce::Options::default()
@@ -180,6 +190,7 @@ impl Config {
             hash_files: false,
             connector_key: None,
             salesforce: salesforce::Options::default(),
+            llm_allowed_hosts: llm::egress::DEFAULT_ALLOWED_HOSTS.into(),
         }
     }
 

@@ -4,6 +4,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod agents;
 pub mod config;
 pub mod connectors;
 pub mod export;

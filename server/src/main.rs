@@ -14,12 +14,13 @@ commands:
   migrate                      create the database if needed, apply pending migrations and
                                create the login roles of APP_DATABASE_URL and
                                PLATFORM_DATABASE_URL
-  seed [--leads N] [--opportunities M] [--today]
+  seed [--leads N] [--opportunities M] [--today] [--llm URL]
                                create the demo tenant with its sales data (idempotent) and
                                print its sign-in; with --leads/--opportunities, also add that
                                many generated records to it (benchmarks) beside a small
                                second tenant; --today: the leads created today, as
-                               after a big first import or sync
+                               after a big first import or sync; --llm: point the demo
+                               tenant's agents at an OpenAI-compatible model server
   drop-database                drop the database of DATABASE_URL (throwaway test databases)
 
 configuration comes from the environment: see .env.example";
@@ -176,10 +177,15 @@ async fn seed(config: &Config, args: &[String]) -> anyhow::Result<()> {
     use platform::seed::*;
     let mut volume = (0usize, 0usize);
     let mut created = sales_hunter::seed::Created::Spread;
+    let mut llm: Option<String> = None;
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         if flag == "--today" {
             created = sales_hunter::seed::Created::Today;
+            continue;
+        }
+        if flag == "--llm" {
+            llm = Some(rest.next().context("--llm needs a base URL")?.clone());
             continue;
         }
         let value = rest
@@ -205,6 +211,14 @@ async fn seed(config: &Config, args: &[String]) -> anyhow::Result<()> {
     println!("demo tenant {DEMO_TENANT:?} {state}");
     if sales_hunter::seed::seed_demo_sales(&db, report.tenant_id).await? {
         println!("  with demo leads, accounts, deals in every stage and a quarter of activity");
+    }
+    if let Some(url) = llm {
+        let model = "SmolLM2-135M-Instruct";
+        if sales_hunter::prospector::manage::use_model_server(&db, report.tenant_id, &url, model)
+            .await?
+        {
+            println!("  its Prospector now writes briefs with {model} at {url}");
+        }
     }
     if volume != (0, 0) {
         let second = seed_second_tenant(&db).await?;

@@ -71,6 +71,7 @@ impl ServerState {
                 public_url: config.public_url.clone(),
                 verticals: crate::verticals::registry(),
                 connectors,
+                agents: crate::agents::hub(config),
                 auth: AuthSettings {
                     session_ttl: chrono::Duration::hours(config.session_ttl_hours),
                     cookie_secure: config.cookie_secure(),

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod admin;
+pub mod agents;
 pub mod auth;
 pub mod connectors;
 pub mod contacts;

@@ -3,6 +3,7 @@
 pub mod accept_invite;
 pub mod accounts;
 pub mod admin;
+pub mod agents;
 pub mod auth_layout;
 pub mod choose_organisation;
 pub mod connectors;
@@ -21,4 +22,3 @@ pub mod search;
 pub mod shell;
 pub mod sign_in;
 pub mod sign_up;
-pub mod workspace;

@@ -61,6 +61,12 @@ impl AppError {
         }
     }
 
+    pub fn quota_exceeded(message: impl Into<String>) -> Self {
+        Self::QuotaExceeded {
+            message: message.into(),
+        }
+    }
+
     pub fn unavailable(message: impl Into<String>) -> Self {
         Self::Unavailable {
             message: message.into(),

@@ -101,3 +101,7 @@ id_type!(
     /// One run of a connection's sync.
     SyncRunId
 );
+id_type!(
+    /// One run of an agent, in the run ledger.
+    AgentRunId
+);

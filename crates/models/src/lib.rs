@@ -3,6 +3,7 @@
 //! Everything here compiles to WASM: no database, no tokio, no I/O. A type that crosses the
 //! wire between a server function and a page is written once, here.
 
+pub mod agents;
 pub mod connectors;
 pub mod error;
 pub mod ids;
@@ -20,7 +21,7 @@ pub mod vertical;
 
 pub use error::AppError;
 pub use ids::{
-    AccountId, ActivityId, ConnectionId, ContactId, InvitationId, LeadId, LeadImportId,
+    AccountId, ActivityId, AgentRunId, ConnectionId, ContactId, InvitationId, LeadId, LeadImportId,
     OpportunityId, SavedViewId, StageId, SyncRunId, TaskId, TenantId, UserId,
 };
 pub use role::Role;

@@ -236,6 +236,8 @@ pub struct Options {
     pub public_url: Option<String>,
     /// Serve with a pool that reaches no database (nothing listens on port 1).
     pub database_down: bool,
+    /// `LLM_ALLOWED_HOSTS` (a fake or the local model on loopback: `127.0.0.1:<port>`).
+    pub llm_allowed_hosts: Option<String>,
 }
 
 impl TestApp {
@@ -271,6 +273,9 @@ impl TestApp {
         };
         if let Some(url) = options.public_url {
             config.public_url = url;
+        }
+        if let Some(hosts) = options.llm_allowed_hosts {
+            config.llm_allowed_hosts = hosts;
         }
         let (tenant, platform) = if options.database_down {
             let down = "postgres://sales_hunter_app@127.0.0.1:1/unreachable".to_string();

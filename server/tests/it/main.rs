@@ -3,6 +3,7 @@
 //! over real HTTP (`harness`).
 
 mod accounts;
+mod agents;
 mod auth;
 mod connectors;
 mod contacts;

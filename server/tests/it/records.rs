@@ -45,6 +45,16 @@ impl LeadBuilder {
         self
     }
 
+    pub fn industry(mut self, industry: &str) -> LeadBuilder {
+        self.input.industry = industry.into();
+        self
+    }
+
+    pub fn country(mut self, country: &str) -> LeadBuilder {
+        self.input.country = country.into();
+        self
+    }
+
     pub fn source(mut self, source: &str) -> LeadBuilder {
         self.input.source = source.into();
         self

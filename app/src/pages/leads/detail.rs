@@ -1,4 +1,4 @@
-//! One lead: its fields (editable), the score with its explanation, the activity timeline,
+//! One lead: its fields (editable), the score with its explanation (`score`), the activity timeline,
 //! tasks, conversion into contact + account (+ deal), and deletion.
 
 use super::form::LeadFields;
@@ -167,19 +167,7 @@ fn LeadView(
                 </section>
             </div>
             <div class="space-y-6">
-                <section class="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="score-h">
-                    <h2 id="score-h" class="text-base font-semibold">{format!("Score: {}", lead.score)}</h2>
-                    <p class="mt-1 text-xs text-slate-600">"Placeholder rules — the Prospector agent will replace them."</p>
-                    <ul class="mt-3 space-y-1 text-sm" data-testid="score-reasons">
-                        {lead.score_breakdown.iter().map(|r| view! {
-                            <li class="flex justify-between gap-3">
-                                <span>{r.label.clone()}</span>
-                                <span class=if r.points < 0 { "tabular-nums text-red-700" } else { "tabular-nums text-emerald-700" }>{format!("{:+}", r.points)}</span>
-                            </li>
-                        }).collect_view()}
-                        {lead.score_breakdown.is_empty().then(|| view! { <li class="text-slate-600">"Nothing scored yet."</li> })}
-                    </ul>
-                </section>
+                <super::score::ScorePanel lead=lead.clone()/>
                 <TasksPanel tasks=detail.tasks.clone() task done about_type="lead" about_id=lead_id.to_string()/>
                 <ConvertPanel lead=lead.clone() can_edit convert/>
                 {can_edit.then(|| view! {

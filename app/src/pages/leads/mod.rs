@@ -26,6 +26,7 @@ mod filters;
 pub mod form;
 pub mod import;
 pub mod new;
+mod score;
 mod table;
 
 use bulk::LeadBulkBar;

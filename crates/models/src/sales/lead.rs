@@ -22,6 +22,10 @@ str_enum!(
 pub struct ScoreReason {
     pub label: String,
     pub points: i16,
+    /// `fit` (who they are against the profile) or `engagement` (what they did); empty in
+    /// scores written before the Prospector.
+    #[serde(default)]
+    pub group: String,
 }
 
 /// A lead as the table shows it.
@@ -76,6 +80,8 @@ pub struct Lead {
     pub source: String,
     pub status: LeadStatus,
     pub score: i16,
+    /// A to D under the tenant's profile; empty before the first scoring.
+    pub grade: String,
     pub score_breakdown: Vec<ScoreReason>,
     pub owner_id: Option<UserId>,
     pub owner_name: Option<String>,

@@ -41,6 +41,88 @@ diesel::table! {
 }
 
 diesel::table! {
+    agent_budgets (tenant_id) {
+        tenant_id -> Uuid,
+        monthly_limit_micros -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    agent_bulk_runs (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        agent -> Text,
+        config_version -> Int4,
+        total -> Int8,
+        done -> Int8,
+        cursor -> Nullable<Uuid>,
+        state -> Text,
+        started_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    agent_configs (tenant_id, agent, version) {
+        tenant_id -> Uuid,
+        agent -> Text,
+        version -> Int4,
+        config -> Jsonb,
+        note -> Text,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    agent_provider_keys (tenant_id, provider, base_url) {
+        tenant_id -> Uuid,
+        provider -> Text,
+        base_url -> Text,
+        sealed_key -> Bytea,
+        key_hint -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    agent_runs (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        agent -> Text,
+        config_version -> Int4,
+        trigger -> Text,
+        subject_kind -> Text,
+        subject_id -> Nullable<Uuid>,
+        subject_name -> Text,
+        inputs -> Jsonb,
+        prompt -> Text,
+        raw_answer -> Text,
+        output -> Nullable<Jsonb>,
+        provider -> Text,
+        model -> Text,
+        tokens_in -> Int4,
+        tokens_out -> Int4,
+        cost_micros -> Int8,
+        latency_ms -> Int4,
+        status -> Text,
+        error -> Text,
+        replay_of -> Nullable<Uuid>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    agent_spend (tenant_id, month) {
+        tenant_id -> Uuid,
+        month -> Date,
+        spent_micros -> Int8,
+    }
+}
+
+diesel::table! {
     audit_log (tenant_id, id) {
         tenant_id -> Uuid,
         id -> Int8,
@@ -556,6 +638,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    usage_events (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        idempotency_key -> Text,
+        meter -> Text,
+        quantity -> Int8,
+        occurred_at -> Timestamptz,
+        source -> Text,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         email -> Text,
@@ -569,6 +663,14 @@ diesel::table! {
 diesel::joinable!(accounts -> tenants (tenant_id));
 diesel::joinable!(activities -> tenants (tenant_id));
 diesel::joinable!(activities -> users (user_id));
+diesel::joinable!(agent_budgets -> tenants (tenant_id));
+diesel::joinable!(agent_bulk_runs -> tenants (tenant_id));
+diesel::joinable!(agent_configs -> tenants (tenant_id));
+diesel::joinable!(agent_configs -> users (created_by));
+diesel::joinable!(agent_provider_keys -> tenants (tenant_id));
+diesel::joinable!(agent_runs -> tenants (tenant_id));
+diesel::joinable!(agent_runs -> users (created_by));
+diesel::joinable!(agent_spend -> tenants (tenant_id));
 diesel::joinable!(audit_log -> tenants (tenant_id));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(closed_tally_changes -> tenants (tenant_id));
@@ -595,10 +697,17 @@ diesel::joinable!(sales_settings -> tenants (tenant_id));
 diesel::joinable!(saved_views -> tenants (tenant_id));
 diesel::joinable!(tasks -> tenants (tenant_id));
 diesel::joinable!(tasks -> users (created_by));
+diesel::joinable!(usage_events -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     activities,
+    agent_budgets,
+    agent_bulk_runs,
+    agent_configs,
+    agent_provider_keys,
+    agent_runs,
+    agent_spend,
     audit_log,
     closed_tally_changes,
     connection_objects,
@@ -633,5 +742,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sync_runs,
     tasks,
     tenants,
+    usage_events,
     users,
 );

@@ -16,10 +16,10 @@ pub mod kpis;
 pub mod leads;
 pub mod open_pipeline;
 pub mod opportunities;
+pub mod prospector;
 pub mod records;
 pub mod removal;
 pub mod saved_views;
-pub mod score;
 pub mod search;
 pub mod seed;
 pub mod settings;
@@ -73,6 +73,7 @@ impl Vertical for SalesHunter {
 
     fn register_jobs(&self, jobs: platform::jobs::Registry) -> platform::jobs::Registry {
         jobs.register::<leads::import::ImportLeads>(())
+            .register::<prospector::RescoreAllLeads>(())
     }
 
     fn kpis(&self) -> Vec<KpiDefinition> {

@@ -26,8 +26,23 @@ fn a_lead_is_created_edited_and_deleted_with_its_audit_trail() {
             Some("Olga Owner"),
             "the creator owns it"
         );
-        assert_eq!(lead.score, 20 + 25 + 15 + 20);
-        assert_eq!(lead.score_breakdown.len(), 4, "every point explained");
+        // The default profile, by hand: size 1,200 inside 50–5,000 (+20) and a VP (+15) make
+        // fit 35; no activity, engagement 0; 35 × 70% = 24.5, rounded to 25.
+        assert_eq!(lead.score, 25);
+        let labels: Vec<(&str, i16)> = lead
+            .score_breakdown
+            .iter()
+            .map(|r| (r.label.as_str(), r.points))
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                ("size: 1200 employees, inside the profile's band", 20),
+                ("seniority: Vice president", 15),
+                ("fit 35 × 70% + engagement 0 × 30%", 25),
+            ],
+            "every point explained"
+        );
 
         let mut edit = LeadInput::from(&lead);
         edit.status = "working".into();

@@ -68,8 +68,11 @@ fn activities_and_tasks_feed_the_timeline_my_day_and_the_dashboard() {
                 .lead
                 .score_breakdown
                 .iter()
-                .any(|r| r.label.contains("activity")),
-            "engagement scores"
+                .any(|r| r.group == "engagement"
+                    && r.label.starts_with("1 call")
+                    && r.points == 20),
+            "a call today is worth 20 engagement points: {:?}",
+            detail.lead.score_breakdown
         );
 
         let today = chrono::Utc::now().date_naive();

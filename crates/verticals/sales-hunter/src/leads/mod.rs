@@ -79,6 +79,7 @@ impl LeadRecord {
             source: self.source,
             status: self.status,
             score: self.score,
+            grade: String::new(),
             score_breakdown,
             owner_id: self.owner_id,
             last_activity_at: self.last_activity_at,
@@ -122,24 +123,14 @@ pub(crate) async fn touch_lead(
     let row = load_lead(conn, id, true).await?;
     let last = row.last_activity_at.map_or(at, |l| l.max(at));
     let first = row.first_activity_at.map_or(at, |f| f.min(at));
-    let (score, reasons) = crate::score::score(&crate::score::ScoreInput {
-        title: &row.title,
-        email: &row.email,
-        phone: &row.phone,
-        company: &row.company,
-        employee_count: row.employee_count,
-        source: &row.source,
-        has_activity: true,
-    });
     diesel::update(leads::table.filter(leads::id.eq(id)))
         .set((
             leads::first_activity_at.eq(first),
             leads::last_activity_at.eq(last),
-            leads::score.eq(score),
-            leads::score_breakdown.eq(serde_json::to_value(reasons).unwrap_or_default()),
         ))
         .execute(conn)
         .await?;
+    crate::prospector::rescore_leads(conn, &[id.0]).await?;
     Ok(())
 }
 
@@ -154,8 +145,11 @@ pub async fn get_lead_detail(
     db.tenant_tx(ctx.tenant_id, async |conn| {
         let row = load_lead(conn, id, false).await?;
         let names = platform::members::member_names(conn).await?;
+        let mut lead = row.into_lead(&names);
+        let profile = crate::prospector::load_config(conn).await?;
+        lead.grade = models::agents::icp::grade_of(lead.score, &profile.scoring).to_string();
         Ok(models::sales::lead::LeadDetail {
-            lead: row.into_lead(&names),
+            lead,
             activities: crate::activities::timeline(conn, Subject::Lead(id)).await?,
             tasks: crate::activities::tasks_about(conn, Subject::Lead(id)).await?,
             custom_fields: crate::custom_fields::definitions(conn, CustomObject::Lead).await?,

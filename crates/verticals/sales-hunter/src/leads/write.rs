@@ -6,7 +6,6 @@ use crate::access::{ensure_can_assign, ensure_can_edit, ensure_owner_is_member};
 use crate::actions;
 use crate::custom_fields::definitions;
 use crate::fields;
-use crate::score::{score, ScoreInput};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -40,8 +39,6 @@ pub struct LeadChanges {
     pub country: String,
     pub source: String,
     pub status: LeadStatus,
-    pub score: i16,
-    pub score_breakdown: serde_json::Value,
     pub owner_id: Option<UserId>,
     pub custom: serde_json::Value,
 }
@@ -61,8 +58,6 @@ impl From<&Lead> for LeadChanges {
             country: l.country.clone(),
             source: l.source.clone(),
             status: l.status,
-            score: l.score,
-            score_breakdown: serde_json::to_value(&l.score_breakdown).unwrap_or_default(),
             owner_id: l.owner_id,
             custom: l.custom.clone(),
         }
@@ -76,6 +71,10 @@ pub struct NewLead {
     pub id: LeadId,
     #[diesel(embed)]
     pub fields: LeadChanges,
+    /// Written by the Prospector (`prospector::rescore_leads`) once the lead is in; the
+    /// seeds score as they insert.
+    pub score: i16,
+    pub score_breakdown: serde_json::Value,
     pub external_source: Option<String>,
     pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -87,7 +86,6 @@ pub fn clean_lead(
     input: &LeadInput,
     custom: serde_json::Value,
     owner: Option<UserId>,
-    has_activity: bool,
 ) -> Result<LeadChanges, AppError> {
     let email = fields::optional_email("email", &input.email)?;
     let company = fields::text("company", &input.company, 200)?;
@@ -105,15 +103,6 @@ pub fn clean_lead(
         LeadStatus::parse(input.status.trim())
             .ok_or_else(|| AppError::validation("status", "is not a lead status"))?
     };
-    let (points, reasons) = score(&ScoreInput {
-        title: &title,
-        email: &email,
-        phone: &phone,
-        company: &company,
-        employee_count,
-        source: &source,
-        has_activity,
-    });
     Ok(LeadChanges {
         first_name: fields::text("first_name", &input.first_name, 100)?,
         last_name: fields::required("last_name", &input.last_name, 100)?,
@@ -127,8 +116,6 @@ pub fn clean_lead(
         country: fields::text("country", &input.country, 100)?,
         source,
         status,
-        score: points,
-        score_breakdown: serde_json::to_value(reasons).unwrap_or_default(),
         owner_id: owner,
         custom,
     })
@@ -217,7 +204,7 @@ pub async fn create_lead(db: &Db, ctx: &RequestContext, input: &LeadInput) -> Re
     db.tenant_tx(ctx.tenant_id, async |conn| {
         let defs = definitions(conn, CustomObject::Lead).await?;
         let custom = validate_values(&defs, &input.custom)?;
-        let fields = clean_lead(input, custom, owner, false)?;
+        let fields = clean_lead(input, custom, owner)?;
         ensure_owner_is_member(conn, owner).await?;
         if let Some(d) = duplicate_of(conn, &fields.email, None).await? {
             return Err(duplicate_error(&d).into());
@@ -228,6 +215,8 @@ pub async fn create_lead(db: &Db, ctx: &RequestContext, input: &LeadInput) -> Re
                 tenant_id: ctx.tenant_id,
                 id,
                 fields,
+                score: 0,
+                score_breakdown: serde_json::json!([]),
                 external_source: None,
                 external_id: None,
                 created_at: Utc::now(),
@@ -236,6 +225,7 @@ pub async fn create_lead(db: &Db, ctx: &RequestContext, input: &LeadInput) -> Re
             .execute(conn)
             .await
             .map_err(email_conflict)?;
+        crate::prospector::rescore_leads(conn, &[id.0]).await?;
         let lead = load_lead(conn, id, false)
             .await?
             .into_lead(&member_names(conn).await?);
@@ -274,7 +264,7 @@ pub async fn update_lead(
         }
         let defs = definitions(conn, CustomObject::Lead).await?;
         let custom = validate_values(&defs, &input.custom)?;
-        let fields = clean_lead(input, custom, owner, before_row.last_activity_at.is_some())?;
+        let fields = clean_lead(input, custom, owner)?;
         if let Some(d) = duplicate_of(conn, &fields.email, Some(id)).await? {
             return Err(duplicate_error(&d).into());
         }
@@ -285,6 +275,7 @@ pub async fn update_lead(
             .execute(conn)
             .await
             .map_err(email_conflict)?;
+        crate::prospector::rescore_leads(conn, &[id.0]).await?;
         let after = load_lead(conn, id, false).await?.into_lead(&names);
         let diff = changes(&before, &after, &["updated_at", "score_breakdown"]);
         if diff.as_object().is_some_and(|m| !m.is_empty()) {

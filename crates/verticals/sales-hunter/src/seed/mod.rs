@@ -76,11 +76,28 @@ pub(super) fn lead(
     } else {
         None
     };
-    let fields = clean_lead(&input, serde_json::json!({}), owner, false)?;
+    let fields = clean_lead(&input, serde_json::json!({}), owner)?;
+    // Scored as they are inserted, by the default profile (no activity yet): seeding a
+    // million leads should not take a second pass.
+    let scored = crate::prospector::core::score_lead(
+        &crate::prospector::default_config(),
+        &crate::prospector::core::LeadFacts {
+            title: fields.title.clone(),
+            company: fields.company.clone(),
+            industry: fields.industry.clone(),
+            country: fields.country.clone(),
+            employee_count: fields.employee_count,
+            custom: fields.custom.clone(),
+        },
+        &[],
+        now,
+    );
     Ok(NewLead {
         tenant_id: tenant,
         id: LeadId(Uuid::new_v4()),
         fields,
+        score: scored.score,
+        score_breakdown: serde_json::to_value(scored.reasons).unwrap_or_default(),
         external_source: None,
         external_id: None,
         created_at: now - Duration::minutes(rng.gen_range(0..days * 24 * 60)),

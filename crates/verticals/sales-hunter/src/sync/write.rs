@@ -4,7 +4,6 @@
 
 use super::columns::{columns, Column, Kind};
 use super::SalesTarget;
-use crate::score::{score, ScoreInput};
 use connectors::{NewSynced, SyncUpdate, Values};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{Array, Jsonb, Text, Uuid as SqlUuid};
@@ -181,12 +180,6 @@ pub async fn create(
                 row.insert("external_id".into(), json!(r.external_id));
                 row.insert("created_at".into(), json!(r.created_at));
                 row.insert("custom".into(), Value::Object(custom));
-                if object == SyncObject::Lead {
-                    // Scored as it is written (a new lead has no activity yet).
-                    let (points, reasons) = score_of(&row, false);
-                    row.insert("score".into(), json!(points));
-                    row.insert("score_breakdown".into(), json!(reasons));
-                }
                 slots.push(results.len());
                 results.push(Ok(id));
                 rows.push(Value::Object(row));
@@ -207,8 +200,9 @@ pub async fn create(
             exprs.push("COALESCE((SELECT currency FROM sales_settings LIMIT 1), 'USD')".into());
         }
         SyncObject::Lead => {
+            // Scored once the page is in (`after_write`).
             names.push("score_breakdown");
-            exprs.push("r.score_breakdown".into());
+            exprs.push("'[]'::jsonb".into());
         }
         _ => {}
     }
@@ -233,10 +227,7 @@ pub async fn create(
             Err(reason) => results[slot] = Err(reason),
         }
     }
-    // Leads were scored on the way in.
-    if object == SyncObject::Opportunity {
-        after_write(conn, object, &created, &created, &created).await?;
-    }
+    after_write(conn, object, &created, &created, &created).await?;
     Ok(results)
 }
 
@@ -325,7 +316,9 @@ async fn after_write(
     history: &[Uuid],
 ) -> Result<(), Error> {
     match object {
-        SyncObject::Lead if !written.is_empty() => rescore(conn, written).await,
+        SyncObject::Lead => crate::prospector::rescore_leads(conn, written)
+            .await
+            .map(|_| ()),
         SyncObject::Opportunity => {
             if !stage_moved.is_empty() {
                 let closed = "LEAST(now(), GREATEST(o.created_at, \
@@ -355,80 +348,4 @@ async fn after_write(
         }
         _ => Ok(()),
     }
-}
-
-/// The placeholder score of a lead's columns.
-fn score_of(
-    row: &Map<String, Value>,
-    has_activity: bool,
-) -> (i16, Vec<models::sales::lead::ScoreReason>) {
-    let text = |k: &str| row.get(k).and_then(Value::as_str).unwrap_or("");
-    score(&ScoreInput {
-        title: text("title"),
-        email: text("email"),
-        phone: text("phone"),
-        company: text("company"),
-        employee_count: row
-            .get("employee_count")
-            .and_then(Value::as_i64)
-            .and_then(|n| i32::try_from(n).ok()),
-        source: text("source"),
-        has_activity,
-    })
-}
-
-/// Scores leads again by the placeholder rules (not their `updated_at`: a score is not an
-/// edit).
-async fn rescore(conn: &mut Conn, ids: &[Uuid]) -> Result<(), Error> {
-    #[derive(diesel::QueryableByName)]
-    struct ScoreRow {
-        #[diesel(sql_type = SqlUuid)]
-        id: Uuid,
-        #[diesel(sql_type = Text)]
-        title: String,
-        #[diesel(sql_type = Text)]
-        email: String,
-        #[diesel(sql_type = Text)]
-        phone: String,
-        #[diesel(sql_type = Text)]
-        company: String,
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Integer>)]
-        employee_count: Option<i32>,
-        #[diesel(sql_type = Text)]
-        source: String,
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        has_activity: bool,
-    }
-    let rows: Vec<ScoreRow> = diesel::sql_query(
-        "SELECT id, title, email, phone, company, employee_count, source, \
-                last_activity_at IS NOT NULL AS has_activity \
-         FROM leads WHERE tenant_id = app_current_tenant() AND id = ANY($1)",
-    )
-    .bind::<Array<SqlUuid>, _>(ids)
-    .load(conn)
-    .await?;
-    let scored: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            let (points, reasons) = score(&ScoreInput {
-                title: &r.title,
-                email: &r.email,
-                phone: &r.phone,
-                company: &r.company,
-                employee_count: r.employee_count,
-                source: &r.source,
-                has_activity: r.has_activity,
-            });
-            json!({"id": r.id, "score": points, "breakdown": reasons})
-        })
-        .collect();
-    diesel::sql_query(
-        "UPDATE leads t SET score = u.score, score_breakdown = u.breakdown \
-         FROM jsonb_to_recordset($1) AS u(id uuid, score smallint, breakdown jsonb) \
-         WHERE t.id = u.id AND (t.score <> u.score OR t.score_breakdown <> u.breakdown)",
-    )
-    .bind::<Jsonb, _>(Value::Array(scored))
-    .execute(conn)
-    .await?;
-    Ok(())
 }

@@ -260,6 +260,16 @@ async fn apply(
                 .details(serde_json::json!({ "import": via, "lead": lead.fields })),
         );
     }
+    // Every lead the batch wrote or noted on is scored again before the batch commits.
+    let mut scored: Vec<Uuid> = plan
+        .inserts
+        .iter()
+        .map(|l| l.id.0)
+        .chain(plan.updates.iter().map(|u| u.id.0))
+        .chain(plan.notes.iter().map(|n| n.lead_id.0))
+        .collect();
+    scored.sort_unstable();
+    scored.dedup();
     if !plan.inserts.is_empty() {
         diesel::insert_into(leads::table)
             .values(plan.inserts)
@@ -349,6 +359,7 @@ async fn apply(
             );
         }
     }
+    crate::prospector::rescore_leads(conn, &scored).await?;
     NewAuditEntry::record_all(&audit, conn).await?;
     let cells: HashMap<i32, &Vec<String>> = rows.iter().map(|(n, c)| (*n, c)).collect();
     let mut counts = [0; 4];

@@ -207,10 +207,7 @@ impl Batch<'_> {
             })?;
         }
         let custom = validate_values(&p.defs, &input.custom)?;
-        let has_activity = index
-            .and_then(|i| self.pending[i].before.as_ref())
-            .is_some_and(|b| b.has_activity);
-        let cleaned = clean_lead(&input, custom, owner, has_activity)?;
+        let cleaned = clean_lead(&input, custom, owner)?;
         self.check_unique(&cleaned.email, index, keys.external.as_deref())?;
         // History: a converted lead stays converted, with its date when the file gives one.
         let created = history
@@ -314,6 +311,8 @@ impl Batch<'_> {
                         tenant_id,
                         id: pend.id,
                         fields: after,
+                        score: 0,
+                        score_breakdown: serde_json::json!([]),
                         external_source: external_id
                             .as_ref()
                             .map(|_| self.planner.external_source.clone()),

@@ -145,7 +145,6 @@ struct Pending {
 struct Stored {
     changes: LeadChanges,
     input: LeadInput,
-    has_activity: bool,
     external: Option<(String, String)>,
     dates: Dates,
     /// The bodies of the notes earlier imports made from descriptions.
@@ -155,14 +154,12 @@ struct Stored {
 impl Stored {
     fn of(r: LeadRecord, notes: HashSet<String>) -> Stored {
         let external = r.external_source.clone().zip(r.external_id.clone());
-        let has_activity = r.last_activity_at.is_some();
         let dates = (r.created_at, r.converted_at);
         let lead = r.into_lead(&HashMap::new());
         let input = LeadInput::from(&lead);
         Stored {
             changes: LeadChanges::from(&lead),
             input,
-            has_activity,
             external,
             dates,
             notes,

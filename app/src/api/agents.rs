@@ -1,0 +1,203 @@
+//! Agents: the overview, the Prospector's settings (versioned, rolled back), provider keys,
+//! the monthly budget, runs, the run ledger and replays. Configuration needs an admin, the
+//! budget an owner, runs any member (checked in `agents::manage`).
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use models::agents::form::ProspectorForm;
+use models::agents::run::{RunDetail, RunSummary};
+use models::agents::views::{AgentsOverview, ProspectorPage, RunResult};
+use models::{AgentRunId, AppError};
+
+#[cfg(feature = "ssr")]
+fn result_of(outcome: agents::RunOutcome) -> RunResult {
+    RunResult {
+        text: outcome.text(),
+        id: outcome.id,
+        status: outcome.status,
+        error: outcome.error,
+    }
+}
+
+#[server(endpoint = "get_agents")]
+pub async fn get_agents() -> Result<AgentsOverview, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    agents::manage::agents_overview(&s.db, &ctx, &s.agents)
+        .await
+        .map_err(AppError::from)
+}
+
+#[server(endpoint = "get_prospector")]
+pub async fn get_prospector() -> Result<ProspectorPage, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    sales_hunter::prospector::manage::get_prospector_page(&s.db, &ctx, &s.agents)
+        .await
+        .map_err(AppError::from)
+}
+
+/// Saves the Prospector's settings as a new version and rescores every lead.
+#[server(endpoint = "save_prospector")]
+pub async fn save_prospector(form: ProspectorForm) -> Result<i32, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    sales_hunter::prospector::manage::save_prospector(&s.db, &ctx, &s.agents, &form)
+        .await
+        .map_err(AppError::from)
+}
+
+/// Any agent's configuration as JSON (the advanced editor and the API).
+#[server(endpoint = "save_agent_config", input = Json)]
+pub async fn save_agent_config(
+    agent: String,
+    config: String,
+    note: String,
+) -> Result<i32, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    let kind = models::agents::AgentKind::parse(&agent)
+        .ok_or_else(|| AppError::validation("agent", "There is no such agent."))?;
+    agents::manage::save_agent_config_json(&s.db, &ctx, &s.agents, kind, &config, &note)
+        .await
+        .map_err(AppError::from)
+}
+
+#[server(endpoint = "rollback_agent_config")]
+pub async fn rollback_agent_config(agent: String, version: i32) -> Result<i32, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    let kind = models::agents::AgentKind::parse(&agent)
+        .ok_or_else(|| AppError::validation("agent", "There is no such agent."))?;
+    agents::manage::rollback_agent_config(&s.db, &ctx, &s.agents, kind, version)
+        .await
+        .map_err(AppError::from)
+}
+
+/// Stores the key for a provider's endpoint (an empty key removes it). The key is never
+/// sent back: pages see its last four characters.
+#[server(endpoint = "save_provider_key")]
+pub async fn save_provider_key(
+    provider: String,
+    base_url: String,
+    key: String,
+) -> Result<(), AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    agents::manage::save_provider_key(&s.db, &ctx, &s.agents, &provider, &base_url, &key)
+        .await
+        .map_err(AppError::from)
+}
+
+/// The monthly budget in dollars (`25`, `7.50`); empty for no limit.
+#[server(endpoint = "set_agent_budget")]
+pub async fn set_agent_budget(monthly_budget: String) -> Result<(), AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    let limit = models::agents::run::parse_dollars(&monthly_budget)
+        .map_err(|m| AppError::validation("monthly_budget", m))?;
+    agents::manage::set_agent_budget(&s.db, &ctx, limit)
+        .await
+        .map_err(AppError::from)
+}
+
+/// Runs an agent on a subject now (`lead` and its id for the Prospector).
+#[server(endpoint = "run_agent")]
+pub async fn run_agent(
+    agent: String,
+    subject_kind: String,
+    subject_id: String,
+) -> Result<RunResult, AppError> {
+    use super::ssr::*;
+    use models::agents::run::{RunSubject, RunTrigger, SubjectKind};
+    let ctx = require_user()?;
+    let s = state()?;
+    let kind = models::agents::AgentKind::parse(&agent)
+        .ok_or_else(|| AppError::validation("agent", "There is no such agent."))?;
+    let subject = RunSubject {
+        kind: SubjectKind::parse(&subject_kind).ok_or_else(|| {
+            AppError::validation(
+                "subject_kind",
+                "Runs are about a lead, a deal or the pipeline.",
+            )
+        })?,
+        id: if subject_id.trim().is_empty() {
+            None
+        } else {
+            Some(
+                subject_id
+                    .trim()
+                    .parse()
+                    .map_err(|_| AppError::validation("subject_id", "This is not an id."))?,
+            )
+        },
+    };
+    let outcome = agents::run_agent(
+        &s.db,
+        &ctx,
+        &s.agents,
+        agents::RunRequest {
+            agent: kind,
+            subject,
+            trigger: RunTrigger::Manual,
+            version: None,
+            replay_of: None,
+            sink: None,
+        },
+    )
+    .await
+    .map_err(AppError::from)?;
+    Ok(result_of(outcome))
+}
+
+/// Runs, newest first: all, or one agent's, one status's, one subject's.
+#[server(endpoint = "list_agent_runs")]
+pub async fn list_agent_runs(
+    agent: String,
+    status: String,
+    subject: String,
+) -> Result<Vec<RunSummary>, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    let filter = agents::ledger::RunFilter {
+        agent: models::agents::AgentKind::parse(agent.trim()),
+        status: models::agents::run::RunStatus::parse(status.trim()),
+        subject: subject.trim().parse().ok(),
+        before: None,
+        limit: 100,
+    };
+    agents::manage::list_agent_runs(&s.db, &ctx, &filter)
+        .await
+        .map_err(AppError::from)
+}
+
+#[server(endpoint = "get_agent_run")]
+pub async fn get_agent_run(id: AgentRunId) -> Result<RunDetail, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    agents::manage::get_agent_run(&state()?.db, &ctx, id)
+        .await
+        .map_err(AppError::from)
+}
+
+/// Runs a past run's subject again, with the version it used or another; the page shows
+/// the two outputs side by side.
+#[server(endpoint = "replay_agent_run")]
+pub async fn replay_agent_run(id: AgentRunId, version: Option<i32>) -> Result<RunResult, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    let outcome = agents::manage::replay_agent_run(&s.db, &ctx, &s.agents, id, version)
+        .await
+        .map_err(AppError::from)?;
+    leptos_axum::redirect(&format!("/agents/runs/{}?compare={}", outcome.id, id));
+    Ok(result_of(outcome))
+}

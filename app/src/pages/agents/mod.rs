@@ -1,0 +1,104 @@
+//! Agents: a card per agent, the monthly budget, the latest runs; the Prospector's
+//! settings (`prospector`); the run history and a run's detail with replay (`runs`).
+
+pub mod prospector;
+pub mod runs;
+
+use crate::api::agents::{get_agents, SetAgentBudget};
+use crate::components::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use models::agents::run::format_micros;
+use models::agents::views::{AgentCard, AgentsOverview};
+
+pub(crate) const SECTION: &str = "rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200";
+
+#[component]
+pub fn AgentsPage() -> impl IntoView {
+    let budget = ServerAction::<SetAgentBudget>::new();
+    toast_results(budget, "Budget saved.");
+    let data = Resource::new(move || budget.version().get(), |_| get_agents());
+    view! {
+        <Title text="Agents"/>
+        <PageHeader title="Agents" description="Scores and briefs you can check point by point, with a record of every run."/>
+        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading agents…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(o) => view! { <Overview o budget/> }.into_any(),
+                    Err(e) => view! { <FormAlert message=Signal::derive(move || Some(e.to_string()))/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Overview(o: AgentsOverview, budget: ServerAction<SetAgentBudget>) -> impl IntoView {
+    let limit = o.monthly_limit_micros;
+    let spent = format!(
+        "{} spent this month{}",
+        format_micros(o.spent_micros),
+        limit
+            .map(|l| format!(" of {}", format_micros(l)))
+            .unwrap_or_else(|| " (no limit)".into())
+    );
+    let current = limit
+        .map(|l| format!("{}.{:06}", l / 1_000_000, l % 1_000_000))
+        .unwrap_or_default();
+    view! {
+        <div class="grid gap-4 md:grid-cols-3" data-testid="agent-cards">
+            {o.cards.into_iter().map(|c| view! { <Card c/> }).collect_view()}
+        </div>
+        <section class=format!("mt-6 {SECTION}") aria-labelledby="budget-h">
+            <h2 id="budget-h" class="text-base font-semibold">"Monthly budget for model calls"</h2>
+            <p class="mt-1 text-sm text-slate-700" data-testid="agent-spend">{spent}</p>
+            <p class="mt-1 text-xs text-slate-600">"A run that could go over it is refused before it calls a model. The built-in provider and local models cost nothing."</p>
+            {o.can_set_budget.then(|| view! {
+                <ActionForm action=budget attr:class="mt-3 flex max-w-md items-end gap-3">
+                    <TextInput label="Budget in dollars (empty: no limit)" name="monthly_budget" value=current error=field_error(budget, "monthly_budget")/>
+                    <Button kind="submit" busy=budget.pending()>"Save"</Button>
+                </ActionForm>
+            })}
+        </section>
+        <section class=format!("mt-6 {SECTION}") aria-labelledby="recent-h">
+            <div class="flex items-center justify-between">
+                <h2 id="recent-h" class="text-base font-semibold">"Latest runs"</h2>
+                <a class="text-sm underline" href="/agents/runs">"All runs"</a>
+            </div>
+            <runs::RunTable runs=o.recent_runs/>
+        </section>
+    }
+}
+
+#[component]
+fn Card(c: AgentCard) -> impl IntoView {
+    let href = (c.kind == models::agents::AgentKind::Prospector).then_some("/agents/prospector");
+    let provider = if c.provider == "builtin" {
+        "Built-in (offline)".to_string()
+    } else {
+        format!("{} · {}", c.provider, c.model)
+    };
+    view! {
+        <article class=SECTION data-testid=format!("agent-card-{}", c.kind.as_str())>
+            <div class="flex items-center justify-between gap-2">
+                <h2 class="text-base font-semibold">{c.kind.label()}</h2>
+                {if !c.available {
+                    view! { <Badge tone=Tone::Neutral>"Coming next"</Badge> }.into_any()
+                } else if c.enabled {
+                    view! { <Badge tone=Tone::Success>"On"</Badge> }.into_any()
+                } else {
+                    view! { <Badge tone=Tone::Warning>"Off"</Badge> }.into_any()
+                }}
+            </div>
+            <p class="mt-2 text-sm text-slate-700">{c.kind.purpose()}</p>
+            {c.available.then(|| view! {
+                <dl class="mt-3 grid grid-cols-2 gap-1 text-xs text-slate-600">
+                    <dt>"Model"</dt><dd>{provider.clone()}</dd>
+                    <dt>"Temperature"</dt><dd>{format!("{:.1}", c.temperature)}</dd>
+                    <dt>"Version"</dt><dd>{c.version}</dd>
+                </dl>
+            })}
+            {href.map(|h| view! { <a class="mt-3 inline-block text-sm font-semibold underline" href=h>"Settings and profile"</a> })}
+        </article>
+    }
+}

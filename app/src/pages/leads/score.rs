@@ -1,0 +1,98 @@
+//! A lead's score where the rep works: the grade, every point of fit and engagement with
+//! its reason, how they combine, and the Prospector's research brief on demand.
+
+use crate::api::agents::RunAgent;
+use crate::components::*;
+use leptos::prelude::*;
+use models::agents::run::RunStatus;
+use models::sales::lead::{Lead, ScoreReason};
+
+fn points_class(points: i16) -> &'static str {
+    if points < 0 {
+        "tabular-nums text-red-700"
+    } else {
+        "tabular-nums text-emerald-700"
+    }
+}
+
+#[component]
+fn Lines(title: &'static str, lines: Vec<ScoreReason>) -> impl IntoView {
+    let total: i32 = lines.iter().map(|r| i32::from(r.points)).sum();
+    let shown = total.clamp(0, 100);
+    view! {
+        <div class="mt-3">
+            <h3 class="flex justify-between text-xs font-semibold uppercase tracking-wide text-slate-600">
+                <span>{title}</span>
+                <span class="tabular-nums">{shown}</span>
+            </h3>
+            <ul class="mt-1 space-y-1 text-sm">
+                {lines.iter().map(|r| view! {
+                    <li class="flex justify-between gap-3">
+                        <span>{r.label.clone()}</span>
+                        <span class=points_class(r.points)>{format!("{:+}", r.points)}</span>
+                    </li>
+                }).collect_view()}
+                {lines.is_empty().then(|| view! { <li class="text-slate-600">"Nothing yet."</li> })}
+            </ul>
+        </div>
+    }
+}
+
+#[component]
+pub fn ScorePanel(lead: Lead) -> impl IntoView {
+    let run = ServerAction::<RunAgent>::new();
+    let group = |g: &str| -> Vec<ScoreReason> {
+        lead.score_breakdown
+            .iter()
+            .filter(|r| r.group == g)
+            .cloned()
+            .collect()
+    };
+    let (fit, engagement) = (group("fit"), group("engagement"));
+    let combined = lead
+        .score_breakdown
+        .iter()
+        .find(|r| r.group == "combined")
+        .map(|r| r.label.clone());
+    let legacy: Vec<ScoreReason> = group("");
+    let heading = if lead.grade.is_empty() {
+        format!("Score: {}", lead.score)
+    } else {
+        format!("Score: {} · grade {}", lead.score, lead.grade)
+    };
+    view! {
+        <section class="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="score-h" data-testid="score-panel">
+            <h2 id="score-h" class="text-base font-semibold">{heading}</h2>
+            <p class="mt-1 text-xs text-slate-600">
+                "By the Prospector's rules against your ideal customer profile; no model decides a score. "
+                <a class="underline" href="/agents/prospector">"Edit the profile"</a>
+            </p>
+            <div data-testid="score-reasons">
+                {(!legacy.is_empty()).then(|| view! { <Lines title="Earlier rules" lines=legacy.clone()/> })}
+                <Lines title="Fit" lines=fit/>
+                <Lines title="Engagement" lines=engagement/>
+                {combined.map(|c| view! { <p class="mt-3 text-xs text-slate-600" data-testid="score-combined">{c}</p> })}
+            </div>
+            <ActionForm action=run attr:class="mt-4" attr:data-testid="research-brief-form">
+                <input type="hidden" name="agent" value="prospector"/>
+                <input type="hidden" name="subject_kind" value="lead"/>
+                <input type="hidden" name="subject_id" value=lead.id.to_string()/>
+                <Button kind="submit" variant=ButtonVariant::Secondary busy=run.pending()>"Write a research brief"</Button>
+            </ActionForm>
+            <FormAlert message=form_error(run, &[])/>
+            {move || run.value().get().and_then(Result::ok).map(|r| {
+                let failed = r.status != RunStatus::Succeeded;
+                view! {
+                    <div class="mt-3 rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200" data-testid="research-brief">
+                        {if failed {
+                            view! { <p class="text-red-700">{format!("The run failed: {}", r.error)}</p> }.into_any()
+                        } else {
+                            view! { <p class="whitespace-pre-line">{r.text.clone()}</p> }.into_any()
+                        }}
+                        <a class="mt-2 inline-block text-xs underline" href=format!("/agents/runs/{}", r.id)>"See the run"</a>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,99 @@
+//! What an agent implements, and the registry the server fills.
+
+use llm::OutputSchema;
+use models::agents::run::RunSubject;
+use models::agents::AgentKind;
+use models::AppError;
+use platform::db::Conn;
+use platform::Error;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What an agent's deterministic core made of a subject, ready for the model.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The subject's name, as the ledger lists it.
+    pub subject_name: String,
+    /// The facts the run saw (the ledger's inputs snapshot).
+    pub inputs: Value,
+    /// The prompt's variables. All of them are data: the runtime fences each one, so a
+    /// record's text can never read as an instruction.
+    pub variables: serde_json::Map<String, Value>,
+    /// The core's result (scores, state, maths), which `apply` writes.
+    pub core: Value,
+    /// What the built-in provider answers: the agent's own text from its core.
+    pub builtin_answer: String,
+    /// The JSON the answer must be, when the agent wants structure rather than prose.
+    pub output: Option<OutputSchema>,
+}
+
+pub trait Agent: Send + Sync + 'static {
+    fn kind(&self) -> AgentKind;
+    /// A fresh tenant's configuration (version 1).
+    fn default_config(&self) -> Value;
+    /// Checks a configuration, returning its normal form or a field error.
+    fn validate(&self, config: &Value) -> Result<Value, AppError>;
+    /// The variables a prompt may use, with sample values: templates are rendered against
+    /// them on save, so an unknown variable is a field error then, not a failed run later.
+    fn sample_variables(&self) -> serde_json::Map<String, Value>;
+    /// Reads the subject and runs the deterministic core, in the tenant's transaction.
+    fn prepare<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        config: &'a Value,
+        subject: RunSubject,
+    ) -> BoxFuture<'a, Result<Prepared, Error>>;
+    /// The model's answer as the output to store, or why it is not acceptable (the model
+    /// is asked once more with that reason).
+    fn parse(&self, prepared: &Prepared, answer: &str) -> Result<Value, String>;
+    /// Writes what the run decided about its subject, in the transaction that stores the run.
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        subject: RunSubject,
+        prepared: &'a Prepared,
+        output: &'a Value,
+    ) -> BoxFuture<'a, Result<(), Error>>;
+    /// After a new configuration version is saved (the Prospector rescores every lead).
+    fn after_save<'a>(
+        &'a self,
+        _conn: &'a mut Conn,
+        _ctx: &'a platform::RequestContext,
+        _version: i32,
+        _config: &'a Value,
+    ) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct AgentRegistry {
+    agents: BTreeMap<&'static str, Arc<dyn Agent>>,
+}
+
+impl AgentRegistry {
+    pub fn new() -> AgentRegistry {
+        AgentRegistry::default()
+    }
+
+    pub fn agent(mut self, agent: impl Agent) -> AgentRegistry {
+        self.agents.insert(agent.kind().as_str(), Arc::new(agent));
+        self
+    }
+
+    pub fn get(&self, kind: AgentKind) -> Result<Arc<dyn Agent>, Error> {
+        self.agents
+            .get(kind.as_str())
+            .cloned()
+            .ok_or_else(|| AppError::not_found("That agent").into())
+    }
+
+    pub fn all(&self) -> Vec<Arc<dyn Agent>> {
+        self.agents.values().cloned().collect()
+    }
+}

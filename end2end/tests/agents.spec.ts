@@ -1,0 +1,77 @@
+import { expect, test } from '@playwright/test';
+import { hydrated, open, uniqueEmail } from './helpers';
+
+// A fresh organisation of its own: the profile it edits is nobody else's.
+test('agents: edit the profile, rescore, see the breakdown change; write a brief, open the run, replay it', async ({ page }, info) => {
+  const tag = `${info.project.name}${Date.now()}`;
+  await open(page, info, '/sign-up');
+  await page.getByLabel('Your name').fill('Pia Prospector');
+  await page.getByLabel('Work email').fill(uniqueEmail(info, 'agents'));
+  await page.getByLabel('Password').fill('long enough password');
+  await page.getByLabel('Organisation').fill(`Agents ${tag}`);
+  await page.getByRole('button', { name: 'Create organisation' }).click();
+  await expect(page.getByTestId('tenant-name')).toBeVisible();
+
+  // A lead, scored by the default profile from the start.
+  await open(page, info, '/leads/new');
+  await page.getByLabel('First name').fill('Ada');
+  await page.getByLabel('Last name').fill(`Lovelace${tag}`);
+  await page.getByLabel('Title').fill('VP Sales');
+  await page.getByLabel('Company').fill('Acme');
+  await page.getByLabel('Industry').fill('Fintech');
+  await page.getByLabel('Country').fill('Germany');
+  await page.getByLabel('Employees').fill('250');
+  await page.getByRole('button', { name: 'Create lead' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Ada Lovelace${tag}` })).toBeVisible();
+  const leadUrl = page.url();
+  await expect(page.getByRole('heading', { name: 'Score: 49 · grade C' })).toBeVisible();
+  await expect(page.getByTestId('score-reasons')).toContainText('industry: Fintech');
+  await expect(page.getByTestId('score-reasons')).not.toContainText('region: Germany');
+
+  // The agents page: the Prospector's card, the others coming next.
+  await open(page, info, '/agents');
+  await expect(page.getByTestId('agent-card-prospector')).toContainText('Built-in (offline)');
+  await expect(page.getByTestId('agent-card-qualifier')).toContainText('Coming next');
+  await page.getByRole('link', { name: 'Settings and profile' }).click();
+  await expect(page.getByTestId('prospector-version')).toContainText('Version 1 in use');
+
+  // A wrong value is named and nothing is saved; then Germany joins the profile.
+  const form = page.getByTestId('prospector-form');
+  await form.getByLabel('Regions (countries)').fill('Germany, United Kingdom');
+  await form.getByLabel('Grade B from').fill('90');
+  await form.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect(page.getByText('Grades must step down')).toBeVisible();
+  await form.getByLabel('Grade B from').fill('55');
+  await form.getByLabel('Regions (countries)').fill('Germany, United Kingdom');
+  await form.getByLabel('What changed (optional)').fill('EMEA');
+  await form.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect(page.getByTestId('prospector-version')).toContainText('Version 2 in use');
+  await expect(page.getByTestId('versions')).toContainText('EMEA');
+  await expect(page.getByTestId('version-changes').first()).toContainText('icp.regions: [] → ["Germany","United Kingdom"]');
+
+  // The bulk rescore runs on the worker; the lead's breakdown changes when it is done.
+  await expect(async () => {
+    await open(page, info, leadUrl);
+    await expect(page.getByTestId('score-reasons')).toContainText('region: Germany', { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByRole('heading', { name: 'Score: 56 · grade B' })).toBeVisible();
+
+  // A research brief, written offline by the built-in provider.
+  await page.getByRole('button', { name: 'Write a research brief' }).click();
+  if (hydrated(info)) {
+    await expect(page.getByTestId('research-brief')).toContainText('Score 56 (B)');
+    await page.getByTestId('research-brief').getByRole('link', { name: 'See the run' }).click();
+  } else {
+    // Without JavaScript the form posts and comes back to the lead; the run is in the ledger.
+    await open(page, info, '/agents/runs');
+    await page.getByTestId('runs-table').getByRole('link').first().click();
+  }
+  await expect(page.getByTestId('run-output')).toContainText('Score 56 (B)');
+  await expect(page.getByTestId('run-facts')).toContainText('built-in');
+
+  // Replay it with version 1: both outputs side by side.
+  await page.getByLabel('Configuration').selectOption('1');
+  await page.getByRole('button', { name: 'Replay' }).click();
+  await expect(page.getByTestId('compared-run')).toContainText('Score 56 (B)');
+  await expect(page.getByTestId('this-run')).toContainText('Score 49 (C)');
+});

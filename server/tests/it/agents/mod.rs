@@ -1,0 +1,7 @@
+//! The agent runtime, its LLM providers and the agents.
+
+mod fake_llm;
+mod local_model;
+mod prospector;
+mod providers;
+mod runs;
