@@ -102,6 +102,7 @@ lazy_page! {
     SearchRoute => SearchPage,
     AgentsRoute => agents::AgentsPage,
     ProspectorRoute => agents::prospector::ProspectorSettingsPage,
+    AnalystRoute => agents::analyst::AnalystSettingsPage,
     AgentRunsRoute => agents::runs::RunsPage,
     AgentRunRoute => agents::runs::RunPage,
     ConnectorsRoute => connectors::ConnectorsPage,
@@ -143,6 +144,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("search") ssr=SsrMode::Async view={Lazy::<SearchRoute>::new()}/>
                     <Route path=StaticSegment(paths::AGENTS) ssr=SsrMode::Async view={Lazy::<AgentsRoute>::new()}/>
                     <Route path=(StaticSegment(paths::AGENTS), StaticSegment("prospector")) ssr=SsrMode::Async view={Lazy::<ProspectorRoute>::new()}/>
+                    <Route path=(StaticSegment(paths::AGENTS), StaticSegment("pipeline-analyst")) ssr=SsrMode::Async view={Lazy::<AnalystRoute>::new()}/>
                     <Route path=(StaticSegment(paths::AGENTS), StaticSegment("runs")) ssr=SsrMode::Async view={Lazy::<AgentRunsRoute>::new()}/>
                     <Route path=(StaticSegment(paths::AGENTS), StaticSegment("runs"), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<AgentRunRoute>::new()}/>
                     <Route path=StaticSegment(paths::CONNECTORS) ssr=SsrMode::Async view={Lazy::<ConnectorsRoute>::new()}/>

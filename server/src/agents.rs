@@ -8,7 +8,9 @@ use platform::secrets::SecretKey;
 
 pub fn hub(config: &Config) -> AgentHub {
     AgentHub {
-        agents: AgentRegistry::new().agent(sales_hunter::prospector::Prospector),
+        agents: AgentRegistry::new()
+            .agent(sales_hunter::prospector::Prospector)
+            .agent(sales_hunter::analyst::PipelineAnalyst),
         providers: ProviderRegistry::standard(),
         // Both were checked when the configuration was read.
         policy: EgressPolicy::parse(&config.llm_allowed_hosts).unwrap_or_default(),

@@ -35,5 +35,7 @@ pub fn build(
         shutdown_grace: std::time::Duration::from_secs(config.job_shutdown_grace_secs),
         ..WorkerOptions::default()
     };
-    Ok(Worker::new(db, registry(mailer, connectors), options).schedule(PruneExpired::schedule()?))
+    Ok(Worker::new(db, registry(mailer, connectors), options)
+        .schedule(PruneExpired::schedule()?)
+        .schedule(sales_hunter::prospector::RescoreEngagedLeads::schedule()?))
 }

@@ -201,3 +201,26 @@ pub async fn replay_agent_run(id: AgentRunId, version: Option<i32>) -> Result<Ru
     leptos_axum::redirect(&format!("/agents/runs/{}?compare={}", outcome.id, id));
     Ok(result_of(outcome))
 }
+
+#[server(endpoint = "get_pipeline_analyst")]
+pub async fn get_pipeline_analyst() -> Result<models::agents::views::AnalystPage, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    sales_hunter::analyst::manage::get_analyst_page(&s.db, &ctx, &s.agents)
+        .await
+        .map_err(AppError::from)
+}
+
+/// Saves the Pipeline Analyst's thresholds as a new version.
+#[server(endpoint = "save_pipeline_analyst")]
+pub async fn save_pipeline_analyst(
+    form: models::agents::views::AnalystForm,
+) -> Result<i32, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    sales_hunter::analyst::manage::save_analyst(&s.db, &ctx, &s.agents, &form)
+        .await
+        .map_err(AppError::from)
+}

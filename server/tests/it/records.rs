@@ -116,6 +116,11 @@ impl DealBuilder {
         self
     }
 
+    pub fn closes(mut self, date: &str) -> DealBuilder {
+        self.close_date = date.into();
+        self
+    }
+
     /// Sends it, as `session`, and fails the test if the server refuses.
     pub async fn create(self, app: &TestApp, session: &str) -> OpportunityId {
         let name = self.name.clone();

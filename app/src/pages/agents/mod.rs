@@ -1,6 +1,7 @@
 //! Agents: a card per agent, the monthly budget, the latest runs; the Prospector's
 //! settings (`prospector`); the run history and a run's detail with replay (`runs`).
 
+pub mod analyst;
 pub mod prospector;
 pub mod runs;
 
@@ -72,7 +73,11 @@ fn Overview(o: AgentsOverview, budget: ServerAction<SetAgentBudget>) -> impl Int
 
 #[component]
 fn Card(c: AgentCard) -> impl IntoView {
-    let href = (c.kind == models::agents::AgentKind::Prospector).then_some("/agents/prospector");
+    let href = match c.kind {
+        models::agents::AgentKind::Prospector => Some("/agents/prospector"),
+        models::agents::AgentKind::PipelineAnalyst => Some("/agents/pipeline-analyst"),
+        _ => None,
+    };
     let provider = if c.provider == "builtin" {
         "Built-in (offline)".to_string()
     } else {
@@ -98,7 +103,7 @@ fn Card(c: AgentCard) -> impl IntoView {
                     <dt>"Version"</dt><dd>{c.version}</dd>
                 </dl>
             })}
-            {href.map(|h| view! { <a class="mt-3 inline-block text-sm font-semibold underline" href=h>"Settings and profile"</a> })}
+            {href.map(|h| view! { <a class="mt-3 inline-block text-sm font-semibold underline" href=h>{if c.kind == models::agents::AgentKind::Prospector { "Settings and profile" } else { "Report and settings" }}</a> })}
         </article>
     }
 }

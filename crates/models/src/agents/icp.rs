@@ -99,9 +99,9 @@ impl Default for Scoring {
         Scoring {
             fit_percent: 70,
             half_life_days: 14,
-            grade_a: 75,
-            grade_b: 55,
-            grade_c: 35,
+            grade_a: 70,
+            grade_b: 45,
+            grade_c: 20,
         }
     }
 }

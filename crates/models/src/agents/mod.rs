@@ -1,5 +1,6 @@
 //! Agents: what crosses the wire between the Agents page and the runtime.
 
+pub mod analyst;
 pub mod form;
 pub mod icp;
 pub mod run;

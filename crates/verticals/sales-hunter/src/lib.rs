@@ -7,6 +7,7 @@ pub mod access;
 pub mod accounts;
 pub mod actions;
 pub mod activities;
+pub mod analyst;
 pub mod board;
 pub mod contacts;
 pub mod custom_fields;
@@ -74,6 +75,7 @@ impl Vertical for SalesHunter {
     fn register_jobs(&self, jobs: platform::jobs::Registry) -> platform::jobs::Registry {
         jobs.register::<leads::import::ImportLeads>(())
             .register::<prospector::RescoreAllLeads>(())
+            .register::<prospector::RescoreEngagedLeads>(())
     }
 
     fn kpis(&self) -> Vec<KpiDefinition> {

@@ -1,5 +1,7 @@
 //! The agent runtime, its LLM providers and the agents.
 
+mod analyst;
+mod bench;
 mod fake_llm;
 mod local_model;
 mod prospector;

@@ -268,3 +268,59 @@ fn engagement_decays_and_buying_signals_count_for_fit() {
         );
     })
 }
+
+#[test]
+fn the_daily_job_lets_engagement_decay_on_leads_nobody_touched() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        let lead = lead("Grace", "Hopper")
+            .title("Engineer")
+            .create(&app, &owner)
+            .await;
+        app.invoke(
+            Some(&owner),
+            app::api::activities::LogActivity {
+                about_type: "lead".into(),
+                about_id: lead.id.to_string(),
+                input: models::sales::activity::ActivityInput {
+                    kind: "meeting".into(),
+                    subject: "Intro".into(),
+                    ..Default::default()
+                },
+            },
+        )
+        .await
+        .expect("log");
+        // A meeting today: 30 engagement, 30 × 30% = 9.
+        assert_eq!(score(&app, &owner, lead.id).await.0, 9);
+        // Three weeks pass (one and a half half-lives) with nothing written to the lead.
+        app.exec("UPDATE activities SET occurred_at = occurred_at - interval '21 days'")
+            .await;
+        app.exec("UPDATE leads SET last_activity_at = last_activity_at - interval '21 days'")
+            .await;
+        assert_eq!(
+            score(&app, &owner, lead.id).await.0,
+            9,
+            "nothing rescored it yet"
+        );
+        app.db
+            .platform_tx(async |conn: &mut platform::db::Conn| {
+                platform::jobs::NewJob::new(&sales_hunter::prospector::RescoreEngagedLeads {})?
+                    .enqueue(conn)
+                    .await
+            })
+            .await
+            .expect("enqueue");
+        app.drain_jobs(None).await;
+        // 30 × 2^-1.5 = 10.6 → 11 engagement; 11 × 30% = 3.3 → 3.
+        let (points, lines) = score(&app, &owner, lead.id).await;
+        assert_eq!(points, 3, "{lines:?}");
+        assert!(
+            lines.contains(&"+11 1 meeting, latest 21 days ago".to_string()),
+            "{lines:?}"
+        );
+    })
+}

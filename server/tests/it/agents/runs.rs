@@ -12,7 +12,11 @@ use models::agents::views::RunResult;
 use models::{AppError, LeadId};
 use serde_json::json;
 
-async fn run_on(app: &TestApp, session: &str, id: LeadId) -> Result<RunResult, AppError> {
+pub(super) async fn run_on(
+    app: &TestApp,
+    session: &str,
+    id: LeadId,
+) -> Result<RunResult, AppError> {
     app.invoke(
         Some(session),
         RunAgent {
@@ -24,7 +28,7 @@ async fn run_on(app: &TestApp, session: &str, id: LeadId) -> Result<RunResult, A
     .await
 }
 
-async fn runs(app: &TestApp, session: &str) -> Vec<RunSummary> {
+pub(super) async fn runs_of(app: &TestApp, session: &str) -> Vec<RunSummary> {
     app.invoke(
         Some(session),
         ListAgentRuns {
@@ -38,7 +42,13 @@ async fn runs(app: &TestApp, session: &str) -> Vec<RunSummary> {
 }
 
 /// Points the Prospector at a provider through the JSON editor.
-async fn use_provider(app: &TestApp, session: &str, provider: &str, base_url: &str, model: &str) {
+pub(super) async fn use_provider(
+    app: &TestApp,
+    session: &str,
+    provider: &str,
+    base_url: &str,
+    model: &str,
+) {
     let page = app
         .invoke(Some(session), GetProspector {})
         .await
@@ -83,7 +93,7 @@ fn a_builtin_run_writes_a_brief_keeps_a_ledger_meters_once_and_replays() {
             done.text
         );
         assert!(
-            done.text.contains("Score 49 (C): fit 70, engagement 0."),
+            done.text.contains("Score 49 (B): fit 70, engagement 0."),
             "{}",
             done.text
         );
@@ -94,7 +104,7 @@ fn a_builtin_run_writes_a_brief_keeps_a_ledger_meters_once_and_replays() {
             done.text
         );
 
-        let listed = runs(&app, &owner).await;
+        let listed = runs_of(&app, &owner).await;
         assert_eq!(listed.len(), 1);
         let r = &listed[0];
         assert_eq!(
@@ -183,7 +193,7 @@ fn a_builtin_run_writes_a_brief_keeps_a_ledger_meters_once_and_replays() {
             "{}",
             replay.text
         );
-        let listed = runs(&app, &owner).await;
+        let listed = runs_of(&app, &owner).await;
         assert_eq!(listed[0].replay_of, Some(done.id));
         assert_eq!(listed[0].config_version, 2);
 
@@ -191,7 +201,7 @@ fn a_builtin_run_writes_a_brief_keeps_a_ledger_meters_once_and_replays() {
         let other = app
             .sign_up("Tom Other", "tom@example.com", "Other Org")
             .await;
-        assert!(runs(&app, &other).await.is_empty());
+        assert!(runs_of(&app, &other).await.is_empty());
         let err = app
             .invoke(Some(&other), GetAgentRun { id: done.id })
             .await
@@ -248,7 +258,7 @@ fn runs_against_the_local_model_over_both_apis_record_tokens_and_a_wrong_key_fai
             let done = run_on(&app, &owner, ada.id).await.expect("run");
             assert_eq!(done.status, RunStatus::Succeeded, "{provider}: {done:?}");
             assert!(!done.text.trim().is_empty());
-            let r = &runs(&app, &owner).await[0];
+            let r = &runs_of(&app, &owner).await[0];
             assert_eq!(r.provider, provider);
             assert!(
                 r.tokens_in > 50 && r.tokens_out > 0 && r.tokens_out <= 48,
@@ -322,7 +332,7 @@ fn an_unacceptable_answer_is_asked_again_once_then_fails_with_the_reason() {
             "{second}"
         );
         // 100 + 12 tokens in and 1 + 4 out, at gpt-4o-mini's price: 112 × 0.15 + 5 × 0.6 = 19.8 → 20.
-        let r = &runs(&app, &owner).await[0];
+        let r = &runs_of(&app, &owner).await[0];
         assert_eq!((r.tokens_in, r.tokens_out, r.cost_micros), (112, 5, 20));
 
         fake.script([empty(), empty()]);

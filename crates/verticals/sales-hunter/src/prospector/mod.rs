@@ -4,10 +4,13 @@
 
 pub mod agent;
 pub mod core;
+pub mod decay;
+pub mod eval;
 pub mod manage;
 pub mod rescore;
 
 pub use agent::Prospector;
+pub use decay::RescoreEngagedLeads;
 pub use rescore::{rescore_leads, start_bulk_rescore, RescoreAllLeads};
 
 use models::agents::icp::{Icp, ProspectorConfig, Scoring};
