@@ -75,3 +75,38 @@ test('agents: edit the profile, rescore, see the breakdown change; write a brief
   await expect(page.getByTestId('compared-run')).toContainText('Score 56 (B)');
   await expect(page.getByTestId('this-run')).toContainText('Score 49 (B)');
 });
+
+test('the pipeline analyst: three forecasts with their record, stages, risks and a summary', async ({ page }, info) => {
+  const tag = `${info.project.name}${Date.now()}`;
+  await open(page, info, '/sign-up');
+  await page.getByLabel('Your name').fill('Ari Analyst');
+  await page.getByLabel('Work email').fill(uniqueEmail(info, 'analyst'));
+  await page.getByLabel('Password').fill('long enough password');
+  await page.getByLabel('Organisation').fill(`Analyst ${tag}`);
+  await page.getByRole('button', { name: 'Create organisation' }).click();
+  await expect(page.getByTestId('tenant-name')).toBeVisible();
+
+  await open(page, info, '/agents');
+  await page.getByTestId('agent-card-pipeline_analyst').getByRole('link', { name: 'Report and settings' }).click();
+  await expect(page.getByTestId('forecasts')).toContainText('Forecast for');
+  await expect(page.getByTestId('forecast-weighted')).toContainText('No past quarter to check it against yet.');
+  await expect(page.getByTestId('stage-stats')).toBeVisible();
+  await expect(page.getByTestId('deal-risks')).toContainText('No open deal needs attention.');
+
+  // A threshold out of range is named; a good one is a new version.
+  const form = page.getByTestId('analyst-form');
+  await form.getByLabel('Quiet for (days)').fill('0');
+  await form.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect(form.getByText('Must be 1 to 365 days.')).toBeVisible();
+  await form.getByLabel('Quiet for (days)').fill('21');
+  await form.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect(page.getByTestId('analyst-versions')).toContainText('risks.quiet_days: 14 → 21');
+
+  await page.getByRole('button', { name: 'Write the summary' }).click();
+  if (hydrated(info)) {
+    await expect(page.getByTestId('analyst-summary')).toContainText('weighted');
+  } else {
+    await open(page, info, '/agents/runs?agent=pipeline_analyst');
+    await expect(page.getByTestId('runs-table')).toContainText('Pipeline Analyst');
+  }
+});

@@ -207,6 +207,18 @@ fn OpportunityView(
                 </section>
             </div>
             <div class="space-y-6">
+                {(!detail.risks.is_empty()).then(|| view! {
+                    <section class="rounded-lg bg-amber-50 p-6 shadow-sm ring-1 ring-amber-200" aria-labelledby="risks-h" data-testid="deal-risks">
+                        <h2 id="risks-h" class="text-base font-semibold">"Needs attention"</h2>
+                        <ul class="mt-2 list-disc space-y-1 pl-5 text-sm">
+                            {detail.risks.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
+                        </ul>
+                        <p class="mt-2 text-xs text-slate-700">
+                            "By the Pipeline Analyst's thresholds. "
+                            <a class="underline" href="/agents/pipeline-analyst">"All deals at risk"</a>
+                        </p>
+                    </section>
+                })}
                 {(can_edit && o.stage.kind == StageKind::Open).then(|| view! { <ClosePanel id won lost move_deal/> })}
                 <section class="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="history-h">
                     <h2 id="history-h" class="text-base font-semibold">"Stage history"</h2>

@@ -188,4 +188,6 @@ pub struct OpportunityDetail {
     pub activities: Vec<super::activity::Activity>,
     pub tasks: Vec<super::activity::Task>,
     pub stages: Vec<Stage>,
+    /// What the Pipeline Analyst sees wrong with the deal now (open deals only).
+    pub risks: Vec<String>,
 }

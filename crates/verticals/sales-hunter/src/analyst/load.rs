@@ -78,8 +78,8 @@ pub async fn currency(conn: &mut Conn) -> Result<String, Error> {
         .unwrap_or_else(|| "USD".into()))
 }
 
-/// Every deal with its history, oldest change first.
-pub async fn deals(conn: &mut Conn) -> Result<Vec<DealFacts>, Error> {
+/// Every deal (or only `only`) with its history, oldest change first.
+pub async fn deals(conn: &mut Conn, only: Option<Uuid>) -> Result<Vec<DealFacts>, Error> {
     let rows: Vec<DealRow> = diesel::sql_query(
         "SELECT o.id, o.name, o.forecast_category, o.created_at, o.closed_at, \
                 (SELECT count(*) FROM opportunity_contacts c WHERE c.tenant_id = o.tenant_id AND c.opportunity_id = o.id) \
@@ -87,14 +87,17 @@ pub async fn deals(conn: &mut Conn) -> Result<Vec<DealFacts>, Error> {
                       WHERE c.tenant_id = o.tenant_id AND c.opportunity_id = o.id AND c.contact_id = o.primary_contact_id) \
                     THEN 0 ELSE 1 END AS contacts, \
                 (SELECT max(a.occurred_at) FROM activities a WHERE a.tenant_id = o.tenant_id AND a.opportunity_id = o.id) AS last_activity \
-         FROM opportunities o WHERE o.tenant_id = app_current_tenant()",
+         FROM opportunities o WHERE o.tenant_id = app_current_tenant() AND ($1::uuid IS NULL OR o.id = $1)",
     )
+    .bind::<Nullable<SqlUuid>, _>(only)
     .load(conn)
     .await?;
     let history: Vec<HistoryRow> = diesel::sql_query(
         "SELECT opportunity_id, changed_at, stage_id, amount_minor, close_date FROM opportunity_history \
-         WHERE tenant_id = app_current_tenant() ORDER BY opportunity_id, changed_at, id",
+         WHERE tenant_id = app_current_tenant() AND ($1::uuid IS NULL OR opportunity_id = $1) \
+         ORDER BY opportunity_id, changed_at, id",
     )
+    .bind::<Nullable<SqlUuid>, _>(only)
     .load(conn)
     .await?;
     let mut by_deal: HashMap<Uuid, Vec<Point>> = HashMap::new();

@@ -56,7 +56,7 @@ pub async fn pipeline_report(
     cfg: &AnalystConfig,
 ) -> Result<PipelineReport, Error> {
     let stages = load::stages(conn).await?;
-    let deals = load::deals(conn).await?;
+    let deals = load::deals(conn, None).await?;
     let currency = load::currency(conn).await?;
     let now = chrono::Utc::now();
     let (stage_stats, durations) = core::stage_stats(&stages, &deals);
@@ -70,4 +70,26 @@ pub async fn pipeline_report(
         risks: core::risks(&stages, &deals, &durations, cfg, &currency, now),
         currency,
     })
+}
+
+/// One deal's risks, for its page: every check but the stall (which needs every deal's
+/// time in the stage: the Pipeline Analyst's page judges it).
+pub async fn deal_risks(conn: &mut Conn, id: uuid::Uuid) -> Result<Vec<String>, Error> {
+    let cfg = load_config(conn).await?;
+    let stages = load::stages(conn).await?;
+    let deals = load::deals(conn, Some(id)).await?;
+    let currency = load::currency(conn).await?;
+    let risks = core::risks(
+        &stages,
+        &deals,
+        &Default::default(),
+        &cfg,
+        &currency,
+        chrono::Utc::now(),
+    );
+    Ok(risks
+        .into_iter()
+        .next()
+        .map(|r| r.reasons)
+        .unwrap_or_default())
 }
