@@ -6,9 +6,8 @@
 
 use crate::egress::EgressPolicy;
 use crate::error::ProviderError;
-use crate::http::{error_message, Endpoint, HttpSettings};
+use crate::http::{error_message, tokens, Endpoint, HttpSettings};
 use crate::provider::{BoxFuture, ChatRequest, Completion, LlmProvider, Role, TextSink};
-use crate::sse::SseReader;
 use serde_json::{json, Value};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com/v1/";
@@ -85,19 +84,13 @@ impl Anthropic {
 
     async fn read_stream(
         &self,
-        mut response: reqwest::Response,
+        response: reqwest::Response,
         sink: &(dyn Fn(&str) + Send + Sync),
     ) -> Result<Completion, ProviderError> {
-        let mut reader = SseReader::default();
         let mut done = Completion::default();
         let mut stopped = false;
-        loop {
-            let piece = self.endpoint.chunk(&mut response).await?;
-            let events = match &piece {
-                Some(bytes) => reader.feed(bytes),
-                None => reader.finish().into_iter().collect(),
-            };
-            for event in events {
+        self.endpoint
+            .events(response, |event| {
                 let data: Value = serde_json::from_str(&event.data).map_err(|e| {
                     ProviderError::Malformed(format!("a streamed event is not JSON ({e})"))
                 })?;
@@ -123,11 +116,9 @@ impl Anthropic {
                     "error" => return Err(stream_error(&data["error"])),
                     _ => {}
                 }
-            }
-            if piece.is_none() {
-                break;
-            }
-        }
+                Ok(())
+            })
+            .await?;
         if !stopped {
             return Err(ProviderError::Malformed(
                 "the stream ended before the answer did".into(),
@@ -135,10 +126,6 @@ impl Anthropic {
         }
         Ok(done)
     }
-}
-
-fn tokens(v: &Value) -> u32 {
-    v.as_u64().map_or(0, |n| n.min(u32::MAX as u64) as u32)
 }
 
 /// Input tokens in all: Anthropic counts tokens read from or written to its prompt cache

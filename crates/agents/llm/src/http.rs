@@ -130,6 +130,22 @@ impl Endpoint {
         }
     }
 
+    /// Reads a streamed body as server-sent events, handing each to `on_event` in order;
+    /// an error from it stops the reading.
+    pub async fn events(
+        &self,
+        mut response: Response,
+        mut on_event: impl FnMut(crate::sse::Event) -> Result<(), ProviderError>,
+    ) -> Result<(), ProviderError> {
+        let mut reader = crate::sse::SseReader::default();
+        while let Some(bytes) = self.chunk(&mut response).await? {
+            for event in reader.feed(&bytes) {
+                on_event(event)?;
+            }
+        }
+        reader.finish().into_iter().try_for_each(on_event)
+    }
+
     /// The whole body, as JSON.
     pub async fn json(&self, mut response: Response) -> Result<serde_json::Value, ProviderError> {
         let mut body = Vec::new();
@@ -139,6 +155,11 @@ impl Endpoint {
         serde_json::from_slice(&body)
             .map_err(|e| ProviderError::Malformed(format!("the answer is not JSON ({e})")))
     }
+}
+
+/// A token count from a usage object (absent: 0).
+pub fn tokens(v: &serde_json::Value) -> u32 {
+    v.as_u64().map_or(0, |n| n.min(u32::MAX as u64) as u32)
 }
 
 fn network_error(e: reqwest::Error, limit: Duration) -> ProviderError {

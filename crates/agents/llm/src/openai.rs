@@ -4,9 +4,8 @@
 
 use crate::egress::EgressPolicy;
 use crate::error::ProviderError;
-use crate::http::{error_message, Endpoint, HttpSettings};
+use crate::http::{error_message, tokens, Endpoint, HttpSettings};
 use crate::provider::{BoxFuture, ChatRequest, Completion, LlmProvider, Role, TextSink};
-use crate::sse::SseReader;
 use serde_json::{json, Value};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1/";
@@ -80,22 +79,16 @@ impl OpenAi {
 
     async fn read_stream(
         &self,
-        mut response: reqwest::Response,
+        response: reqwest::Response,
         sink: &(dyn Fn(&str) + Send + Sync),
     ) -> Result<Completion, ProviderError> {
-        let mut reader = SseReader::default();
         let mut done = Completion::default();
         let mut finished = false;
-        loop {
-            let piece = self.endpoint.chunk(&mut response).await?;
-            let events = match &piece {
-                Some(bytes) => reader.feed(bytes),
-                None => reader.finish().into_iter().collect(),
-            };
-            for event in events {
+        self.endpoint
+            .events(response, |event| {
                 if event.data.trim() == "[DONE]" {
                     finished = true;
-                    continue;
+                    return Ok(());
                 }
                 let chunk: Value = serde_json::from_str(&event.data).map_err(|e| {
                     ProviderError::Malformed(format!("a streamed chunk is not JSON ({e})"))
@@ -123,11 +116,9 @@ impl OpenAi {
                     done.tokens_in = tokens(&usage["prompt_tokens"]);
                     done.tokens_out = tokens(&usage["completion_tokens"]);
                 }
-            }
-            if piece.is_none() {
-                break;
-            }
-        }
+                Ok(())
+            })
+            .await?;
         if !finished && done.finish.is_empty() {
             return Err(ProviderError::Malformed(
                 "the stream ended before the answer did".into(),
@@ -135,10 +126,6 @@ impl OpenAi {
         }
         Ok(done)
     }
-}
-
-fn tokens(v: &Value) -> u32 {
-    v.as_u64().map_or(0, |n| n.min(u32::MAX as u64) as u32)
 }
 
 /// A non-streamed chat completion.

@@ -71,6 +71,32 @@ pub trait Agent: Send + Sync + 'static {
     }
 }
 
+/// A configuration (stored, or submitted) read into an agent's typed struct; what does not
+/// read is a validation error on `config` saying why.
+pub fn typed_config<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, AppError> {
+    serde_json::from_value(v.clone()).map_err(|e| {
+        AppError::validation("config", format!("The configuration does not read: {e}"))
+    })
+}
+
+/// The longest narrative an agent keeps.
+pub const MAX_NARRATIVE: usize = 4000;
+
+/// A narrative answer (a brief, a summary) as the output `{"brief": …}`, or why it is not
+/// acceptable: empty, or longer than `MAX_NARRATIVE` characters.
+pub fn narrative(answer: &str, what: &str) -> Result<Value, String> {
+    let text = answer.trim();
+    if text.is_empty() {
+        return Err(format!("the {what} is empty."));
+    }
+    if text.chars().count() > MAX_NARRATIVE {
+        return Err(format!(
+            "the {what} is longer than {MAX_NARRATIVE} characters."
+        ));
+    }
+    Ok(serde_json::json!({ "brief": text }))
+}
+
 #[derive(Clone, Default)]
 pub struct AgentRegistry {
     agents: BTreeMap<&'static str, Arc<dyn Agent>>,

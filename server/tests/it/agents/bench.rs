@@ -2,8 +2,8 @@
 //! in the same run. Asserts only that the work was done.
 
 use super::local_model::{local_model, KEY};
-use super::runs::{run_on, use_provider};
-use crate::harness::{run, Options, TestApp};
+use super::runs::{app_reaching, run_on, use_provider};
+use crate::harness::{run, TestApp};
 use crate::records::lead;
 use app::api::agents::*;
 use chrono::Utc;
@@ -176,11 +176,7 @@ fn bench_agents() {
 fn bench_local_model_overhead() {
     run(async {
         let model = local_model();
-        let app = TestApp::spawn_with(Options {
-            llm_allowed_hosts: Some(format!("127.0.0.1:{}", model.port)),
-            ..Options::default()
-        })
-        .await;
+        let app = app_reaching(model.port).await;
         let owner = app
             .sign_up("Olga Owner", "olga@example.com", "Olga Org")
             .await;

@@ -28,6 +28,15 @@ pub(super) async fn run_on(
     .await
 }
 
+/// A server whose operator allows the LLM server on loopback `port`.
+pub(super) async fn app_reaching(port: u16) -> TestApp {
+    TestApp::spawn_with(Options {
+        llm_allowed_hosts: Some(format!("127.0.0.1:{port}")),
+        ..Options::default()
+    })
+    .await
+}
+
 pub(super) async fn runs_of(app: &TestApp, session: &str) -> Vec<RunSummary> {
     app.invoke(
         Some(session),
@@ -219,11 +228,7 @@ fn runs_against_the_local_model_over_both_apis_record_tokens_and_a_wrong_key_fai
 {
     run(async {
         let model = local_model();
-        let app = TestApp::spawn_with(Options {
-            llm_allowed_hosts: Some(format!("127.0.0.1:{}", model.port)),
-            ..Options::default()
-        })
-        .await;
+        let app = app_reaching(model.port).await;
         let owner = app
             .sign_up("Olga Owner", "olga@example.com", "Olga Org")
             .await;
@@ -292,11 +297,7 @@ fn runs_against_the_local_model_over_both_apis_record_tokens_and_a_wrong_key_fai
 fn an_unacceptable_answer_is_asked_again_once_then_fails_with_the_reason() {
     run(async {
         let fake = FakeLlm::start().await;
-        let app = TestApp::spawn_with(Options {
-            llm_allowed_hosts: Some(format!("127.0.0.1:{}", fake.port)),
-            ..Options::default()
-        })
-        .await;
+        let app = app_reaching(fake.port).await;
         let owner = app
             .sign_up("Olga Owner", "olga@example.com", "Olga Org")
             .await;
@@ -353,11 +354,7 @@ fn an_unacceptable_answer_is_asked_again_once_then_fails_with_the_reason() {
 fn the_monthly_budget_is_never_overshot_by_twenty_runs_at_once() {
     run(async {
         let fake = FakeLlm::start().await;
-        let app = TestApp::spawn_with(Options {
-            llm_allowed_hosts: Some(format!("127.0.0.1:{}", fake.port)),
-            ..Options::default()
-        })
-        .await;
+        let app = app_reaching(fake.port).await;
         let owner = app
             .sign_up("Olga Owner", "olga@example.com", "Olga Org")
             .await;

@@ -3,7 +3,7 @@
 //! same fenced numbers). A run changes no record.
 
 use super::{default_config, pipeline_report};
-use agents::{Agent, BoxFuture, Prepared};
+use agents::{narrative, typed_config, Agent, BoxFuture, Prepared};
 use models::agents::analyst::{AnalystConfig, PipelineReport};
 use models::agents::run::{RunSubject, SubjectKind};
 use models::agents::AgentKind;
@@ -14,12 +14,6 @@ use platform::Error;
 use serde_json::{json, Map, Value};
 
 pub struct PipelineAnalyst;
-
-fn config_of(v: &Value) -> Result<AnalystConfig, AppError> {
-    serde_json::from_value(v.clone()).map_err(|e| {
-        AppError::validation("config", format!("The configuration does not read: {e}"))
-    })
-}
 
 /// The summary the built-in provider gives.
 pub fn builtin_summary(r: &PipelineReport) -> String {
@@ -80,7 +74,7 @@ impl Agent for PipelineAnalyst {
     }
 
     fn validate(&self, config: &Value) -> Result<Value, AppError> {
-        let cfg = config_of(config)?;
+        let cfg = typed_config::<AnalystConfig>(config)?;
         cfg.validate()?;
         serde_json::to_value(cfg)
             .map_err(|_| AppError::validation("config", "The configuration does not read."))
@@ -117,7 +111,7 @@ impl Agent for PipelineAnalyst {
                 )
                 .into());
             }
-            let cfg = config_of(config)?;
+            let cfg = typed_config::<AnalystConfig>(config)?;
             let report = pipeline_report(conn, &cfg).await?;
             let money = |m: i64| format_money(m, &report.currency, true);
             let forecasts: Vec<Value> = report
@@ -153,14 +147,7 @@ impl Agent for PipelineAnalyst {
     }
 
     fn parse(&self, _prepared: &Prepared, answer: &str) -> Result<Value, String> {
-        let text = answer.trim();
-        if text.is_empty() {
-            return Err("the summary is empty.".into());
-        }
-        if text.chars().count() > 4000 {
-            return Err("the summary is longer than 4000 characters.".into());
-        }
-        Ok(json!({"brief": text}))
+        narrative(answer, "summary")
     }
 
     fn apply<'a>(

@@ -5,7 +5,7 @@
 use super::core::{score_lead, LeadFacts, Scored, Touch};
 use super::{default_config, rescore, start_bulk_rescore};
 use crate::leads::load_lead;
-use agents::{Agent, BoxFuture, Prepared};
+use agents::{narrative, typed_config, Agent, BoxFuture, Prepared};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::agents::icp::ProspectorConfig;
@@ -18,20 +18,6 @@ use platform::Error;
 use serde_json::{json, Map, Value};
 
 pub struct Prospector;
-
-/// A brief longer than this is not a brief.
-const MAX_BRIEF: usize = 4000;
-
-fn config_of(v: &Value) -> Result<ProspectorConfig, AppError> {
-    serde_json::from_value(v.clone()).map_err(|e| {
-        let message = e.to_string();
-        // serde names the field in its message (`unknown field `x``, `invalid type … at line`).
-        AppError::validation(
-            "config",
-            format!("The configuration does not read: {message}"),
-        )
-    })
-}
 
 /// What we do not know about the lead yet.
 fn gaps(lead: &crate::leads::LeadRecord, cfg: &ProspectorConfig) -> Vec<String> {
@@ -172,7 +158,7 @@ impl Agent for Prospector {
     }
 
     fn validate(&self, config: &Value) -> Result<Value, AppError> {
-        let cfg = config_of(config)?;
+        let cfg = typed_config::<ProspectorConfig>(config)?;
         cfg.validate()?;
         serde_json::to_value(cfg)
             .map_err(|_| AppError::validation("config", "The configuration does not read."))
@@ -202,7 +188,7 @@ impl Agent for Prospector {
                     AppError::validation("subject", "The Prospector works on a lead.").into(),
                 );
             };
-            let cfg = config_of(config)?;
+            let cfg = typed_config::<ProspectorConfig>(config)?;
             let lead = load_lead(conn, LeadId(id), false).await?;
             let touches = recent_touches(conn, lead.id).await?;
             let facts = LeadFacts {
@@ -255,15 +241,10 @@ impl Agent for Prospector {
     }
 
     fn parse(&self, prepared: &Prepared, answer: &str) -> Result<Value, String> {
-        let brief = answer.trim();
-        if brief.is_empty() {
-            return Err("the brief is empty.".into());
-        }
-        if brief.chars().count() > MAX_BRIEF {
-            return Err(format!("the brief is longer than {MAX_BRIEF} characters."));
-        }
+        let mut output = narrative(answer, "brief")?;
         // The score stays the core's: whatever the text says, these numbers are the ones kept.
-        Ok(json!({"brief": brief, "score": prepared.core}))
+        output["score"] = prepared.core.clone();
+        Ok(output)
     }
 
     fn apply<'a>(
