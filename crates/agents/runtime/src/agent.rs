@@ -45,6 +45,7 @@ pub trait Agent: Send + Sync + 'static {
     fn prepare<'a>(
         &'a self,
         conn: &'a mut Conn,
+        tenant: models::TenantId,
         config: &'a Value,
         subject: RunSubject,
     ) -> BoxFuture<'a, Result<Prepared, Error>>;

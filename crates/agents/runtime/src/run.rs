@@ -110,7 +110,9 @@ pub async fn run_agent(
             if !common.enabled && req.trigger != RunTrigger::Manual {
                 return Err(AppError::validation("agent", "This agent is switched off.").into());
             }
-            let prepared = agent.prepare(conn, &row.config, req.subject).await?;
+            let prepared = agent
+                .prepare(conn, ctx.tenant_id, &row.config, req.subject)
+                .await?;
             let prompt = template::render(&common.prompt, &prepared.variables)
                 .map_err(|e| AppError::validation("common.prompt", e))?;
             let request = ChatRequest {

@@ -100,6 +100,7 @@ impl Agent for PipelineAnalyst {
     fn prepare<'a>(
         &'a self,
         conn: &'a mut Conn,
+        tenant: models::TenantId,
         config: &'a Value,
         subject: RunSubject,
     ) -> BoxFuture<'a, Result<Prepared, Error>> {
@@ -112,7 +113,7 @@ impl Agent for PipelineAnalyst {
                 .into());
             }
             let cfg = typed_config::<AnalystConfig>(config)?;
-            let report = pipeline_report(conn, &cfg).await?;
+            let report = pipeline_report(conn, tenant, &cfg).await?;
             let money = |m: i64| format_money(m, &report.currency, true);
             let forecasts: Vec<Value> = report
                 .forecasts

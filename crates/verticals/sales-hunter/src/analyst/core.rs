@@ -6,19 +6,10 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use models::agents::analyst::{AnalystConfig, DealRisk, Forecast, StageStats, Velocity};
 use models::sales::format_money;
-use models::sales::stage::{ForecastCategory, StageKind};
+use models::sales::stage::{ForecastCategory, Stage, StageKind};
 use models::OpportunityId;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-#[derive(Debug, Clone)]
-pub struct StageInfo {
-    pub id: Uuid,
-    pub name: String,
-    pub kind: StageKind,
-    pub probability: i16,
-    pub category: ForecastCategory,
-}
 
 /// A deal as it was from `at` on.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,11 +74,11 @@ pub fn percentile(values: &[f64], pct: f64) -> Option<f64> {
     Some(v[lo] + (v[hi] - v[lo]) * (rank - lo as f64))
 }
 
-struct Stages<'a>(HashMap<Uuid, &'a StageInfo>);
+struct Stages<'a>(HashMap<Uuid, &'a Stage>);
 
 impl<'a> Stages<'a> {
-    fn new(stages: &'a [StageInfo]) -> Self {
-        Stages(stages.iter().map(|s| (s.id, s)).collect())
+    fn new(stages: &'a [Stage]) -> Self {
+        Stages(stages.iter().map(|s| (s.id.0, s)).collect())
     }
     fn kind(&self, id: Uuid) -> Option<StageKind> {
         self.0.get(&id).map(|s| s.kind)
@@ -122,7 +113,7 @@ fn stays(deals: &[DealFacts]) -> HashMap<Uuid, Vec<f64>> {
 }
 
 pub fn stage_stats(
-    stages: &[StageInfo],
+    stages: &[Stage],
     deals: &[DealFacts],
 ) -> (Vec<StageStats>, HashMap<Uuid, Vec<f64>>) {
     let by_id = Stages::new(stages);
@@ -133,14 +124,14 @@ pub fn stage_stats(
         .map(|s| {
             let passed: Vec<&DealFacts> = deals
                 .iter()
-                .filter(|d| d.history.iter().any(|p| p.stage == s.id))
+                .filter(|d| d.history.iter().any(|p| p.stage == s.id.0))
                 .filter(|d| d.now().is_some_and(|p| !by_id.open(p.stage)))
                 .collect();
             let won = passed
                 .iter()
                 .filter(|d| d.now().is_some_and(|p| by_id.won(p.stage)))
                 .count() as i64;
-            let days = durations.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
+            let days = durations.get(&s.id.0).map(Vec::as_slice).unwrap_or(&[]);
             StageStats {
                 stage: s.name.clone(),
                 closed_after: passed.len() as i64,
@@ -155,7 +146,7 @@ pub fn stage_stats(
     (stats, durations)
 }
 
-pub fn velocity(stages: &[StageInfo], deals: &[DealFacts]) -> Velocity {
+pub fn velocity(stages: &[Stage], deals: &[DealFacts]) -> Velocity {
     let by_id = Stages::new(stages);
     let open = deals
         .iter()
@@ -256,13 +247,13 @@ impl WinRates {
         w
     }
 
-    fn p(&self, stage: &StageInfo, age_days: i64) -> f64 {
+    fn p(&self, stage: &Stage, age_days: i64) -> f64 {
         let rate = |(won, n): (u32, u32)| (n >= 5).then(|| f64::from(won) / f64::from(n));
         self.by_stage_age
-            .get(&(stage.id, age_bucket(age_days)))
+            .get(&(stage.id.0, age_bucket(age_days)))
             .copied()
             .and_then(rate)
-            .or_else(|| self.by_stage.get(&stage.id).copied().and_then(rate))
+            .or_else(|| self.by_stage.get(&stage.id.0).copied().and_then(rate))
             .unwrap_or(f64::from(stage.probability) / 100.0)
     }
 }
@@ -270,7 +261,7 @@ impl WinRates {
 /// The three forecasts of a quarter as seen at `t`: (weighted, commit, best case,
 /// pipeline, statistical), over the deals open at `t` closing in the quarter.
 fn forecast_at(
-    stages: &[StageInfo],
+    stages: &[Stage],
     deals: &[DealFacts],
     t: DateTime<Utc>,
     q: (NaiveDate, NaiveDate),
@@ -288,7 +279,7 @@ fn forecast_at(
         }
         let amount = p.amount as f64;
         sums[0] += amount * f64::from(stage.probability) / 100.0;
-        match d.category.unwrap_or(stage.category) {
+        match d.category.unwrap_or(stage.forecast_category) {
             ForecastCategory::Commit => sums[1] += amount,
             ForecastCategory::BestCase => sums[2] += amount,
             _ => {}
@@ -306,7 +297,7 @@ fn forecast_at(
 }
 
 /// What was won in a quarter (the deals' amounts when they closed).
-fn won_in(stages: &[StageInfo], deals: &[DealFacts], q: (NaiveDate, NaiveDate)) -> i64 {
+fn won_in(stages: &[Stage], deals: &[DealFacts], q: (NaiveDate, NaiveDate)) -> i64 {
     let by_id = Stages::new(stages);
     deals
         .iter()
@@ -321,7 +312,7 @@ fn won_in(stages: &[StageInfo], deals: &[DealFacts], q: (NaiveDate, NaiveDate)) 
 
 /// The quarter's forecasts with their backtests, and the roll-up (commit, best case, pipeline).
 pub fn forecasts(
-    stages: &[StageInfo],
+    stages: &[Stage],
     deals: &[DealFacts],
     now: DateTime<Utc>,
     quarters: u8,
@@ -368,7 +359,7 @@ pub fn forecasts(
 
 /// Deals that need attention now, each with every reason.
 pub fn risks(
-    stages: &[StageInfo],
+    stages: &[Stage],
     deals: &[DealFacts],
     durations: &HashMap<Uuid, Vec<f64>>,
     cfg: &AnalystConfig,

@@ -1,13 +1,13 @@
-//! What the Pipeline Analyst reads: the stages, every deal with its history, its contacts
-//! and its last activity, in four queries.
+//! What the Pipeline Analyst reads besides the stages (`stages::list_stages`): every deal
+//! with its history, its contacts and its last activity, and the currency.
 
-use super::core::{DealFacts, Point, StageInfo};
+use super::core::{DealFacts, Point};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
-use models::sales::stage::{ForecastCategory, StageKind};
-use platform::db::schema::{pipeline_stages, sales_settings};
+use models::sales::stage::ForecastCategory;
+use platform::db::schema::sales_settings;
 use platform::db::Conn;
 use platform::Error;
 use std::collections::HashMap;
@@ -43,30 +43,6 @@ struct HistoryRow {
     amount_minor: i64,
     #[diesel(sql_type = Date)]
     close_date: NaiveDate,
-}
-
-pub async fn stages(conn: &mut Conn) -> Result<Vec<StageInfo>, Error> {
-    let rows: Vec<(Uuid, String, StageKind, i16, ForecastCategory)> = pipeline_stages::table
-        .order(pipeline_stages::position)
-        .select((
-            pipeline_stages::id,
-            pipeline_stages::name,
-            pipeline_stages::kind,
-            pipeline_stages::probability,
-            pipeline_stages::forecast_category,
-        ))
-        .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, kind, probability, category)| StageInfo {
-            id,
-            name,
-            kind,
-            probability,
-            category,
-        })
-        .collect())
 }
 
 pub async fn currency(conn: &mut Conn) -> Result<String, Error> {

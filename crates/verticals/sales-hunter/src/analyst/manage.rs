@@ -26,7 +26,7 @@ pub async fn get_analyst_page(
     let report = db
         .tenant_tx(ctx.tenant_id, async |conn| {
             let cfg = load_config(conn).await?;
-            pipeline_report(conn, &cfg).await
+            pipeline_report(conn, ctx.tenant_id, &cfg).await
         })
         .await?;
     Ok(AnalystPage {

@@ -53,9 +53,10 @@ pub async fn load_config(conn: &mut Conn) -> Result<AnalystConfig, Error> {
 /// The report under `cfg`, as of now.
 pub async fn pipeline_report(
     conn: &mut Conn,
+    tenant: models::TenantId,
     cfg: &AnalystConfig,
 ) -> Result<PipelineReport, Error> {
-    let stages = load::stages(conn).await?;
+    let stages = crate::stages::list_stages(conn, tenant).await?;
     let deals = load::deals(conn, None).await?;
     let currency = load::currency(conn).await?;
     let now = chrono::Utc::now();
@@ -72,19 +73,23 @@ pub async fn pipeline_report(
     })
 }
 
-/// One deal's risks, for its page: every check but the stall (which needs every deal's
-/// time in the stage: the Pipeline Analyst's page judges it).
-pub async fn deal_risks(conn: &mut Conn, id: uuid::Uuid) -> Result<Vec<String>, Error> {
+/// One deal's risks, for its page (which has its stages and currency already): every
+/// check but the stall, which needs every deal's time in the stage (the Pipeline
+/// Analyst's page judges it).
+pub async fn deal_risks(
+    conn: &mut Conn,
+    id: uuid::Uuid,
+    stages: &[models::sales::stage::Stage],
+    currency: &str,
+) -> Result<Vec<String>, Error> {
     let cfg = load_config(conn).await?;
-    let stages = load::stages(conn).await?;
     let deals = load::deals(conn, Some(id)).await?;
-    let currency = load::currency(conn).await?;
     let risks = core::risks(
-        &stages,
+        stages,
         &deals,
         &Default::default(),
         &cfg,
-        &currency,
+        currency,
         chrono::Utc::now(),
     );
     Ok(risks

@@ -4,7 +4,8 @@
 use super::core::*;
 use super::default_config;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use models::sales::stage::{ForecastCategory, StageKind};
+use models::sales::stage::{ForecastCategory, Stage, StageKind};
+use models::StageId;
 use uuid::Uuid;
 
 fn at(m: u32, d: u32) -> DateTime<Utc> {
@@ -23,17 +24,18 @@ fn stage(
     kind: StageKind,
     probability: i16,
     category: ForecastCategory,
-) -> StageInfo {
-    StageInfo {
-        id: Uuid::from_u128(n),
+) -> Stage {
+    Stage {
+        id: StageId(Uuid::from_u128(n)),
         name: name.into(),
+        position: n as i32,
         kind,
         probability,
-        category,
+        forecast_category: category,
     }
 }
 
-fn fixture() -> (Vec<StageInfo>, Vec<DealFacts>, DateTime<Utc>) {
+fn fixture() -> (Vec<Stage>, Vec<DealFacts>, DateTime<Utc>) {
     let stages = vec![
         stage(
             1,

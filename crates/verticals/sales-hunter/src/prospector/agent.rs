@@ -179,6 +179,7 @@ impl Agent for Prospector {
     fn prepare<'a>(
         &'a self,
         conn: &'a mut Conn,
+        _tenant: models::TenantId,
         config: &'a Value,
         subject: RunSubject,
     ) -> BoxFuture<'a, Result<Prepared, Error>> {
