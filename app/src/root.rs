@@ -103,6 +103,7 @@ lazy_page! {
     AgentsRoute => agents::AgentsPage,
     ProspectorRoute => agents::prospector::ProspectorSettingsPage,
     AnalystRoute => agents::analyst::AnalystSettingsPage,
+    QualifierRoute => agents::qualifier::QualifierSettingsPage,
     AgentRunsRoute => agents::runs::RunsPage,
     AgentRunRoute => agents::runs::RunPage,
     ConnectorsRoute => connectors::ConnectorsPage,
@@ -145,6 +146,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment(paths::AGENTS) ssr=SsrMode::Async view={Lazy::<AgentsRoute>::new()}/>
                     <Route path=(StaticSegment(paths::AGENTS), StaticSegment("prospector")) ssr=SsrMode::Async view={Lazy::<ProspectorRoute>::new()}/>
                     <Route path=(StaticSegment(paths::AGENTS), StaticSegment("pipeline-analyst")) ssr=SsrMode::Async view={Lazy::<AnalystRoute>::new()}/>
+                    <Route path=(StaticSegment(paths::AGENTS), StaticSegment("qualifier")) ssr=SsrMode::Async view={Lazy::<QualifierRoute>::new()}/>
                     <Route path=(StaticSegment(paths::AGENTS), StaticSegment("runs")) ssr=SsrMode::Async view={Lazy::<AgentRunsRoute>::new()}/>
                     <Route path=(StaticSegment(paths::AGENTS), StaticSegment("runs"), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<AgentRunRoute>::new()}/>
                     <Route path=StaticSegment(paths::CONNECTORS) ssr=SsrMode::Async view={Lazy::<ConnectorsRoute>::new()}/>

@@ -31,7 +31,7 @@ test('agents: edit the profile, rescore, see the breakdown change; write a brief
   // The agents page: the Prospector's card, the others coming next.
   await open(page, info, '/agents');
   await expect(page.getByTestId('agent-card-prospector')).toContainText('Built-in (offline)');
-  await expect(page.getByTestId('agent-card-qualifier')).toContainText('Coming next');
+  await expect(page.getByTestId('agent-card-qualifier')).toContainText('Built-in (offline)');
   await page.getByRole('link', { name: 'Settings and profile' }).click();
   await expect(page.getByTestId('prospector-version')).toContainText('Version 1 in use');
 
@@ -109,4 +109,63 @@ test('the pipeline analyst: three forecasts with their record, stages, risks and
     await open(page, info, '/agents/runs?agent=pipeline_analyst');
     await expect(page.getByTestId('runs-table')).toContainText('Pipeline Analyst');
   }
+});
+
+test('the qualifier: BANT read from a note with its evidence, a verdict, an override kept and cleared, MEDDPICC', async ({ page }, info) => {
+  const tag = `${info.project.name}${Date.now()}`;
+  await open(page, info, '/sign-up');
+  await page.getByLabel('Your name').fill('Quinn Qualifier');
+  await page.getByLabel('Work email').fill(uniqueEmail(info, 'qualifier'));
+  await page.getByLabel('Password').fill('long enough password');
+  await page.getByLabel('Organisation').fill(`Qualifier ${tag}`);
+  await page.getByRole('button', { name: 'Create organisation' }).click();
+  await expect(page.getByTestId('tenant-name')).toBeVisible();
+
+  await open(page, info, '/leads/new');
+  await page.getByLabel('First name').fill('Grace');
+  await page.getByLabel('Last name').fill(`Hopper${tag}`);
+  await page.getByRole('button', { name: 'Create lead' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Grace Hopper${tag}` })).toBeVisible();
+  const panel = page.getByTestId('qualification');
+  await expect(panel.getByTestId('verdict')).toHaveText('Nurture');
+  await expect(panel.getByTestId('next-questions')).toContainText('Is there budget set aside');
+
+  const log = page.getByTestId('log-activity');
+  await log.getByLabel('Subject').fill('Discovery call');
+  await log.getByLabel('Notes').fill('Budget approved: 40k. She is the decision maker. Reps waste hours on manual reports. Go-live by March.');
+  await page.getByRole('button', { name: 'Log activity' }).click();
+  await expect(panel.getByTestId('verdict')).toHaveText('Qualified');
+  const budget = panel.getByTestId('criterion-budget');
+  await expect(budget.getByTestId('criterion-state')).toHaveText('Confirmed');
+  await expect(budget.getByTestId('criterion-evidence')).toContainText('Budget approved: 40k.');
+  await expect(budget).toContainText('Rules, 85% sure');
+
+  // A rep's ruling wins, is shown with its reason, and can be handed back.
+  await budget.locator('summary').click();
+  await budget.getByLabel('State').selectOption('negative');
+  await budget.getByLabel('Why (kept with it)').fill('The CFO pulled the money');
+  await budget.getByRole('button', { name: 'Apply override' }).click();
+  await expect(panel.getByTestId('verdict')).toHaveText('Disqualified');
+  await expect(budget).toContainText('Set by Quinn Qualifier');
+  await expect(budget).toContainText('Why: The CFO pulled the money');
+  await expect(panel.getByTestId('verdict-reasons')).toContainText('Budget is negative');
+  await budget.locator('summary').click();
+  await budget.getByLabel('State').selectOption('cleared');
+  await budget.getByRole('button', { name: 'Apply override' }).click();
+  await expect(panel.getByTestId('verdict')).toHaveText('Qualified');
+
+  // MEDDPICC on the settings page: a wrong number is named, a right one is a new version.
+  await open(page, info, '/agents');
+  await page.getByTestId('agent-card-qualifier').getByRole('link').click();
+  await expect(page.getByTestId('qualifier-version')).toContainText('Version 1 in use');
+  const form = page.getByTestId('qualifier-form');
+  await form.getByLabel('Framework').selectOption('meddpicc');
+  await form.getByLabel('Deal breakers (negative disqualifies)').fill('identify_pain');
+  await form.getByLabel('Confirmed criteria to qualify').fill('9');
+  await form.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect(form.getByText('Must be 1 to 8')).toBeVisible();
+  await form.getByLabel('Confirmed criteria to qualify').fill('5');
+  await form.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect(page.getByTestId('qualifier-version')).toContainText('Version 2 in use');
+  await expect(page.getByTestId('qualifier-versions')).toContainText('framework: "bant" → "meddpicc"');
 });

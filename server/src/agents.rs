@@ -10,6 +10,7 @@ pub fn hub(config: &Config) -> AgentHub {
     AgentHub {
         agents: AgentRegistry::new()
             .agent(sales_hunter::prospector::Prospector)
+            .agent(sales_hunter::qualifier::Qualifier)
             .agent(sales_hunter::analyst::PipelineAnalyst),
         providers: ProviderRegistry::standard(),
         // Both were checked when the configuration was read.

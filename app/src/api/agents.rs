@@ -116,29 +116,12 @@ pub async fn run_agent(
     subject_id: String,
 ) -> Result<RunResult, AppError> {
     use super::ssr::*;
-    use models::agents::run::{RunSubject, RunTrigger, SubjectKind};
+    use models::agents::run::{RunSubject, RunTrigger};
     let ctx = require_user()?;
     let s = state()?;
     let kind = models::agents::AgentKind::parse(&agent)
         .ok_or_else(|| AppError::validation("agent", "There is no such agent."))?;
-    let subject = RunSubject {
-        kind: SubjectKind::parse(&subject_kind).ok_or_else(|| {
-            AppError::validation(
-                "subject_kind",
-                "Runs are about a lead, a deal or the pipeline.",
-            )
-        })?,
-        id: if subject_id.trim().is_empty() {
-            None
-        } else {
-            Some(
-                subject_id
-                    .trim()
-                    .parse()
-                    .map_err(|_| AppError::validation("subject_id", "This is not an id."))?,
-            )
-        },
-    };
+    let subject = RunSubject::parse(&subject_kind, &subject_id)?;
     let outcome = agents::run_agent(
         &s.db,
         &ctx,

@@ -15,6 +15,7 @@ pub mod leads;
 pub mod members;
 pub mod navigation;
 pub mod pipeline;
+pub mod qualifier;
 pub mod saved_views;
 pub mod settings;
 

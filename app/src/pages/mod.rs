@@ -15,6 +15,7 @@ pub mod members;
 pub mod not_found;
 pub mod opportunity;
 pub mod pipeline;
+pub mod qualification;
 pub mod records;
 pub mod reset_password;
 pub mod sales_settings;

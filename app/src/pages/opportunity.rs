@@ -207,6 +207,7 @@ fn OpportunityView(
                 </section>
             </div>
             <div class="space-y-6">
+                <crate::pages::qualification::QualificationPanel subject_kind="opportunity" subject_id=id.to_string()/>
                 {(!detail.risks.is_empty()).then(|| view! {
                     <section class="rounded-lg bg-amber-50 p-6 shadow-sm ring-1 ring-amber-200" aria-labelledby="risks-h" data-testid="deal-risks">
                         <h2 id="risks-h" class="text-base font-semibold">"Needs attention"</h2>

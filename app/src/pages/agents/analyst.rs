@@ -163,22 +163,7 @@ fn Report(p: AnalystPage, a: Actions) -> impl IntoView {
             } else {
                 view! { <p class="mt-2 text-sm text-slate-600">"Admins and owners change the thresholds."</p> }.into_any()
             }}
-            <ol class="mt-4 space-y-2 text-sm" data-testid="analyst-versions">
-                {p.history.clone().into_iter().map(|h| view! {
-                    <li class="flex flex-wrap items-center gap-3">
-                        <span class="font-semibold">{format!("Version {}", h.version)}</span>
-                        <span class="text-slate-600">{format!("{} {}", h.created_by, h.note)}</span>
-                        <span class="font-mono text-xs">{h.changes.join("; ")}</span>
-                        {(can_configure && h.version != version).then(|| view! {
-                            <ActionForm action=a.rollback>
-                                <input type="hidden" name="agent" value="pipeline_analyst"/>
-                                <input type="hidden" name="version" value=h.version.to_string()/>
-                                <Button kind="submit" variant=ButtonVariant::Secondary>{format!("Roll back to {}", h.version)}</Button>
-                            </ActionForm>
-                        })}
-                    </li>
-                }).collect_view()}
-            </ol>
         </section>
+        <super::Versions agent="pipeline_analyst" history=p.history.clone() current=version can_configure rollback=a.rollback testid="analyst-versions"/>
     }
 }

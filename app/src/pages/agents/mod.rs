@@ -3,13 +3,16 @@
 
 pub mod analyst;
 pub mod prospector;
+pub mod qualifier;
 pub mod runs;
 
-use crate::api::agents::{get_agents, SetAgentBudget};
+use crate::api::agents::{get_agents, RollbackAgentConfig, SetAgentBudget};
 use crate::components::*;
+use crate::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use models::agents::run::format_micros;
+use models::agents::settings::ConfigVersion;
 use models::agents::views::{AgentCard, AgentsOverview};
 
 pub(crate) const SECTION: &str = "rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200";
@@ -76,7 +79,7 @@ fn Card(c: AgentCard) -> impl IntoView {
     let href = match c.kind {
         models::agents::AgentKind::Prospector => Some("/agents/prospector"),
         models::agents::AgentKind::PipelineAnalyst => Some("/agents/pipeline-analyst"),
-        _ => None,
+        models::agents::AgentKind::Qualifier => Some("/agents/qualifier"),
     };
     let provider = if c.provider == "builtin" {
         "Built-in (offline)".to_string()
@@ -105,5 +108,50 @@ fn Card(c: AgentCard) -> impl IntoView {
             })}
             {href.map(|h| view! { <a class="mt-3 inline-block text-sm font-semibold underline" href=h>{if c.kind == models::agents::AgentKind::Prospector { "Settings and profile" } else { "Report and settings" }}</a> })}
         </article>
+    }
+}
+
+/// An agent's versions, newest first: who saved each and why, what changed, its settings,
+/// and a rollback (a new version with that one's settings).
+#[component]
+pub(crate) fn Versions(
+    agent: &'static str,
+    history: Vec<ConfigVersion>,
+    current: i32,
+    can_configure: bool,
+    rollback: ServerAction<RollbackAgentConfig>,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <section class=format!("mt-6 {SECTION}") aria-labelledby=format!("{agent}-history-h")>
+            <h2 id=format!("{agent}-history-h") class="text-base font-semibold">"Versions"</h2>
+            <ol class="mt-3 space-y-3" data-testid=testid>
+                {history.into_iter().map(|v| view! {
+                    <li class="rounded-md p-3 ring-1 ring-slate-200">
+                        <div class="flex flex-wrap items-center justify-between gap-2 text-sm">
+                            <span class="font-semibold">{format!("Version {}", v.version)}</span>
+                            <span class="text-slate-600">{format!("{} · {}{}", v.created_by, format::when(v.created_at), if v.note.is_empty() { String::new() } else { format!(" · {}", v.note) })}</span>
+                            {(can_configure && v.version != current).then(|| view! {
+                                <ActionForm action=rollback>
+                                    <input type="hidden" name="agent" value=agent/>
+                                    <input type="hidden" name="version" value=v.version.to_string()/>
+                                    <Button kind="submit" variant=ButtonVariant::Secondary>{format!("Roll back to version {}", v.version)}</Button>
+                                </ActionForm>
+                            })}
+                        </div>
+                        {(!v.changes.is_empty()).then(|| view! {
+                            <ul class="mt-2 space-y-0.5 font-mono text-xs text-slate-700" data-testid="version-changes">
+                                {v.changes.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}
+                            </ul>
+                        })}
+                        <details class="mt-2">
+                            <summary class="cursor-pointer text-xs text-slate-600">"Settings of this version"</summary>
+                            <pre class="mt-2 max-h-72 overflow-auto rounded bg-slate-50 p-2 text-xs">{v.config}</pre>
+                        </details>
+                    </li>
+                }).collect_view()}
+            </ol>
+            <FormAlert message=form_error(rollback, &[])/>
+        </section>
     }
 }

@@ -223,7 +223,7 @@ fn Settings(p: ProspectorPage, a: Actions) -> impl IntoView {
             <FormAlert message=form_alert/>
         </ActionForm>
         {p.can_configure.then(|| view! { <KeyForm p=p.clone() a/> })}
-        <History p=p.clone() a/>
+        <super::Versions agent="prospector" history=p.history.clone() current=p.version can_configure=p.can_configure rollback=a.rollback testid="versions"/>
     }
 }
 
@@ -257,43 +257,6 @@ fn KeyForm(p: ProspectorPage, a: Actions) -> impl IntoView {
             } else {
                 view! { <p class="mt-2 text-sm text-slate-600">"This server cannot store keys: it has no CONNECTOR_KEY set."</p> }.into_any()
             }}
-        </section>
-    }
-}
-
-#[component]
-fn History(p: ProspectorPage, a: Actions) -> impl IntoView {
-    let current = p.version;
-    view! {
-        <section class=format!("mt-6 {SECTION}") aria-labelledby="history-h">
-            <h2 id="history-h" class="text-base font-semibold">"Versions"</h2>
-            <ol class="mt-3 space-y-3" data-testid="versions">
-                {p.history.into_iter().map(|v| view! {
-                    <li class="rounded-md p-3 ring-1 ring-slate-200">
-                        <div class="flex flex-wrap items-center justify-between gap-2 text-sm">
-                            <span class="font-semibold">{format!("Version {}", v.version)}</span>
-                            <span class="text-slate-600">{format!("{} · {}{}", v.created_by, format::when(v.created_at), if v.note.is_empty() { String::new() } else { format!(" · {}", v.note) })}</span>
-                            {(p.can_configure && v.version != current).then(|| view! {
-                                <ActionForm action=a.rollback>
-                                    <input type="hidden" name="agent" value="prospector"/>
-                                    <input type="hidden" name="version" value=v.version.to_string()/>
-                                    <Button kind="submit" variant=ButtonVariant::Secondary>{format!("Roll back to version {}", v.version)}</Button>
-                                </ActionForm>
-                            })}
-                        </div>
-                        {(!v.changes.is_empty()).then(|| view! {
-                            <ul class="mt-2 space-y-0.5 font-mono text-xs text-slate-700" data-testid="version-changes">
-                                {v.changes.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}
-                            </ul>
-                        })}
-                        <details class="mt-2">
-                            <summary class="cursor-pointer text-xs text-slate-600">"Settings of this version"</summary>
-                            <pre class="mt-2 max-h-72 overflow-auto rounded bg-slate-50 p-2 text-xs">{v.config}</pre>
-                        </details>
-                    </li>
-                }).collect_view()}
-            </ol>
-            <FormAlert message=form_error(a.rollback, &[])/>
         </section>
     }
 }

@@ -168,6 +168,7 @@ fn LeadView(
             </div>
             <div class="space-y-6">
                 <super::score::ScorePanel lead=lead.clone()/>
+                <crate::pages::qualification::QualificationPanel subject_kind="lead" subject_id=lead_id.to_string()/>
                 <TasksPanel tasks=detail.tasks.clone() task done about_type="lead" about_id=lead_id.to_string()/>
                 <ConvertPanel lead=lead.clone() can_edit convert/>
                 {can_edit.then(|| view! {
@@ -259,7 +260,8 @@ pub fn Timeline(activities: Vec<Activity>) -> impl IntoView {
     view! {
         <ol class="mt-4 space-y-3" data-testid="timeline">
             {activities.into_iter().map(|a| view! {
-                <li class="rounded-md border border-slate-100 p-3">
+                // The anchor the Qualifier's evidence links to.
+                <li class="rounded-md border border-slate-100 p-3 target:ring-2 target:ring-indigo-400" id=format!("activity-{}", a.id)>
                     <div class="flex flex-wrap items-center justify-between gap-2">
                         <span class="text-sm font-medium"><Badge>{a.kind.label()}</Badge>" "{a.subject.clone()}</span>
                         <span class="text-xs text-slate-600">{format!("{} · {}", format::when(a.occurred_at), a.user_name.clone().unwrap_or_default())}</span>

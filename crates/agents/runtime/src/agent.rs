@@ -32,6 +32,17 @@ pub struct Prepared {
     pub output: Option<OutputSchema>,
 }
 
+/// A stored run, as `apply` gets it.
+pub struct Applied<'a> {
+    pub run: models::AgentRunId,
+    pub tenant: models::TenantId,
+    pub subject: RunSubject,
+    /// The provider kind that answered (`builtin` for the agent's own text).
+    pub provider: &'a str,
+    pub prepared: &'a Prepared,
+    pub output: &'a Value,
+}
+
 pub trait Agent: Send + Sync + 'static {
     fn kind(&self) -> AgentKind;
     /// A fresh tenant's configuration (version 1).
@@ -56,9 +67,7 @@ pub trait Agent: Send + Sync + 'static {
     fn apply<'a>(
         &'a self,
         conn: &'a mut Conn,
-        subject: RunSubject,
-        prepared: &'a Prepared,
-        output: &'a Value,
+        run: Applied<'a>,
     ) -> BoxFuture<'a, Result<(), Error>>;
     /// After a new configuration version is saved (the Prospector rescores every lead).
     fn after_save<'a>(

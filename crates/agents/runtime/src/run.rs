@@ -287,9 +287,15 @@ async fn finish(
         .tenant_tx(ctx.tenant_id, async |conn| {
             ledger::insert(conn, &run).await?;
             if let Some(output) = &run.output {
-                p.agent
-                    .apply(conn, req.subject, &p.prepared, output)
-                    .await?;
+                let applied = crate::Applied {
+                    run: id,
+                    tenant: ctx.tenant_id,
+                    subject: req.subject,
+                    provider: &p.common.model.provider,
+                    prepared: &p.prepared,
+                    output,
+                };
+                p.agent.apply(conn, applied).await?;
             }
             meter(conn, ctx, &run).await?;
             budget::settle(conn, ctx.tenant_id, p.month, p.estimate, cost).await

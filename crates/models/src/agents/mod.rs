@@ -3,6 +3,7 @@
 pub mod analyst;
 pub mod form;
 pub mod icp;
+pub mod qualifier;
 pub mod run;
 pub mod settings;
 pub mod views;

@@ -38,6 +38,27 @@ pub struct RunSubject {
     pub id: Option<Uuid>,
 }
 
+impl RunSubject {
+    /// A subject as a form names it: `lead`, `opportunity` or `tenant`, and an id (empty
+    /// for the tenant).
+    pub fn parse(kind: &str, id: &str) -> Result<RunSubject, crate::AppError> {
+        let kind = SubjectKind::parse(kind.trim()).ok_or_else(|| {
+            crate::AppError::validation(
+                "subject_kind",
+                "Runs are about a lead, a deal or the pipeline.",
+            )
+        })?;
+        let id = match id.trim() {
+            "" => None,
+            t => Some(
+                t.parse()
+                    .map_err(|_| crate::AppError::validation("subject_id", "This is not an id."))?,
+            ),
+        };
+        Ok(RunSubject { kind, id })
+    }
+}
+
 /// A run in the history list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {

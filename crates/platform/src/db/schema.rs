@@ -548,6 +548,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    qualification_extractions (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        lead_id -> Nullable<Uuid>,
+        opportunity_id -> Nullable<Uuid>,
+        run_id -> Uuid,
+        criteria -> Jsonb,
+        questions -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    qualification_overrides (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        lead_id -> Nullable<Uuid>,
+        opportunity_id -> Nullable<Uuid>,
+        criterion -> Text,
+        state -> Text,
+        note -> Text,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sales_settings (tenant_id) {
         tenant_id -> Uuid,
         currency -> Text,
@@ -693,6 +720,9 @@ diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(people_tally_changes -> tenants (tenant_id));
 diesel::joinable!(pipeline_snapshots -> tenants (tenant_id));
 diesel::joinable!(pipeline_stages -> tenants (tenant_id));
+diesel::joinable!(qualification_extractions -> tenants (tenant_id));
+diesel::joinable!(qualification_overrides -> tenants (tenant_id));
+diesel::joinable!(qualification_overrides -> users (created_by));
 diesel::joinable!(sales_settings -> tenants (tenant_id));
 diesel::joinable!(saved_views -> tenants (tenant_id));
 diesel::joinable!(tasks -> tenants (tenant_id));
@@ -735,6 +765,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     people_tally_changes,
     pipeline_snapshots,
     pipeline_stages,
+    qualification_extractions,
+    qualification_overrides,
     sales_settings,
     saved_views,
     sessions,

@@ -18,6 +18,7 @@ pub mod leads;
 pub mod open_pipeline;
 pub mod opportunities;
 pub mod prospector;
+pub mod qualifier;
 pub mod records;
 pub mod removal;
 pub mod saved_views;

@@ -6,4 +6,5 @@ mod fake_llm;
 mod local_model;
 mod prospector;
 mod providers;
+mod qualifier;
 mod runs;

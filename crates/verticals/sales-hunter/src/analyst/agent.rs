@@ -3,7 +3,7 @@
 //! same fenced numbers). A run changes no record.
 
 use super::{default_config, pipeline_report};
-use agents::{narrative, typed_config, Agent, BoxFuture, Prepared};
+use agents::{narrative, typed_config, Agent, Applied, BoxFuture, Prepared};
 use models::agents::analyst::{AnalystConfig, PipelineReport};
 use models::agents::run::{RunSubject, SubjectKind};
 use models::agents::AgentKind;
@@ -154,9 +154,7 @@ impl Agent for PipelineAnalyst {
     fn apply<'a>(
         &'a self,
         _conn: &'a mut Conn,
-        _subject: RunSubject,
-        _prepared: &'a Prepared,
-        _output: &'a Value,
+        _run: Applied<'a>,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async { Ok(()) })
     }

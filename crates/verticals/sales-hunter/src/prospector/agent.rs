@@ -5,7 +5,7 @@
 use super::core::{score_lead, LeadFacts, Scored, Touch};
 use super::{default_config, rescore, start_bulk_rescore};
 use crate::leads::load_lead;
-use agents::{narrative, typed_config, Agent, BoxFuture, Prepared};
+use agents::{narrative, typed_config, Agent, Applied, BoxFuture, Prepared};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::agents::icp::ProspectorConfig;
@@ -251,12 +251,10 @@ impl Agent for Prospector {
     fn apply<'a>(
         &'a self,
         conn: &'a mut Conn,
-        subject: RunSubject,
-        _prepared: &'a Prepared,
-        _output: &'a Value,
+        run: Applied<'a>,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
-            if let Some(id) = subject.id {
+            if let Some(id) = run.subject.id {
                 rescore::rescore_leads(conn, &[id]).await?;
             }
             Ok(())

@@ -1,0 +1,2 @@
+DROP TABLE qualification_overrides;
+DROP TABLE qualification_extractions;
