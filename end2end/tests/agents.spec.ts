@@ -164,6 +164,9 @@ test('the qualifier: BANT read from a note with its evidence, a verdict, an over
   await form.getByLabel('Confirmed criteria to qualify').fill('9');
   await form.getByRole('button', { name: 'Save as a new version' }).click();
   await expect(form.getByText('Must be 1 to 8')).toBeVisible();
+  // The form shows the saved settings again: fill it once more.
+  await form.getByLabel('Framework').selectOption('meddpicc');
+  await form.getByLabel('Deal breakers (negative disqualifies)').fill('identify_pain');
   await form.getByLabel('Confirmed criteria to qualify').fill('5');
   await form.getByRole('button', { name: 'Save as a new version' }).click();
   await expect(page.getByTestId('qualifier-version')).toContainText('Version 2 in use');

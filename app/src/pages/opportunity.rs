@@ -10,9 +10,11 @@ use crate::api::pipeline::{
 use crate::components::*;
 use crate::format;
 use crate::pages::leads::detail::{LogActivityForm, TasksPanel, Timeline};
+use crate::pages::qualification::{QualificationActions, QualificationPanel};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use models::agents::qualifier::Qualification;
 use models::members::Member;
 use models::sales::format_money;
 use models::sales::opportunity::OpportunityDetail;
@@ -61,12 +63,16 @@ pub fn OpportunityPage() -> impl IntoView {
     );
     // One server call per resource (see the leads page).
     let members = Resource::new(|| (), |_| list_members());
-    let data = move || async move { Ok::<_, AppError>((data.await?, members.await?)) };
+    let qa = QualificationActions::new();
+    let qualification = qa.resource("opportunity", id, move || log.version().get());
+    let data = move || async move {
+        Ok::<_, AppError>((data.await?, members.await?, qualification.await?))
+    };
     view! {
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data().await {
-                    Ok((detail, members)) => view! { <OpportunityView detail members update move_deal log task done delete/> }.into_any(),
+                    Ok((detail, members, q)) => view! { <OpportunityView detail members q qa update move_deal log task done delete/> }.into_any(),
                     Err(e) => view! {
                         <Title text="Opportunity"/>
                         <EmptyState title="Opportunity not available" body=e.to_string()>
@@ -134,6 +140,8 @@ fn DeletePanel(id: OpportunityId, delete: ServerAction<DeleteOpportunity>) -> im
 fn OpportunityView(
     detail: OpportunityDetail,
     members: Vec<Member>,
+    q: Qualification,
+    qa: QualificationActions,
     update: ServerAction<UpdateOpportunity>,
     move_deal: ServerAction<MoveOpportunity>,
     log: ServerAction<LogActivity>,
@@ -207,7 +215,7 @@ fn OpportunityView(
                 </section>
             </div>
             <div class="space-y-6">
-                <crate::pages::qualification::QualificationPanel subject_kind="opportunity" subject_id=id.to_string()/>
+                <QualificationPanel q subject_kind="opportunity" subject_id=id.to_string() actions=qa/>
                 {(!detail.risks.is_empty()).then(|| view! {
                     <section class="rounded-lg bg-amber-50 p-6 shadow-sm ring-1 ring-amber-200" aria-labelledby="risks-h" data-testid="deal-risks">
                         <h2 id="risks-h" class="text-base font-semibold">"Needs attention"</h2>

@@ -10,6 +10,7 @@ use crate::format;
 use leptos::prelude::*;
 use models::agents::qualifier::{Assessment, CriterionState, Origin, Qualification, Verdict};
 use models::agents::run::RunStatus;
+use models::AppError;
 
 fn state_tone(s: CriterionState) -> Tone {
     match s {
@@ -28,31 +29,61 @@ fn verdict_tone(v: Verdict) -> Tone {
     }
 }
 
+/// The panel's actions. The page owns them and fetches the qualification with its own
+/// data (`resource`): a resource of the panel's own, suspended inside the page's, does not
+/// hydrate.
+#[derive(Clone, Copy)]
+pub struct QualificationActions {
+    pub set: ServerAction<OverrideCriterion>,
+    pub run: ServerAction<RunAgent>,
+}
+
+impl Default for QualificationActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl QualificationActions {
+    pub fn new() -> QualificationActions {
+        QualificationActions {
+            set: ServerAction::new(),
+            run: ServerAction::new(),
+        }
+    }
+
+    /// The subject's qualification, read again after an override, a model run, or when
+    /// `also` changes (a logged activity).
+    pub fn resource(
+        self,
+        subject_kind: &'static str,
+        id: impl Fn() -> String + Send + Sync + 'static,
+        also: impl Fn() -> usize + Send + Sync + 'static,
+    ) -> Resource<Result<Qualification, AppError>> {
+        Resource::new(
+            move || {
+                (
+                    id(),
+                    self.set.version().get(),
+                    self.run.version().get(),
+                    also(),
+                )
+            },
+            move |(id, ..)| get_qualification(subject_kind.to_string(), id),
+        )
+    }
+}
+
 #[component]
-pub fn QualificationPanel(subject_kind: &'static str, subject_id: String) -> impl IntoView {
-    let set = ServerAction::<OverrideCriterion>::new();
-    let run = ServerAction::<RunAgent>::new();
-    let id = subject_id.clone();
-    let data = Resource::new(
-        move || (set.version().get(), run.version().get()),
-        move |_| get_qualification(subject_kind.to_string(), id.clone()),
-    );
+pub fn QualificationPanel(
+    q: Qualification,
+    subject_kind: &'static str,
+    subject_id: String,
+    actions: QualificationActions,
+) -> impl IntoView {
     view! {
         <section class="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-labelledby="qualification-h" data-testid="qualification">
-            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Reading the notes…"</p> }>
-                {move || {
-                    let subject_id = subject_id.clone();
-                    Suspend::new(async move {
-                        match data.await {
-                            Ok(q) => view! { <Body q subject_kind subject_id set run/> }.into_any(),
-                            Err(e) => view! {
-                                <h2 id="qualification-h" class="text-base font-semibold">"Qualification"</h2>
-                                <FormAlert message=Signal::derive(move || Some(e.to_string()))/>
-                            }.into_any(),
-                        }
-                    })
-                }}
-            </Transition>
+            <Body q subject_kind subject_id set=actions.set run=actions.run/>
         </section>
     }
 }

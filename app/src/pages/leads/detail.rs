@@ -8,9 +8,11 @@ use crate::api::leads::{get_lead, ConvertLead, DeleteLead, UpdateLead};
 use crate::api::members::list_members;
 use crate::components::*;
 use crate::format;
+use crate::pages::qualification::{QualificationActions, QualificationPanel};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use models::agents::qualifier::Qualification;
 use models::members::Member;
 use models::sales::activity::{Activity, ActivityKind, Task};
 use models::sales::lead::{Lead, LeadDetail, LeadInput, LeadStatus};
@@ -64,12 +66,16 @@ pub fn LeadDetailPage() -> impl IntoView {
     );
     // One server call per resource (see the leads page).
     let members = Resource::new(|| (), |_| list_members());
-    let data = move || async move { Ok::<_, AppError>((data.await?, members.await?)) };
+    let qa = QualificationActions::new();
+    let qualification = qa.resource("lead", id, move || log.version().get());
+    let data = move || async move {
+        Ok::<_, AppError>((data.await?, members.await?, qualification.await?))
+    };
     view! {
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading lead…"</p> }>
             {move || Suspend::new(async move {
                 match data().await {
-                    Ok((detail, members)) => view! { <LeadView detail members update log task done convert delete/> }.into_any(),
+                    Ok((detail, members, q)) => view! { <LeadView detail members q qa update log task done convert delete/> }.into_any(),
                     Err(e) => view! {
                         <Title text="Lead"/>
                         <EmptyState title="Lead not available" body=e.to_string()>
@@ -86,6 +92,8 @@ pub fn LeadDetailPage() -> impl IntoView {
 fn LeadView(
     detail: LeadDetail,
     members: Vec<Member>,
+    q: Qualification,
+    qa: QualificationActions,
     update: ServerAction<UpdateLead>,
     log: ServerAction<LogActivity>,
     task: ServerAction<CreateTask>,
@@ -168,7 +176,7 @@ fn LeadView(
             </div>
             <div class="space-y-6">
                 <super::score::ScorePanel lead=lead.clone()/>
-                <crate::pages::qualification::QualificationPanel subject_kind="lead" subject_id=lead_id.to_string()/>
+                <QualificationPanel q subject_kind="lead" subject_id=lead_id.to_string() actions=qa/>
                 <TasksPanel tasks=detail.tasks.clone() task done about_type="lead" about_id=lead_id.to_string()/>
                 <ConvertPanel lead=lead.clone() can_edit convert/>
                 {can_edit.then(|| view! {

@@ -5,6 +5,7 @@
 
 pub mod agent;
 pub mod core;
+pub mod eval;
 pub mod load;
 pub mod manage;
 #[cfg(test)]
