@@ -141,7 +141,17 @@ test('the qualifier: BANT read from a note with its evidence, a verdict, an over
   await expect(budget).toContainText('Rules, 85% sure');
 
   // A rep's ruling wins, is shown with its reason, and can be handed back.
-  await budget.locator('summary').click();
+  // Each save reads the page's data again and renders it anew: open the form once that is done.
+  const openOverride = async () => {
+    await page.waitForLoadState('networkidle');
+    await expect(async () => {
+      if (!(await budget.locator('details').evaluate((d) => (d as HTMLDetailsElement).open))) {
+        await budget.locator('summary').click();
+      }
+      await expect(budget.getByLabel('State')).toBeVisible({ timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+  };
+  await openOverride();
   await budget.getByLabel('State').selectOption('negative');
   await budget.getByLabel('Why (kept with it)').fill('The CFO pulled the money');
   await budget.getByRole('button', { name: 'Apply override' }).click();
@@ -149,7 +159,7 @@ test('the qualifier: BANT read from a note with its evidence, a verdict, an over
   await expect(budget).toContainText('Set by Quinn Qualifier');
   await expect(budget).toContainText('Why: The CFO pulled the money');
   await expect(panel.getByTestId('verdict-reasons')).toContainText('Budget is negative');
-  await budget.locator('summary').click();
+  await openOverride();
   await budget.getByLabel('State').selectOption('cleared');
   await budget.getByRole('button', { name: 'Apply override' }).click();
   await expect(panel.getByTestId('verdict')).toHaveText('Qualified');
