@@ -89,6 +89,18 @@ pub fn typed_config<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, AppE
     })
 }
 
+/// `Agent::validate` for a typed configuration: read it, run its own checks, and return its
+/// normal form.
+pub fn validated_config<T: serde::de::DeserializeOwned + serde::Serialize>(
+    v: &Value,
+    check: impl FnOnce(&T) -> Result<(), AppError>,
+) -> Result<Value, AppError> {
+    let cfg = typed_config::<T>(v)?;
+    check(&cfg)?;
+    serde_json::to_value(cfg)
+        .map_err(|_| AppError::validation("config", "The configuration does not read."))
+}
+
 /// The longest narrative an agent keeps.
 pub const MAX_NARRATIVE: usize = 4000;
 

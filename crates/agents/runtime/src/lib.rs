@@ -13,7 +13,9 @@ pub mod manage;
 pub mod run;
 pub mod template;
 
-pub use agent::{narrative, typed_config, Agent, AgentRegistry, Applied, BoxFuture, Prepared};
+pub use agent::{
+    narrative, typed_config, validated_config, Agent, AgentRegistry, Applied, BoxFuture, Prepared,
+};
 pub use llm::OutputSchema;
 pub use run::{run_agent, RunOutcome, RunRequest};
 

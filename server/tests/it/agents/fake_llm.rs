@@ -178,6 +178,15 @@ async fn anthropic(State(state): Shared, _h: HeaderMap, Json(body): Json<Value>)
 }
 
 /// Anthropic's documented error body.
+/// A whole OpenAI chat completion saying `content`, with this usage.
+pub fn chat_answer(content: &str, tokens_in: u32, tokens_out: u32) -> Scripted {
+    Scripted::Body(
+        json!({"model": "gpt-4o-mini", "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+               "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out}})
+        .to_string(),
+    )
+}
+
 pub fn anthropic_error(kind: &str, message: &str) -> String {
     json!({"type": "error", "error": {"type": kind, "message": message}}).to_string()
 }

@@ -4,7 +4,7 @@
 //! extraction through the fake, with hostile and misquoting answers refused; a deal's
 //! qualification reading its lead's notes; tenant isolation.
 
-use super::fake_llm::{FakeLlm, Scripted};
+use super::fake_llm::{chat_answer, FakeLlm, Scripted};
 use super::runs::app_reaching;
 use crate::harness::{run, TestApp};
 use crate::members::team_with;
@@ -213,11 +213,7 @@ fn notes_qualify_a_lead_with_evidence_and_overrides_are_kept_and_cleared() {
 }
 
 fn chat(content: &str) -> Scripted {
-    Scripted::Body(
-        json!({"model": "gpt-4o-mini", "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-               "usage": {"prompt_tokens": 300, "completion_tokens": 60}})
-        .to_string(),
-    )
+    chat_answer(content, 300, 60)
 }
 
 async fn qualify(app: &TestApp, session: &str, id: LeadId) -> models::agents::views::RunResult {

@@ -2,7 +2,7 @@
 //! wrong key, answers that are not acceptable, hostile record text, the ledger, replays,
 //! usage events, the monthly budget under concurrency, and tenant isolation.
 
-use super::fake_llm::{FakeLlm, Scripted};
+use super::fake_llm::{chat_answer, FakeLlm, Scripted};
 use super::local_model::{local_model, KEY};
 use crate::harness::{run, Options, TestApp};
 use crate::records::lead;
@@ -310,13 +310,7 @@ fn an_unacceptable_answer_is_asked_again_once_then_fails_with_the_reason() {
             .await;
         let ada = lead("Ada", "Lovelace").create(&app, &owner).await;
         use_provider(&app, &owner, "openai", &fake.base_url, "gpt-4o-mini").await;
-        let empty = || {
-            Scripted::Body(
-                json!({"model": "gpt-4o-mini", "choices": [{"index": 0, "message": {"role": "assistant", "content": "  "}, "finish_reason": "stop"}],
-                       "usage": {"prompt_tokens": 100, "completion_tokens": 1}})
-                .to_string(),
-            )
-        };
+        let empty = || chat_answer("  ", 100, 1);
         fake.script([empty()]);
         let done = run_on(&app, &owner, ada.id).await.expect("run");
         assert_eq!(

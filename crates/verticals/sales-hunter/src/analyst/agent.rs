@@ -3,7 +3,7 @@
 //! same fenced numbers). A run changes no record.
 
 use super::{default_config, pipeline_report};
-use agents::{narrative, typed_config, Agent, Applied, BoxFuture, Prepared};
+use agents::{narrative, typed_config, validated_config, Agent, Applied, BoxFuture, Prepared};
 use models::agents::analyst::{AnalystConfig, PipelineReport};
 use models::agents::run::{RunSubject, SubjectKind};
 use models::agents::AgentKind;
@@ -74,10 +74,7 @@ impl Agent for PipelineAnalyst {
     }
 
     fn validate(&self, config: &Value) -> Result<Value, AppError> {
-        let cfg = typed_config::<AnalystConfig>(config)?;
-        cfg.validate()?;
-        serde_json::to_value(cfg)
-            .map_err(|_| AppError::validation("config", "The configuration does not read."))
+        validated_config(config, AnalystConfig::validate)
     }
 
     fn sample_variables(&self) -> Map<String, Value> {

@@ -5,7 +5,7 @@
 use super::core::{score_lead, LeadFacts, Scored, Touch};
 use super::{default_config, rescore, start_bulk_rescore};
 use crate::leads::load_lead;
-use agents::{narrative, typed_config, Agent, Applied, BoxFuture, Prepared};
+use agents::{narrative, typed_config, validated_config, Agent, Applied, BoxFuture, Prepared};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::agents::icp::ProspectorConfig;
@@ -158,10 +158,7 @@ impl Agent for Prospector {
     }
 
     fn validate(&self, config: &Value) -> Result<Value, AppError> {
-        let cfg = typed_config::<ProspectorConfig>(config)?;
-        cfg.validate()?;
-        serde_json::to_value(cfg)
-            .map_err(|_| AppError::validation("config", "The configuration does not read."))
+        validated_config(config, ProspectorConfig::validate)
     }
 
     fn sample_variables(&self) -> Map<String, Value> {

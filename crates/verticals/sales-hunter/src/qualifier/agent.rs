@@ -8,7 +8,7 @@
 
 use super::rules::{self, normalize, Finding};
 use super::store::{self, Extraction, StoredFinding};
-use agents::{typed_config, Agent, Applied, BoxFuture, OutputSchema, Prepared};
+use agents::{typed_config, validated_config, Agent, Applied, BoxFuture, OutputSchema, Prepared};
 use models::agents::qualifier::{Criterion, CriterionState, Framework, QualifierConfig};
 use models::agents::run::{RunSubject, SubjectKind};
 use models::agents::AgentKind;
@@ -247,10 +247,7 @@ impl Agent for Qualifier {
     }
 
     fn validate(&self, config: &Value) -> Result<Value, AppError> {
-        let cfg = typed_config::<QualifierConfig>(config)?;
-        cfg.validate()?;
-        serde_json::to_value(cfg)
-            .map_err(|_| AppError::validation("config", "The configuration does not read."))
+        validated_config(config, QualifierConfig::validate)
     }
 
     fn sample_variables(&self) -> Map<String, Value> {
