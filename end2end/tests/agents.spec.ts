@@ -62,9 +62,8 @@ test('agents: edit the profile, rescore, see the breakdown change; write a brief
     await expect(page.getByTestId('research-brief')).toContainText('Score 56 (B)');
     await page.getByTestId('research-brief').getByRole('link', { name: 'See the run' }).click();
   } else {
-    // Without JavaScript the form posts and comes back to the lead; the run is in the ledger.
-    await open(page, info, '/agents/runs');
-    await page.getByTestId('runs-table').getByRole('link').first().click();
+    // Without JavaScript the form posts and lands on the run's page, with the finished text.
+    await expect(page).toHaveURL(/\/agents\/runs\/[0-9a-f-]+$/);
   }
   await expect(page.getByTestId('run-output')).toContainText('Score 56 (B)');
   await expect(page.getByTestId('run-facts')).toContainText('built-in');
@@ -106,9 +105,26 @@ test('the pipeline analyst: three forecasts with their record, stages, risks and
   if (hydrated(info)) {
     await expect(page.getByTestId('analyst-summary')).toContainText('weighted');
   } else {
-    await open(page, info, '/agents/runs?agent=pipeline_analyst');
-    await expect(page.getByTestId('runs-table')).toContainText('Pipeline Analyst');
+    await expect(page.getByTestId('run-output')).toContainText('weighted');
   }
+
+  // The same summary every Monday, and the Qualifier over every open lead now.
+  await open(page, info, '/agents');
+  const analyst = page.getByTestId('card-automation-pipeline_analyst');
+  await analyst.locator('summary').click();
+  await analyst.getByLabel('Run on a schedule').selectOption('weekly');
+  await analyst.getByRole('button', { name: 'Save the automation' }).click();
+  await expect(page.getByTestId('card-automation-pipeline_analyst').getByTestId('automation-summary'))
+    .toContainText('Every Monday over the whole pipeline');
+  const qualifier = page.getByTestId('bulk-start-qualifier');
+  await qualifier.getByLabel('Run now over').selectOption('open_leads');
+  await qualifier.getByRole('button', { name: 'Start' }).click();
+  const bulk = page.getByTestId('card-automation-qualifier').getByTestId('bulk-run');
+  await expect(async () => {
+    if (!hydrated(info)) await page.reload();
+    await expect(bulk.getByTestId('bulk-run-state')).toHaveText('Finished', { timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(bulk).toContainText('Bulk run over every open lead');
 });
 
 test('the qualifier: BANT read from a note with its evidence, a verdict, an override kept and cleared, MEDDPICC', async ({ page }, info) => {

@@ -2,6 +2,8 @@
 //! schedules. `platform::jobs::Worker` does the claiming, running and retrying.
 
 use crate::Config;
+use agents::automation::{AgentScheduleTick, BulkAgentRuns, WorkflowRun};
+use agents::AgentHub;
 use connectors::{ConnectorHub, SyncConnection};
 use platform::jobs::{Registry, Worker, WorkerOptions};
 use platform::mail::{Mailer, SendEmail};
@@ -10,11 +12,14 @@ use platform::Db;
 
 /// Every job type, with what it needs: the platform's, then the verticals'. A new platform
 /// job type is registered here; a vertical registers its own.
-pub fn registry(mailer: Mailer, connectors: ConnectorHub) -> Registry {
+pub fn registry(mailer: Mailer, connectors: ConnectorHub, agents: AgentHub) -> Registry {
     let platform = Registry::new()
         .register::<SendEmail>(mailer)
         .register::<PruneExpired>(())
-        .register::<SyncConnection>(connectors);
+        .register::<SyncConnection>(connectors)
+        .register::<BulkAgentRuns>(agents.clone())
+        .register::<WorkflowRun>(agents.clone())
+        .register::<AgentScheduleTick>(agents);
     crate::verticals::registry().register_jobs(platform)
 }
 
@@ -35,7 +40,11 @@ pub fn build(
         shutdown_grace: std::time::Duration::from_secs(config.job_shutdown_grace_secs),
         ..WorkerOptions::default()
     };
-    Ok(Worker::new(db, registry(mailer, connectors), options)
-        .schedule(PruneExpired::schedule()?)
-        .schedule(sales_hunter::prospector::RescoreEngagedLeads::schedule()?))
+    let agents = crate::agents::hub(config);
+    Ok(
+        Worker::new(db, registry(mailer, connectors, agents), options)
+            .schedule(PruneExpired::schedule()?)
+            .schedule(AgentScheduleTick::schedule()?)
+            .schedule(sales_hunter::prospector::RescoreEngagedLeads::schedule()?),
+    )
 }

@@ -3,21 +3,11 @@
 //! budget an owner, runs any member (checked in `agents::manage`).
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use leptos::server_fn::codec::{Json, StreamingText, TextStream};
 use models::agents::form::ProspectorForm;
 use models::agents::run::{RunDetail, RunSummary};
 use models::agents::views::{AgentsOverview, ProspectorPage, RunResult};
 use models::{AgentRunId, AppError};
-
-#[cfg(feature = "ssr")]
-fn result_of(outcome: agents::RunOutcome) -> RunResult {
-    RunResult {
-        text: outcome.text(),
-        id: outcome.id,
-        status: outcome.status,
-        error: outcome.error,
-    }
-}
 
 #[server(endpoint = "get_agents")]
 pub async fn get_agents() -> Result<AgentsOverview, AppError> {
@@ -60,8 +50,7 @@ pub async fn save_agent_config(
     use super::ssr::*;
     let ctx = require_user()?;
     let s = state()?;
-    let kind = models::agents::AgentKind::parse(&agent)
-        .ok_or_else(|| AppError::validation("agent", "There is no such agent."))?;
+    let kind = agent_kind(&agent)?;
     agents::manage::save_agent_config_json(&s.db, &ctx, &s.agents, kind, &config, &note)
         .await
         .map_err(AppError::from)
@@ -72,8 +61,7 @@ pub async fn rollback_agent_config(agent: String, version: i32) -> Result<i32, A
     use super::ssr::*;
     let ctx = require_user()?;
     let s = state()?;
-    let kind = models::agents::AgentKind::parse(&agent)
-        .ok_or_else(|| AppError::validation("agent", "There is no such agent."))?;
+    let kind = agent_kind(&agent)?;
     agents::manage::rollback_agent_config(&s.db, &ctx, &s.agents, kind, version)
         .await
         .map_err(AppError::from)
@@ -108,19 +96,27 @@ pub async fn set_agent_budget(monthly_budget: String) -> Result<(), AppError> {
         .map_err(AppError::from)
 }
 
-/// Runs an agent on a subject now (`lead` and its id for the Prospector).
+/// An agent named in a form.
+#[cfg(feature = "ssr")]
+fn agent_kind(agent: &str) -> Result<models::agents::AgentKind, AppError> {
+    models::agents::AgentKind::parse(agent.trim())
+        .ok_or_else(|| AppError::validation("agent", "There is no such agent."))
+}
+
+/// Runs an agent on a subject now (`lead` and its id for the Prospector). A form posted
+/// without JavaScript with `open_run` goes on to the run's page, which shows its text.
 #[server(endpoint = "run_agent")]
 pub async fn run_agent(
     agent: String,
     subject_kind: String,
     subject_id: String,
+    #[server(default)] open_run: bool,
 ) -> Result<RunResult, AppError> {
     use super::ssr::*;
     use models::agents::run::{RunSubject, RunTrigger};
     let ctx = require_user()?;
     let s = state()?;
-    let kind = models::agents::AgentKind::parse(&agent)
-        .ok_or_else(|| AppError::validation("agent", "There is no such agent."))?;
+    let kind = agent_kind(&agent)?;
     let subject = RunSubject::parse(&subject_kind, &subject_id)?;
     let outcome = agents::run_agent(
         &s.db,
@@ -132,12 +128,36 @@ pub async fn run_agent(
             trigger: RunTrigger::Manual,
             version: None,
             replay_of: None,
-            sink: None,
+            id: None,
+            watcher: None,
         },
     )
     .await
     .map_err(AppError::from)?;
-    Ok(result_of(outcome))
+    if open_run && plain_form_post() {
+        leptos_axum::redirect(&format!("/agents/runs/{}", outcome.id));
+    }
+    Ok(RunResult::from(outcome))
+}
+
+/// `run_agent` as the page watches it: a JSON line per `LiveRunEvent`, the model's text as
+/// it is written, then the stored run (or why it was refused).
+#[server(endpoint = "stream_agent_run", output = StreamingText)]
+pub async fn stream_agent_run(
+    agent: String,
+    subject_kind: String,
+    subject_id: String,
+) -> Result<TextStream<AppError>, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    let kind = agent_kind(&agent)?;
+    let subject = models::agents::run::RunSubject::parse(&subject_kind, &subject_id)?;
+    let events = agents::start_live_run(s.db.clone(), ctx, s.agents.clone(), kind, subject);
+    Ok(TextStream::new(futures_util::stream::unfold(
+        events,
+        |mut rx| async move { rx.recv().await.map(|e| (Ok(e.to_line()), rx)) },
+    )))
 }
 
 /// Runs, newest first: all, or one agent's, one status's, one subject's.
@@ -182,7 +202,7 @@ pub async fn replay_agent_run(id: AgentRunId, version: Option<i32>) -> Result<Ru
         .await
         .map_err(AppError::from)?;
     leptos_axum::redirect(&format!("/agents/runs/{}?compare={}", outcome.id, id));
-    Ok(result_of(outcome))
+    Ok(RunResult::from(outcome))
 }
 
 #[server(endpoint = "get_pipeline_analyst")]
@@ -204,6 +224,57 @@ pub async fn save_pipeline_analyst(
     let ctx = require_user()?;
     let s = state()?;
     sales_hunter::analyst::manage::save_analyst(&s.db, &ctx, &s.agents, &form)
+        .await
+        .map_err(AppError::from)
+}
+
+/// Starts a bulk run of an agent over one of its scopes (admins); its progress shows on
+/// the Agents page.
+#[server(endpoint = "start_bulk_run")]
+pub async fn start_bulk_run(agent: String, scope: String) -> Result<uuid::Uuid, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    let kind = agent_kind(&agent)?;
+    agents::automation::start_bulk_run(&s.db, &ctx, &s.agents, kind, &scope)
+        .await
+        .map_err(AppError::from)
+}
+
+/// Stops a bulk run after the record in hand (admins).
+#[server(endpoint = "cancel_bulk_run")]
+pub async fn cancel_bulk_run(id: uuid::Uuid) -> Result<(), AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    agents::automation::cancel_bulk_run(&state()?.db, &ctx, id)
+        .await
+        .map_err(AppError::from)
+}
+
+/// An agent's automation (admins): a schedule over one of its scopes, and the record
+/// events it runs on (a checkbox each).
+#[server(endpoint = "save_agent_automation")]
+pub async fn save_agent_automation(
+    agent: String,
+    schedule: String,
+    #[server(default)] scope: String,
+    #[server(default)] on_lead_created: bool,
+    #[server(default)] on_activity_logged: bool,
+) -> Result<(), AppError> {
+    use super::ssr::*;
+    use models::agents::automation::WorkflowEvent;
+    let ctx = require_user()?;
+    let s = state()?;
+    let kind = agent_kind(&agent)?;
+    let run_on: Vec<String> = [
+        (on_lead_created, WorkflowEvent::LeadCreated),
+        (on_activity_logged, WorkflowEvent::ActivityLogged),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, e)| e.as_str().to_string())
+    .collect();
+    agents::automation::save_automation(&s.db, &ctx, &s.agents, kind, &schedule, &scope, &run_on)
         .await
         .map_err(AppError::from)
 }

@@ -59,6 +59,17 @@ pub(crate) mod ssr {
             })
     }
 
+    /// True for a form the browser posted itself (no JavaScript): it will show whatever page
+    /// the response redirects to, not a server function's value.
+    pub fn plain_form_post() -> bool {
+        use_context::<http::request::Parts>().is_some_and(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        })
+    }
+
     /// The signed-in user's context, or `Unauthorized`.
     pub fn require_user() -> Result<RequestContext, AppError> {
         request_auth()?.context().ok_or(AppError::Unauthorized)

@@ -108,6 +108,29 @@ pub async fn is_member(conn: &mut Conn, user: UserId) -> Result<bool, Error> {
 }
 
 /// Everyone in the tenant, owners first, then by name. Any role may look.
+/// The member a background job acts for, with their role now (a role lowered since the job
+/// was queued is the one that counts); `None` once they have left the tenant.
+pub async fn acting_member(
+    conn: &mut Conn,
+    tenant_id: TenantId,
+    user: UserId,
+    job_id: i64,
+) -> Result<Option<RequestContext>, Error> {
+    let role: Option<Role> = memberships::table
+        .filter(memberships::user_id.eq(user))
+        .select(memberships::role)
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(role.map(|role| RequestContext {
+        tenant_id,
+        user_id: user,
+        role,
+        is_platform_admin: false,
+        client: crate::Client::job(job_id),
+    }))
+}
+
 pub async fn list_members(db: &Db, ctx: &RequestContext) -> Result<Vec<Member>, Error> {
     let rows: Vec<MemberRow> = db
         .tenant_tx(ctx.tenant_id, async |conn| {

@@ -324,7 +324,7 @@ impl TestApp {
         let hub = server::connectors::hub(&self.config).expect("connectors");
         Worker::new(
             self.db.clone(),
-            server::worker::registry(mailer, hub),
+            server::worker::registry(mailer, hub, server::agents::hub(&self.config)),
             options,
         )
     }

@@ -2,14 +2,12 @@
 //! three ways with each method's record over past quarters, deals at risk with every
 //! reason, the thresholds (a new version on save), and a summary run on demand.
 
+use super::live::LiveRunForm;
 use super::SECTION;
-use crate::api::agents::{
-    get_pipeline_analyst, RollbackAgentConfig, RunAgent, SavePipelineAnalyst,
-};
+use crate::api::agents::{get_pipeline_analyst, RollbackAgentConfig, SavePipelineAnalyst};
 use crate::components::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use models::agents::run::RunStatus;
 use models::agents::views::{AnalystForm, AnalystPage};
 use models::sales::format_money;
 
@@ -17,7 +15,6 @@ use models::sales::format_money;
 struct Actions {
     save: ServerAction<SavePipelineAnalyst>,
     rollback: ServerAction<RollbackAgentConfig>,
-    run: ServerAction<RunAgent>,
 }
 
 #[component]
@@ -25,7 +22,6 @@ pub fn AnalystSettingsPage() -> impl IntoView {
     let a = Actions {
         save: ServerAction::new(),
         rollback: ServerAction::new(),
-        run: ServerAction::new(),
     };
     toast_results(a.save, "Saved as a new version.");
     toast_results(a.rollback, "Rolled back.");
@@ -127,19 +123,7 @@ fn Report(p: AnalystPage, a: Actions) -> impl IntoView {
         </section>
         <section class=format!("mt-6 {SECTION}") aria-labelledby="summary-h">
             <h2 id="summary-h" class="text-base font-semibold">"Summary"</h2>
-            <ActionForm action=a.run attr:class="mt-2">
-                <input type="hidden" name="agent" value="pipeline_analyst"/>
-                <input type="hidden" name="subject_kind" value="tenant"/>
-                <input type="hidden" name="subject_id" value=""/>
-                <Button kind="submit" variant=ButtonVariant::Secondary busy=a.run.pending()>"Write the summary"</Button>
-            </ActionForm>
-            <FormAlert message=form_error(a.run, &[])/>
-            {move || a.run.value().get().and_then(Result::ok).map(|res| view! {
-                <div class="mt-3 rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200" data-testid="analyst-summary">
-                    <p class="whitespace-pre-line">{if res.status == RunStatus::Succeeded { res.text.clone() } else { format!("The run failed: {}", res.error) }}</p>
-                    <a class="mt-2 inline-block text-xs underline" href=format!("/agents/runs/{}", res.id)>"See the run"</a>
-                </div>
-            })}
+            <LiveRunForm agent="pipeline_analyst" subject_kind="tenant" subject_id="" label="Write the summary" testid="analyst-summary"/>
         </section>
         <section class=format!("mt-6 {SECTION}") aria-labelledby="thresholds-h">
             <h2 id="thresholds-h" class="text-base font-semibold">{format!("Thresholds (version {})", p.version)}</h2>

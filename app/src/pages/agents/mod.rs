@@ -2,6 +2,8 @@
 //! settings (`prospector`); the run history and a run's detail with replay (`runs`).
 
 pub mod analyst;
+pub(crate) mod automation;
+pub(crate) mod live;
 pub mod prospector;
 pub mod qualifier;
 pub mod runs;
@@ -9,6 +11,7 @@ pub mod runs;
 use crate::api::agents::{get_agents, RollbackAgentConfig, SetAgentBudget};
 use crate::components::*;
 use crate::format;
+use automation::{AutomationActions, CardAutomation};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use models::agents::run::format_micros;
@@ -21,14 +24,20 @@ pub(crate) const SECTION: &str = "rounded-lg bg-white p-6 shadow-sm ring-1 ring-
 pub fn AgentsPage() -> impl IntoView {
     let budget = ServerAction::<SetAgentBudget>::new();
     toast_results(budget, "Budget saved.");
-    let data = Resource::new(move || budget.version().get(), |_| get_agents());
+    let auto = AutomationActions::new();
+    // Bumped every few seconds while a bulk run goes on, so its progress moves.
+    let tick = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || (budget.version().get(), auto.version(), tick.get()),
+        |_| get_agents(),
+    );
     view! {
         <Title text="Agents"/>
         <PageHeader title="Agents" description="Scores and briefs you can check point by point, with a record of every run."/>
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading agents…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(o) => view! { <Overview o budget/> }.into_any(),
+                    Ok(o) => view! { <Overview o budget auto tick/> }.into_any(),
                     Err(e) => view! { <FormAlert message=Signal::derive(move || Some(e.to_string()))/> }.into_any(),
                 }
             })}
@@ -37,7 +46,24 @@ pub fn AgentsPage() -> impl IntoView {
 }
 
 #[component]
-fn Overview(o: AgentsOverview, budget: ServerAction<SetAgentBudget>) -> impl IntoView {
+fn Overview(
+    o: AgentsOverview,
+    budget: ServerAction<SetAgentBudget>,
+    auto: AutomationActions,
+    tick: RwSignal<u32>,
+) -> impl IntoView {
+    if o.cards
+        .iter()
+        .any(|c| c.bulk.as_ref().is_some_and(|b| b.running()))
+    {
+        Effect::new(move |_| {
+            set_timeout(
+                move || tick.update(|n| *n += 1),
+                std::time::Duration::from_secs(2),
+            );
+        });
+    }
+    let can_configure = o.can_configure;
     let limit = o.monthly_limit_micros;
     let spent = format!(
         "{} spent this month{}",
@@ -51,7 +77,7 @@ fn Overview(o: AgentsOverview, budget: ServerAction<SetAgentBudget>) -> impl Int
         .unwrap_or_default();
     view! {
         <div class="grid gap-4 md:grid-cols-3" data-testid="agent-cards">
-            {o.cards.into_iter().map(|c| view! { <Card c/> }).collect_view()}
+            {o.cards.into_iter().map(|c| view! { <Card c can_configure auto/> }).collect_view()}
         </div>
         <section class=format!("mt-6 {SECTION}") aria-labelledby="budget-h">
             <h2 id="budget-h" class="text-base font-semibold">"Monthly budget for model calls"</h2>
@@ -75,7 +101,7 @@ fn Overview(o: AgentsOverview, budget: ServerAction<SetAgentBudget>) -> impl Int
 }
 
 #[component]
-fn Card(c: AgentCard) -> impl IntoView {
+fn Card(c: AgentCard, can_configure: bool, auto: AutomationActions) -> impl IntoView {
     let href = match c.kind {
         models::agents::AgentKind::Prospector => Some("/agents/prospector"),
         models::agents::AgentKind::PipelineAnalyst => Some("/agents/pipeline-analyst"),
@@ -107,6 +133,7 @@ fn Card(c: AgentCard) -> impl IntoView {
                 </dl>
             })}
             {href.map(|h| view! { <a class="mt-3 inline-block text-sm font-semibold underline" href=h>{if c.kind == models::agents::AgentKind::Prospector { "Settings and profile" } else { "Report and settings" }}</a> })}
+            {c.available.then(|| view! { <CardAutomation c=c.clone() can_configure a=auto/> })}
         </article>
     }
 }

@@ -1,10 +1,8 @@
 //! A lead's score where the rep works: the grade, every point of fit and engagement with
 //! its reason, how they combine, and the Prospector's research brief on demand.
 
-use crate::api::agents::RunAgent;
-use crate::components::*;
+use crate::pages::agents::live::LiveRunForm;
 use leptos::prelude::*;
-use models::agents::run::RunStatus;
 use models::sales::lead::{Lead, ScoreReason};
 
 fn points_class(points: i16) -> &'static str {
@@ -40,7 +38,6 @@ fn Lines(title: &'static str, lines: Vec<ScoreReason>) -> impl IntoView {
 
 #[component]
 pub fn ScorePanel(lead: Lead) -> impl IntoView {
-    let run = ServerAction::<RunAgent>::new();
     let group = |g: &str| -> Vec<ScoreReason> {
         lead.score_breakdown
             .iter()
@@ -73,26 +70,7 @@ pub fn ScorePanel(lead: Lead) -> impl IntoView {
                 <Lines title="Engagement" lines=engagement/>
                 {combined.map(|c| view! { <p class="mt-3 text-xs text-slate-600" data-testid="score-combined">{c}</p> })}
             </div>
-            <ActionForm action=run attr:class="mt-4" attr:data-testid="research-brief-form">
-                <input type="hidden" name="agent" value="prospector"/>
-                <input type="hidden" name="subject_kind" value="lead"/>
-                <input type="hidden" name="subject_id" value=lead.id.to_string()/>
-                <Button kind="submit" variant=ButtonVariant::Secondary busy=run.pending()>"Write a research brief"</Button>
-            </ActionForm>
-            <FormAlert message=form_error(run, &[])/>
-            {move || run.value().get().and_then(Result::ok).map(|r| {
-                let failed = r.status != RunStatus::Succeeded;
-                view! {
-                    <div class="mt-3 rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200" data-testid="research-brief">
-                        {if failed {
-                            view! { <p class="text-red-700">{format!("The run failed: {}", r.error)}</p> }.into_any()
-                        } else {
-                            view! { <p class="whitespace-pre-line">{r.text.clone()}</p> }.into_any()
-                        }}
-                        <a class="mt-2 inline-block text-xs underline" href=format!("/agents/runs/{}", r.id)>"See the run"</a>
-                    </div>
-                }
-            })}
+            <LiveRunForm agent="prospector" subject_kind="lead" subject_id=lead.id.to_string() label="Write a research brief" testid="research-brief"/>
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! What an agent implements, and the registry the server fills.
 
 use llm::OutputSchema;
+use models::agents::automation::{BulkScope, WorkflowEvent};
 use models::agents::run::RunSubject;
 use models::agents::AgentKind;
 use models::AppError;
@@ -43,6 +44,18 @@ pub struct Applied<'a> {
     pub output: &'a Value,
 }
 
+/// A bulk run's records: a scope's subjects in id order from a cursor, and how many.
+pub trait BulkRecords: Send + Sync {
+    fn next<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        after: Option<uuid::Uuid>,
+        limit: i64,
+    ) -> BoxFuture<'a, Result<Vec<RunSubject>, Error>>;
+    /// The progress bar's total, asked once when the bulk run starts.
+    fn count<'a>(&'a self, conn: &'a mut Conn) -> BoxFuture<'a, Result<i64, Error>>;
+}
+
 pub trait Agent: Send + Sync + 'static {
     fn kind(&self) -> AgentKind;
     /// A fresh tenant's configuration (version 1).
@@ -69,6 +82,25 @@ pub trait Agent: Send + Sync + 'static {
         conn: &'a mut Conn,
         run: Applied<'a>,
     ) -> BoxFuture<'a, Result<(), Error>>;
+    /// What a bulk run can cover (none: the agent has no bulk runs). A scope whose subject
+    /// is the whole pipeline (`SubjectKind::Tenant`) is one run.
+    fn bulk_scopes(&self) -> Vec<BulkScope> {
+        Vec::new()
+    }
+    /// The records of the scope named `scope`, or a field error for one it does not offer.
+    fn bulk_records<'a>(
+        &'a self,
+        _conn: &'a mut Conn,
+        _scope: &'a str,
+    ) -> BoxFuture<'a, Result<Box<dyn BulkRecords>, Error>> {
+        Box::pin(async {
+            Err(AppError::validation("scope", "This agent has no bulk runs.").into())
+        })
+    }
+    /// The record events it can run on (the run is about that record).
+    fn workflow_events(&self) -> &'static [WorkflowEvent] {
+        &[]
+    }
     /// After a new configuration version is saved (the Prospector rescores every lead).
     fn after_save<'a>(
         &'a self,

@@ -5,19 +5,23 @@
 //! calls models through `llm`. The agents themselves live in their vertical.
 
 pub mod agent;
+pub mod automation;
 pub mod budget;
 pub mod config;
 pub mod keys;
 pub mod ledger;
+pub mod live;
 pub mod manage;
 pub mod run;
 pub mod template;
 
 pub use agent::{
-    narrative, typed_config, validated_config, Agent, AgentRegistry, Applied, BoxFuture, Prepared,
+    narrative, typed_config, validated_config, Agent, AgentRegistry, Applied, BoxFuture,
+    BulkRecords, Prepared,
 };
+pub use live::start_live_run;
 pub use llm::OutputSchema;
-pub use run::{run_agent, RunOutcome, RunRequest};
+pub use run::{run_agent, RunOutcome, RunRequest, RunWatcher};
 
 use llm::{EgressPolicy, HttpSettings, ProviderRegistry};
 use platform::secrets::SecretKey;

@@ -314,7 +314,8 @@ pub async fn replay_agent_run(
             trigger: RunTrigger::Manual,
             version: Some(version.unwrap_or(used)),
             replay_of: Some(id),
-            sink: None,
+            id: None,
+            watcher: None,
         },
     )
     .await
@@ -348,6 +349,10 @@ pub async fn agents_overview(
                         temperature: common.model.temperature,
                         version: row.version,
                         available: true,
+                        scopes: agent.bulk_scopes(),
+                        events: agent.workflow_events().to_vec(),
+                        automation: crate::automation::load_automation(conn, *kind).await?.0,
+                        bulk: crate::automation::latest_bulk_run(conn, *kind).await?,
                     }
                 }
                 Err(_) => AgentCard {
@@ -358,6 +363,10 @@ pub async fn agents_overview(
                     temperature: 0.0,
                     version: 0,
                     available: false,
+                    scopes: Vec::new(),
+                    events: Vec::new(),
+                    automation: Default::default(),
+                    bulk: None,
                 },
             };
             cards.push(card);

@@ -7,7 +7,7 @@ use crate::agent::{Agent, Prepared};
 use crate::{budget, config, keys, ledger, template, AgentHub};
 use billing::{Meter, UsageEvent};
 use chrono::NaiveDate;
-use llm::{ChatRequest, Completion, Message, ProviderTarget, Role, TextSink};
+use llm::{ChatRequest, Completion, Message, ProviderTarget, Role};
 use models::agents::run::{RunStatus, RunSubject, RunTrigger};
 use models::agents::settings::CommonSettings;
 use models::agents::AgentKind;
@@ -26,8 +26,19 @@ pub struct RunRequest<'a> {
     /// A configuration version (a replay with another version); the current one if none.
     pub version: Option<i32>,
     pub replay_of: Option<AgentRunId>,
-    /// Where the narrative streams as it is written.
-    pub sink: TextSink<'a>,
+    /// The run's id when the caller must know it beforehand (a bulk run names each of its
+    /// runs, so a batch done again after a crash finds them in the ledger); new if none.
+    pub id: Option<AgentRunId>,
+    /// Who sees the narrative as it is written.
+    pub watcher: Option<&'a dyn RunWatcher>,
+}
+
+/// Who watches a run as it happens (the page's live view).
+pub trait RunWatcher: Send + Sync {
+    /// Text the model just wrote.
+    fn text(&self, text: &str);
+    /// The model is asked again: what it wrote so far no longer counts.
+    fn restart(&self);
 }
 
 /// How a run ended (the ledger holds the rest).
@@ -48,6 +59,17 @@ impl RunOutcome {
                 .map(str::to_string)
                 .unwrap_or_else(|| serde_json::to_string_pretty(v).unwrap_or_default()),
             None => String::new(),
+        }
+    }
+}
+
+impl From<RunOutcome> for models::agents::views::RunResult {
+    fn from(outcome: RunOutcome) -> Self {
+        models::agents::views::RunResult {
+            text: outcome.text(),
+            id: outcome.id,
+            status: outcome.status,
+            error: outcome.error,
         }
     }
 }
@@ -91,7 +113,7 @@ pub async fn run_agent(
 ) -> Result<RunOutcome, Error> {
     let started = Instant::now();
     let agent = hub.agents.get(req.agent)?;
-    let id = AgentRunId(uuid::Uuid::new_v4());
+    let id = req.id.unwrap_or_else(|| AgentRunId(uuid::Uuid::new_v4()));
     let planned = db
         .tenant_tx(ctx.tenant_id, async |conn| {
             let row = match req.version {
@@ -162,7 +184,7 @@ pub async fn run_agent(
         }
         Err(e) => return Err(e),
     };
-    let answer = ask(hub, &planned, req.sink).await;
+    let answer = ask(hub, &planned, req.watcher).await;
     finish(db, ctx, &req, id, planned, answer, started).await
 }
 
@@ -176,7 +198,13 @@ struct Answer {
     tokens_out: u32,
 }
 
-async fn ask(hub: &AgentHub, p: &Planned, sink: TextSink<'_>) -> Answer {
+async fn ask(hub: &AgentHub, p: &Planned, watcher: Option<&dyn RunWatcher>) -> Answer {
+    let text = |t: &str| {
+        if let Some(w) = watcher {
+            w.text(t);
+        }
+    };
+    let sink: llm::TextSink<'_> = watcher.map(|_| &text as &(dyn Fn(&str) + Send + Sync));
     let provider_kind = p.common.model.provider.as_str();
     let base_url = match (
         p.common.model.base_url.trim(),
@@ -226,6 +254,9 @@ async fn ask(hub: &AgentHub, p: &Planned, sink: TextSink<'_>) -> Answer {
                 return answer;
             }
             Err(why) if attempt == 1 => {
+                if let Some(w) = watcher {
+                    w.restart();
+                }
                 request.messages.push(Message {
                     role: Role::Assistant,
                     content: done.text,

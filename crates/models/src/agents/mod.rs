@@ -1,8 +1,10 @@
 //! Agents: what crosses the wire between the Agents page and the runtime.
 
 pub mod analyst;
+pub mod automation;
 pub mod form;
 pub mod icp;
+pub mod live;
 pub mod qualifier;
 pub mod run;
 pub mod settings;

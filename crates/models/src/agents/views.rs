@@ -18,6 +18,13 @@ pub struct AgentCard {
     pub version: i32,
     /// Whether this server runs it yet.
     pub available: bool,
+    /// What a bulk run can cover (none: the agent has no bulk runs).
+    pub scopes: Vec<super::automation::BulkScope>,
+    /// The record events it can run on.
+    pub events: Vec<super::automation::WorkflowEvent>,
+    pub automation: super::automation::Automation,
+    /// The latest bulk run of its records.
+    pub bulk: Option<super::automation::BulkRunView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

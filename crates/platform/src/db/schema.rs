@@ -41,6 +41,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    agent_automations (tenant_id, agent) {
+        tenant_id -> Uuid,
+        agent -> Text,
+        schedule -> Text,
+        scope -> Text,
+        run_on -> Array<Nullable<Text>>,
+        updated_by -> Nullable<Uuid>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     agent_budgets (tenant_id) {
         tenant_id -> Uuid,
         monthly_limit_micros -> Nullable<Int8>,
@@ -60,6 +72,13 @@ diesel::table! {
         state -> Text,
         started_at -> Timestamptz,
         finished_at -> Nullable<Timestamptz>,
+        mode -> Text,
+        trigger -> Text,
+        scope -> Text,
+        failed -> Int8,
+        error -> Text,
+        created_by -> Nullable<Uuid>,
+        period -> Nullable<Text>,
     }
 }
 
@@ -690,8 +709,11 @@ diesel::table! {
 diesel::joinable!(accounts -> tenants (tenant_id));
 diesel::joinable!(activities -> tenants (tenant_id));
 diesel::joinable!(activities -> users (user_id));
+diesel::joinable!(agent_automations -> tenants (tenant_id));
+diesel::joinable!(agent_automations -> users (updated_by));
 diesel::joinable!(agent_budgets -> tenants (tenant_id));
 diesel::joinable!(agent_bulk_runs -> tenants (tenant_id));
+diesel::joinable!(agent_bulk_runs -> users (created_by));
 diesel::joinable!(agent_configs -> tenants (tenant_id));
 diesel::joinable!(agent_configs -> users (created_by));
 diesel::joinable!(agent_provider_keys -> tenants (tenant_id));
@@ -732,6 +754,7 @@ diesel::joinable!(usage_events -> tenants (tenant_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     activities,
+    agent_automations,
     agent_budgets,
     agent_bulk_runs,
     agent_configs,

@@ -7,6 +7,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use models::agents::automation::WorkflowEvent;
+use models::agents::run::{RunSubject, SubjectKind};
 use models::sales::activity::{Activity, ActivityInput, ActivityKind, Subject, Task, TaskInput};
 use models::{
     AccountId, ActivityId, AppError, ContactId, LeadId, OpportunityId, TaskId, TenantId, UserId,
@@ -319,6 +321,21 @@ pub async fn log_activity(
             .await?;
         if let Some(lead) = lead_id {
             crate::leads::touch_lead(conn, lead, occurred_at).await?;
+        }
+        // What the Qualifier reads: notes on a lead or a deal.
+        let read = match (lead_id, opportunity_id) {
+            (Some(l), _) => Some((SubjectKind::Lead, l.0)),
+            (None, Some(o)) => Some((SubjectKind::Opportunity, o.0)),
+            _ => None,
+        };
+        if let Some((kind, id)) = read {
+            agents::automation::fire_workflow(
+                conn,
+                ctx.tenant_id,
+                WorkflowEvent::ActivityLogged,
+                RunSubject { kind, id: Some(id) },
+            )
+            .await?;
         }
         NewAuditEntry::by(ctx, actions::ACTIVITY_LOGGED)
             .target("activity", id)

@@ -7,6 +7,7 @@ pub mod access;
 pub mod accounts;
 pub mod actions;
 pub mod activities;
+pub mod agent_scopes;
 pub mod analyst;
 pub mod board;
 pub mod contacts;

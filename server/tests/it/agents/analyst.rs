@@ -129,6 +129,7 @@ fn the_report_reads_the_tenants_deals_and_thresholds_are_versions() {
                     agent: "pipeline_analyst".into(),
                     subject_kind: "tenant".into(),
                     subject_id: String::new(),
+                    open_run: false,
                 },
             )
             .await
@@ -153,6 +154,7 @@ fn the_report_reads_the_tenants_deals_and_thresholds_are_versions() {
                     agent: "pipeline_analyst".into(),
                     subject_kind: "lead".into(),
                     subject_id: uuid::Uuid::new_v4().to_string(),
+                    open_run: false,
                 },
             )
             .await

@@ -1,6 +1,7 @@
 //! The agent runtime, its LLM providers and the agents.
 
 mod analyst;
+mod automation;
 mod bench;
 mod fake_llm;
 mod local_model;

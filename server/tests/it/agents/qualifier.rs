@@ -16,7 +16,13 @@ use models::agents::run::RunStatus;
 use models::{AppError, LeadId};
 use serde_json::json;
 
-async fn note(app: &TestApp, session: &str, kind: &str, id: &str, body: &str) -> uuid::Uuid {
+pub(super) async fn note(
+    app: &TestApp,
+    session: &str,
+    kind: &str,
+    id: &str,
+    body: &str,
+) -> uuid::Uuid {
     app.invoke(
         Some(session),
         app::api::activities::LogActivity {
@@ -223,6 +229,7 @@ async fn qualify(app: &TestApp, session: &str, id: LeadId) -> models::agents::vi
             agent: "qualifier".into(),
             subject_kind: "lead".into(),
             subject_id: id.to_string(),
+            open_run: false,
         },
     )
     .await

@@ -23,6 +23,7 @@ pub(super) async fn run_on(
             agent: "prospector".into(),
             subject_kind: "lead".into(),
             subject_id: id.to_string(),
+            open_run: false,
         },
     )
     .await

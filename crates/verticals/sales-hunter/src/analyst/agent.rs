@@ -3,8 +3,12 @@
 //! same fenced numbers). A run changes no record.
 
 use super::{default_config, pipeline_report};
-use agents::{narrative, typed_config, validated_config, Agent, Applied, BoxFuture, Prepared};
+use crate::agent_scopes::{find, listed, Records};
+use agents::{
+    narrative, typed_config, validated_config, Agent, Applied, BoxFuture, BulkRecords, Prepared,
+};
 use models::agents::analyst::{AnalystConfig, PipelineReport};
+use models::agents::automation::BulkScope;
 use models::agents::run::{RunSubject, SubjectKind};
 use models::agents::AgentKind;
 use models::sales::format_money;
@@ -64,9 +68,24 @@ pub fn builtin_summary(r: &PipelineReport) -> String {
     out
 }
 
+/// The Analyst's one subject is the whole pipeline.
+const SCOPES: [(&str, &str, Records); 1] = [("pipeline", "The whole pipeline", Records::Pipeline)];
+
 impl Agent for PipelineAnalyst {
     fn kind(&self) -> AgentKind {
         AgentKind::PipelineAnalyst
+    }
+
+    fn bulk_scopes(&self) -> Vec<BulkScope> {
+        listed(&SCOPES)
+    }
+
+    fn bulk_records<'a>(
+        &'a self,
+        _: &'a mut Conn,
+        scope: &'a str,
+    ) -> BoxFuture<'a, Result<Box<dyn BulkRecords>, Error>> {
+        Box::pin(async move { find(&SCOPES, scope) })
     }
 
     fn default_config(&self) -> Value {

@@ -9,6 +9,8 @@ use crate::fields;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use models::agents::automation::WorkflowEvent;
+use models::agents::run::{RunSubject, SubjectKind};
 use models::sales::custom_field::{validate_values, CustomObject};
 use models::sales::lead::{BulkLeadAction, DuplicateLead, Lead, LeadInput, LeadStatus};
 use models::{AppError, LeadId, Role, TenantId, UserId};
@@ -226,6 +228,16 @@ pub async fn create_lead(db: &Db, ctx: &RequestContext, input: &LeadInput) -> Re
             .await
             .map_err(email_conflict)?;
         crate::prospector::rescore_leads(conn, &[id.0]).await?;
+        agents::automation::fire_workflow(
+            conn,
+            ctx.tenant_id,
+            WorkflowEvent::LeadCreated,
+            RunSubject {
+                kind: SubjectKind::Lead,
+                id: Some(id.0),
+            },
+        )
+        .await?;
         let lead = load_lead(conn, id, false)
             .await?
             .into_lead(&member_names(conn).await?);

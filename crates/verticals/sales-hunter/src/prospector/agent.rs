@@ -4,10 +4,14 @@
 
 use super::core::{score_lead, LeadFacts, Scored, Touch};
 use super::{default_config, rescore, start_bulk_rescore};
+use crate::agent_scopes::{scope, unknown_scope, Records};
 use crate::leads::load_lead;
-use agents::{narrative, typed_config, validated_config, Agent, Applied, BoxFuture, Prepared};
+use agents::{
+    narrative, typed_config, validated_config, Agent, Applied, BoxFuture, BulkRecords, Prepared,
+};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use models::agents::automation::{BulkScope, WorkflowEvent};
 use models::agents::icp::ProspectorConfig;
 use models::agents::run::{RunSubject, SubjectKind};
 use models::agents::AgentKind;
@@ -148,9 +152,46 @@ fn sample_lead() -> Value {
            "employees": 250, "country": "Germany", "source": "Referral", "status": "working"})
 }
 
+/// What a bulk run of briefs can cover: (key, label, lowest grade).
+const SCOPES: [(&str, &str, char); 3] = [
+    ("grade_a", "Open leads graded A", 'A'),
+    ("grade_ab", "Open leads graded A or B", 'B'),
+    ("open_leads", "Every open lead", 'D'),
+];
+
+/// A scope's leads, by the grade bands of the profile in use.
+async fn records(conn: &mut Conn, key: &str) -> Result<Records, Error> {
+    let bands = super::load_config(conn).await?.scoring;
+    let min_score = match SCOPES.iter().find(|(k, _, _)| *k == key).map(|s| s.2) {
+        Some('A') => bands.grade_a,
+        Some('B') => bands.grade_b,
+        Some(_) => 0,
+        None => return Err(unknown_scope()),
+    };
+    Ok(Records::OpenLeads {
+        min_score: i16::from(min_score),
+    })
+}
+
 impl Agent for Prospector {
     fn kind(&self) -> AgentKind {
         AgentKind::Prospector
+    }
+
+    fn bulk_scopes(&self) -> Vec<BulkScope> {
+        SCOPES.iter().map(|(k, l, _)| scope(k, *l)).collect()
+    }
+
+    fn bulk_records<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        scope: &'a str,
+    ) -> BoxFuture<'a, Result<Box<dyn BulkRecords>, Error>> {
+        Box::pin(async move { Ok(Box::new(records(conn, scope).await?) as Box<dyn BulkRecords>) })
+    }
+
+    fn workflow_events(&self) -> &'static [WorkflowEvent] {
+        &[WorkflowEvent::LeadCreated]
     }
 
     fn default_config(&self) -> Value {

@@ -150,6 +150,7 @@ pub async fn start_bulk_rescore(
     diesel::update(
         agent_bulk_runs::table
             .filter(agent_bulk_runs::agent.eq(AgentKind::Prospector))
+            .filter(agent_bulk_runs::mode.eq("rescore"))
             .filter(agent_bulk_runs::state.eq("running")),
     )
     .set((
@@ -261,6 +262,7 @@ impl Job for RescoreAllLeads {
 pub async fn latest_bulk(conn: &mut Conn) -> Result<Option<(i64, i64, String)>, Error> {
     Ok(agent_bulk_runs::table
         .filter(agent_bulk_runs::agent.eq(AgentKind::Prospector))
+        .filter(agent_bulk_runs::mode.eq("rescore"))
         .order(agent_bulk_runs::started_at.desc())
         .select((
             agent_bulk_runs::done,

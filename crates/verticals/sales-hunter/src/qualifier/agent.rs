@@ -8,7 +8,11 @@
 
 use super::rules::{self, normalize, Finding};
 use super::store::{self, Extraction, StoredFinding};
-use agents::{typed_config, validated_config, Agent, Applied, BoxFuture, OutputSchema, Prepared};
+use crate::agent_scopes::{find, listed, Records};
+use agents::{
+    typed_config, validated_config, Agent, Applied, BoxFuture, BulkRecords, OutputSchema, Prepared,
+};
+use models::agents::automation::{BulkScope, WorkflowEvent};
 use models::agents::qualifier::{Criterion, CriterionState, Framework, QualifierConfig};
 use models::agents::run::{RunSubject, SubjectKind};
 use models::agents::AgentKind;
@@ -237,9 +241,35 @@ pub fn check_answer(
     })
 }
 
+/// What a bulk reading of notes can cover.
+const SCOPES: [(&str, &str, Records); 2] = [
+    ("open_deals", "Every open deal", Records::OpenDeals),
+    (
+        "open_leads",
+        "Every open lead",
+        Records::OpenLeads { min_score: 0 },
+    ),
+];
+
 impl Agent for Qualifier {
     fn kind(&self) -> AgentKind {
         AgentKind::Qualifier
+    }
+
+    fn bulk_scopes(&self) -> Vec<BulkScope> {
+        listed(&SCOPES)
+    }
+
+    fn bulk_records<'a>(
+        &'a self,
+        _: &'a mut Conn,
+        scope: &'a str,
+    ) -> BoxFuture<'a, Result<Box<dyn BulkRecords>, Error>> {
+        Box::pin(async move { find(&SCOPES, scope) })
+    }
+
+    fn workflow_events(&self) -> &'static [WorkflowEvent] {
+        &[WorkflowEvent::ActivityLogged]
     }
 
     fn default_config(&self) -> Value {

@@ -13,14 +13,14 @@ use diesel_async::RunQueryDsl;
 use models::sales::activity::{ActivityKind, Subject};
 use models::sales::custom_field::CustomObject;
 use models::sales::lead_import::{resolve_new_fields, validate_mapping, ImportState, RowOutcome};
-use models::{ActivityId, LeadImportId, Role, TenantId, UserId};
+use models::{ActivityId, LeadImportId, TenantId, UserId};
 use platform::audit::{changes, NewAuditEntry};
 use platform::db::schema::{
     activities, lead_import_errors, lead_import_rows, lead_imports, leads, memberships, users,
 };
 use platform::db::Conn;
 use platform::jobs::{Job, JobContext};
-use platform::{Client, Error, RequestContext};
+use platform::{Error, RequestContext};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -88,28 +88,6 @@ async fn fail(conn: &mut Conn, id: LeadImportId, reason: &str) -> Result<(), Err
     Ok(())
 }
 
-/// The member an import acts as, with their role now.
-async fn acting_member(
-    conn: &mut Conn,
-    tenant_id: TenantId,
-    user: UserId,
-    job_id: i64,
-) -> Result<Option<RequestContext>, Error> {
-    let role: Option<Role> = memberships::table
-        .filter(memberships::user_id.eq(user))
-        .select(memberships::role)
-        .first(conn)
-        .await
-        .optional()?;
-    Ok(role.map(|role| RequestContext {
-        tenant_id,
-        user_id: user,
-        role,
-        is_platform_admin: false,
-        client: Client::job(job_id),
-    }))
-}
-
 /// The planner for an import's mapping, as the tenant's fields and members are now. Columns
 /// still to become new custom fields (while mapping) are read as those fields will be.
 pub(super) async fn planner(
@@ -167,7 +145,7 @@ async fn import_batch(
         return Ok(true);
     }
     let Some(ctx) = (match import.created_by {
-        Some(user) => acting_member(conn, tenant_id, user, job_id).await?,
+        Some(user) => platform::members::acting_member(conn, tenant_id, user, job_id).await?,
         None => None,
     }) else {
         fail(
