@@ -24,18 +24,21 @@ use platform::{Error, RequestContext};
 
 pub const AUTOMATION_SAVED: &str = "agent.automation_saved";
 
+/// schedule, scope, run_on, updated_by and their name.
+type AutomationRow = (
+    String,
+    String,
+    Vec<Option<String>>,
+    Option<UserId>,
+    Option<String>,
+);
+
 /// An agent's automation and who saved it (the member its runs act as).
 pub async fn load_automation(
     conn: &mut Conn,
     agent: AgentKind,
 ) -> Result<(Automation, Option<UserId>), Error> {
-    let row: Option<(
-        String,
-        String,
-        Vec<Option<String>>,
-        Option<UserId>,
-        Option<String>,
-    )> = agent_automations::table
+    let row: Option<AutomationRow> = agent_automations::table
         .left_join(users::table)
         .filter(agent_automations::agent.eq(agent.as_str()))
         .select((

@@ -115,16 +115,19 @@ mod tests {
 
     #[test]
     fn periods_are_days_and_weeks_from_monday() {
-        let sunday = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
-        let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let sunday = NaiveDate::from_ymd_opt(2026, 12, 6).expect("date");
+        let monday = NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
         assert_eq!(period(ScheduleEvery::Off, sunday), None);
-        assert_eq!(period(ScheduleEvery::Daily, sunday).unwrap(), "2026-12-06");
         assert_eq!(
-            period(ScheduleEvery::Weekly, sunday).unwrap(),
+            period(ScheduleEvery::Daily, sunday).expect("a period"),
+            "2026-12-06"
+        );
+        assert_eq!(
+            period(ScheduleEvery::Weekly, sunday).expect("a period"),
             "week of 2026-11-30"
         );
         assert_eq!(
-            period(ScheduleEvery::Weekly, monday).unwrap(),
+            period(ScheduleEvery::Weekly, monday).expect("a period"),
             "week of 2026-12-07"
         );
     }
