@@ -73,6 +73,20 @@ test('agents: edit the profile, rescore, see the breakdown change; write a brief
   await page.getByRole('button', { name: 'Replay' }).click();
   await expect(page.getByTestId('compared-run')).toContainText('Score 56 (B)');
   await expect(page.getByTestId('this-run')).toContainText('Score 49 (B)');
+
+  // The prompt as a run would send it, rendered against the lead while it is typed.
+  if (hydrated(info)) {
+    await open(page, info, '/agents/prospector');
+    const preview = page.getByTestId('prompt-preview');
+    await expect(preview.getByTestId('prompt-preview-text')).toContainText('Ada Lovelace');
+    await preview.getByLabel('Preview with').selectOption({ label: `Ada Lovelace${tag} (Lead)` });
+    await page.getByTestId('prospector-form').getByLabel('Prompt', { exact: true }).fill('Who is {{ lead }}?');
+    await expect(preview).toContainText(`As a run sends it, with Ada Lovelace${tag}:`);
+    await expect(preview.getByTestId('prompt-preview-text')).toContainText('Who is <data name="lead">');
+    await expect(preview.getByTestId('prompt-preview-text')).toContainText(`Lovelace${tag}`);
+    await page.getByTestId('prospector-form').getByLabel('Prompt', { exact: true }).fill('Who is {{ nobody }}?');
+    await expect(preview.getByRole('alert')).toContainText('uses a variable that does not exist');
+  }
 });
 
 test('the pipeline analyst: three forecasts with their record, stages, risks and a summary', async ({ page }, info) => {

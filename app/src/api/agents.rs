@@ -40,6 +40,32 @@ pub async fn save_prospector(form: ProspectorForm) -> Result<i32, AppError> {
         .map_err(AppError::from)
 }
 
+/// A prompt rendered as a run would send it, against a record (`lead:<id>`) or the sample
+/// data (empty): the settings page's live preview. Calls no model, records nothing.
+#[server(endpoint = "preview_agent_prompt")]
+pub async fn preview_agent_prompt(
+    agent: String,
+    subject: String,
+    system_prompt: String,
+    prompt: String,
+) -> Result<models::agents::settings::PromptPreview, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let s = state()?;
+    let kind = agent_kind(&agent)?;
+    agents::manage::preview_prompt(
+        &s.db,
+        &ctx,
+        &s.agents,
+        kind,
+        &subject,
+        &system_prompt,
+        &prompt,
+    )
+    .await
+    .map_err(AppError::from)
+}
+
 /// Any agent's configuration as JSON (the advanced editor and the API).
 #[server(endpoint = "save_agent_config", input = Json)]
 pub async fn save_agent_config(
@@ -140,8 +166,8 @@ pub async fn run_agent(
     Ok(RunResult::from(outcome))
 }
 
-/// `run_agent` as the page watches it: a JSON line per `LiveRunEvent`, the model's text as
-/// it is written, then the stored run (or why it was refused).
+/// `run_agent` as the page watches it: server-sent events (`LiveRunEvent`), the model's text
+/// as it is written, then the stored run (or why it was refused).
 #[server(endpoint = "stream_agent_run", output = StreamingText)]
 pub async fn stream_agent_run(
     agent: String,
@@ -154,10 +180,24 @@ pub async fn stream_agent_run(
     let kind = agent_kind(&agent)?;
     let subject = models::agents::run::RunSubject::parse(&subject_kind, &subject_id)?;
     let events = agents::start_live_run(s.db.clone(), ctx, s.agents.clone(), kind, subject);
-    Ok(TextStream::new(futures_util::stream::unfold(
-        events,
-        |mut rx| async move { rx.recv().await.map(|e| (Ok(e.to_line()), rx)) },
-    )))
+    // As an event stream, compression and proxies pass each piece on as it is written.
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        use http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
+        res.insert_header(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+        res.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        res.insert_header(
+            HeaderName::from_static("x-accel-buffering"),
+            HeaderValue::from_static("no"),
+        );
+    }
+    // Fused: a body may be polled again after it ended.
+    use futures_util::StreamExt;
+    Ok(TextStream::new(
+        futures_util::stream::unfold(events, |mut rx| async move {
+            rx.recv().await.map(|e| (Ok(e.to_sse()), rx))
+        })
+        .fuse(),
+    ))
 }
 
 /// Runs, newest first: all, or one agent's, one status's, one subject's.

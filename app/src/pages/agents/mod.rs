@@ -4,6 +4,7 @@
 pub mod analyst;
 pub(crate) mod automation;
 pub(crate) mod live;
+pub(crate) mod model_fields;
 pub mod prospector;
 pub mod qualifier;
 pub mod runs;

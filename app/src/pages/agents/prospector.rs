@@ -3,6 +3,7 @@
 //! provider key; every save a new version (which rescores every lead, with its progress
 //! here), the history with each version's settings and a rollback.
 
+use super::model_fields::ModelFields;
 use super::SECTION;
 use crate::api::agents::{get_prospector, RollbackAgentConfig, SaveProspector, SaveProviderKey};
 use crate::components::*;
@@ -71,11 +72,6 @@ fn Settings(p: ProspectorPage, a: Actions) -> impl IntoView {
             </label>
         }
     };
-    let providers: Vec<(String, String)> = p
-        .providers
-        .iter()
-        .map(|o| (o.kind.clone(), o.display_name.clone()))
-        .collect();
     let bulk = p.bulk.clone().map(|b| {
         let text = match b.state.as_str() {
             "running" => format!(
@@ -131,15 +127,8 @@ fn Settings(p: ProspectorPage, a: Actions) -> impl IntoView {
             "note",
         ],
     );
-    let textarea = move |label: &'static str, name: &'static str, value: String| {
-        view! {
-            <div class="space-y-1.5">
-                <label for=format!("field-{name}") class="block text-sm font-medium text-slate-700">{label}</label>
-                <textarea id=format!("field-{name}") name=format!("form[{name}]") rows="5" class="block w-full rounded-md border-0 px-3 py-2 font-mono text-xs ring-1 ring-slate-300">{value}</textarea>
-                {move || err(name).get().map(|m| view! { <p class="text-sm text-red-700">{m}</p> })}
-            </div>
-        }
-    };
+    let (common, providers) = (p.config.common.clone(), p.providers.clone());
+    let preview_subjects = p.can_configure.then(|| p.preview_subjects.clone());
     view! {
         <p class="text-sm text-slate-700" data-testid="prospector-version">
             {format!("Version {} in use. The most fit points a lead can earn under it: {}.", p.version, p.max_fit)}
@@ -201,18 +190,7 @@ fn Settings(p: ProspectorPage, a: Actions) -> impl IntoView {
             <section class=SECTION aria-labelledby="model-h">
                 <h2 id="model-h" class="text-base font-semibold">"Research briefs"</h2>
                 <p class="mt-1 text-sm text-slate-600">"The built-in provider writes briefs from the score with no model and no key. A model gets the same facts, fenced as data. Prompt variables: lead, score, gaps, activities."</p>
-                <div class="mt-4 grid gap-4 sm:grid-cols-2">
-                    {check("Enabled (scheduled and bulk runs)", "enabled", f.enabled.is_some())}
-                    <Select label="Provider" name="form[provider]" options=providers selected=f.provider.clone() error=err("provider")/>
-                    {input("Base URL (empty: the provider's own)", "base_url", f.base_url.clone())}
-                    {input("Model", "model", f.model.clone())}
-                    {input("Temperature", "temperature", f.temperature.clone())}
-                    {input("Most tokens per answer", "max_tokens", f.max_tokens.clone())}
-                </div>
-                <div class="mt-4 space-y-4">
-                    {textarea("System prompt", "system_prompt", f.system_prompt.clone())}
-                    {textarea("Prompt", "prompt", f.prompt.clone())}
-                </div>
+                <ModelFields action=a.save common providers id_suffix="p" agent="prospector" preview_subjects/>
             </section>
             {p.can_configure.then(|| view! {
                 <div class="flex items-end gap-3">

@@ -2,6 +2,7 @@
 //! qualify, which negative ones disqualify, the model that reads notes and its prompts;
 //! every save a new version, with the history and a rollback.
 
+use super::model_fields::ModelFields;
 use super::SECTION;
 use crate::api::agents::RollbackAgentConfig;
 use crate::api::qualifier::{get_qualifier, SaveQualifier};
@@ -64,20 +65,6 @@ fn Settings(p: QualifierPage, a: Actions) -> impl IntoView {
     let input = move |label: &'static str, name: &'static str, value: String| {
         view! { <TextInput label=label name=format!("form[{name}]") value=value error=err(name) id_suffix="q"/> }
     };
-    let textarea = move |label: &'static str, name: &'static str, value: String| {
-        view! {
-            <div class="space-y-1.5">
-                <label for=format!("field-{name}") class="block text-sm font-medium text-slate-700">{label}</label>
-                <textarea id=format!("field-{name}") name=format!("form[{name}]") rows="5" class="block w-full rounded-md border-0 px-3 py-2 font-mono text-xs ring-1 ring-slate-300">{value}</textarea>
-                {move || err(name).get().map(|m| view! { <p class="text-sm text-red-700">{m}</p> })}
-            </div>
-        }
-    };
-    let providers: Vec<(String, String)> = p
-        .providers
-        .iter()
-        .map(|o| (o.kind.clone(), o.display_name.clone()))
-        .collect();
     let criteria = |fw: Framework| {
         fw.criteria()
             .iter()
@@ -85,6 +72,8 @@ fn Settings(p: QualifierPage, a: Actions) -> impl IntoView {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let (common, providers) = (p.config.common.clone(), p.providers.clone());
+    let preview_subjects = p.can_configure.then(|| p.preview_subjects.clone());
     view! {
         <p class="text-sm text-slate-700" data-testid="qualifier-version">{format!("Version {} in use.", p.version)}</p>
         {(!p.can_configure).then(|| view! { <p class="mt-2 text-sm text-slate-600">"Admins and owners change these settings; you can see them."</p> })}
@@ -104,21 +93,7 @@ fn Settings(p: QualifierPage, a: Actions) -> impl IntoView {
                     "The rules read every note on every view, with no model and no key. A model, when you choose one, reads the same notes fenced as data and answers as JSON under a schema; a quote that is not in the note it names is refused. Prompt variables: subject, criteria, notes. Keys are stored on the "
                     <a class="underline" href="/agents/prospector">"Prospector's page"</a>"."
                 </p>
-                <div class="mt-4 grid gap-4 sm:grid-cols-2">
-                    <label class="flex items-center gap-2 text-sm">
-                        <input type="checkbox" name="form[enabled]" value="on" checked=f.enabled.is_some()/>
-                        "Enabled (scheduled and bulk runs)"
-                    </label>
-                    <Select label="Provider" name="form[provider]" options=providers selected=f.provider.clone() error=err("provider")/>
-                    {input("Base URL (empty: the provider's own)", "base_url", f.base_url.clone())}
-                    {input("Model", "model", f.model.clone())}
-                    {input("Temperature", "temperature", f.temperature.clone())}
-                    {input("Most tokens per answer", "max_tokens", f.max_tokens.clone())}
-                </div>
-                <div class="mt-4 space-y-4">
-                    {textarea("System prompt", "system_prompt", f.system_prompt.clone())}
-                    {textarea("Prompt", "prompt", f.prompt.clone())}
-                </div>
+                <ModelFields action=a.save common providers id_suffix="q" agent="qualifier" preview_subjects/>
             </section>
             {p.can_configure.then(|| view! {
                 <div class="flex items-end gap-3">

@@ -97,6 +97,13 @@ pub trait Agent: Send + Sync + 'static {
             Err(AppError::validation("scope", "This agent has no bulk runs.").into())
         })
     }
+    /// A few records to preview a prompt against (the most recently changed), with names.
+    fn preview_subjects<'a>(
+        &'a self,
+        _conn: &'a mut Conn,
+    ) -> BoxFuture<'a, Result<Vec<(RunSubject, String)>, Error>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
     /// The record events it can run on (the run is about that record).
     fn workflow_events(&self) -> &'static [WorkflowEvent] {
         &[]

@@ -30,6 +30,8 @@ pub struct AgentConfigView {
     pub monthly_limit_micros: Option<i64>,
     pub spent_micros: i64,
     pub keys_enabled: bool,
+    /// Records to preview a prompt against: (`lead:<id>`, name).
+    pub preview_subjects: Vec<(String, String)>,
 }
 
 pub fn provider_options(hub: &AgentHub) -> Vec<ProviderOption> {
@@ -64,9 +66,60 @@ pub async fn get_agent_config(
             monthly_limit_micros: budget::monthly_limit(conn).await?,
             spent_micros: budget::spent_this_month(conn, ctx.tenant_id).await?,
             keys_enabled: hub.key.is_some(),
+            preview_subjects: agent
+                .preview_subjects(conn)
+                .await?
+                .into_iter()
+                .map(|(s, name)| {
+                    let id = s.id.map(|id| id.to_string()).unwrap_or_default();
+                    (
+                        format!("{}:{id}", s.kind.as_str()),
+                        format!("{name} ({})", s.kind.label()),
+                    )
+                })
+                .collect(),
         })
     })
     .await
+}
+
+/// A prompt rendered as a run would send it, against `subject` (`lead:<id>`, or empty for
+/// the agent's sample data): what the editor shows as it is typed. Reads the record and
+/// runs the core, calls no model and records nothing.
+pub async fn preview_prompt(
+    db: &Db,
+    ctx: &RequestContext,
+    hub: &AgentHub,
+    kind: AgentKind,
+    subject: &str,
+    system_prompt: &str,
+    prompt: &str,
+) -> Result<models::agents::settings::PromptPreview, Error> {
+    ctx.require(Role::Admin)?;
+    let agent = hub.agents.get(kind)?;
+    let (name, variables) = match subject.trim().split_once(':') {
+        None => ("Sample data".to_string(), agent.sample_variables()),
+        Some((k, id)) => {
+            let subject = models::agents::run::RunSubject::parse(k, id)?;
+            db.tenant_tx(ctx.tenant_id, async |conn| {
+                let row =
+                    config::current_or_default(conn, ctx.tenant_id, kind, &agent.default_config())
+                        .await?;
+                let p = agent
+                    .prepare(conn, ctx.tenant_id, &row.config, subject)
+                    .await?;
+                Ok((p.subject_name, p.variables))
+            })
+            .await?
+        }
+    };
+    let rendered =
+        template::render(prompt, &variables).map_err(|e| AppError::validation("prompt", e))?;
+    Ok(models::agents::settings::PromptPreview {
+        subject_name: name,
+        system: template::system_text(system_prompt),
+        prompt: rendered,
+    })
 }
 
 /// Checks the part every agent shares: a provider this server offers, at a host the

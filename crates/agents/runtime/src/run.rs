@@ -139,11 +139,7 @@ pub async fn run_agent(
                 .map_err(|e| AppError::validation("common.prompt", e))?;
             let request = ChatRequest {
                 model: common.model.model.clone(),
-                system: format!(
-                    "{}\n\n{}",
-                    common.system_prompt.trim(),
-                    template::FENCE_RULE
-                ),
+                system: template::system_text(&common.system_prompt),
                 messages: vec![Message {
                     role: Role::User,
                     content: prompt,

@@ -1,5 +1,7 @@
-//! A run watched as it happens: what the server streams to the page, a JSON line per
-//! event (the network may cut a stream anywhere, so the page reads whole lines).
+//! A run watched as it happens: what the server streams to the page, as server-sent events
+//! (`data: {json}` and a blank line each; the network may cut a stream anywhere, so the
+//! page reads whole events). As `text/event-stream`, proxies and the server's compression
+//! pass it through as it is written.
 
 use super::views::RunResult;
 use crate::AppError;
@@ -20,11 +22,10 @@ pub enum LiveRunEvent {
 }
 
 impl LiveRunEvent {
-    /// The event as one line of the stream.
-    pub fn to_line(&self) -> String {
-        let mut line = serde_json::to_string(self).unwrap_or_else(|_| "{}".into());
-        line.push('\n');
-        line
+    /// The event as a server-sent event. JSON escapes line breaks, so `data` is one line.
+    pub fn to_sse(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_else(|_| "{}".into());
+        format!("data: {json}\n\n")
     }
 }
 
@@ -32,17 +33,25 @@ impl LiveRunEvent {
 #[derive(Debug, Default)]
 pub struct LiveRunReader {
     pending: String,
+    data: String,
 }
 
 impl LiveRunReader {
-    /// The events the chunk completed; a line that does not read is skipped.
+    /// The events the chunk completed; an event that does not read is skipped, and so are
+    /// comments and other fields.
     pub fn feed(&mut self, chunk: &str) -> Vec<LiveRunEvent> {
         self.pending.push_str(chunk);
         let mut events = Vec::new();
         while let Some(end) = self.pending.find('\n') {
             let line: String = self.pending.drain(..=end).collect();
-            if let Ok(event) = serde_json::from_str(line.trim_end()) {
-                events.push(event);
+            let line = line.trim_end_matches(['\n', '\r']);
+            if line.is_empty() {
+                let data = std::mem::take(&mut self.data);
+                if let Ok(event) = serde_json::from_str(&data) {
+                    events.push(event);
+                }
+            } else if let Some(d) = line.strip_prefix("data:") {
+                self.data.push_str(d.strip_prefix(' ').unwrap_or(d));
             }
         }
         events
@@ -74,7 +83,7 @@ mod tests {
                 error: AppError::validation("agent", "off"),
             },
         ];
-        let stream: String = events.iter().map(LiveRunEvent::to_line).collect();
+        let stream: String = events.iter().map(LiveRunEvent::to_sse).collect();
         for cut in (0..stream.len()).filter(|i| stream.is_char_boundary(*i)) {
             let mut r = LiveRunReader::default();
             let mut got = r.feed(&stream[..cut]);

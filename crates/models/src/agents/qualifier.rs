@@ -305,6 +305,8 @@ pub struct QualifierPage {
     pub providers: Vec<super::settings::ProviderOption>,
     pub history: Vec<super::settings::ConfigVersion>,
     pub can_configure: bool,
+    /// Records to preview the prompt against: (`lead:<id>`, its name).
+    pub preview_subjects: Vec<(String, String)>,
 }
 
 #[cfg(test)]

@@ -71,3 +71,12 @@ pub struct StoredKey {
     /// The last four characters.
     pub hint: String,
 }
+
+/// A prompt as a run would send it, rendered against a record (or the sample data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PromptPreview {
+    /// The record's name, or "Sample data".
+    pub subject_name: String,
+    pub system: String,
+    pub prompt: String,
+}

@@ -58,6 +58,8 @@ pub struct ProspectorPage {
     pub keys_enabled: bool,
     pub bulk: Option<BulkProgress>,
     pub can_configure: bool,
+    /// Records to preview the prompt against: (`lead:<id>`, its name).
+    pub preview_subjects: Vec<(String, String)>,
 }
 
 /// How a run ended, for the page that asked for it.

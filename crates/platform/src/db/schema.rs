@@ -628,6 +628,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    stage_stall_limits (tenant_id, stage_id) {
+        tenant_id -> Uuid,
+        stage_id -> Uuid,
+        percentile -> Int2,
+        limit_days -> Nullable<Float8>,
+        samples -> Int4,
+        computed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sync_run_errors (tenant_id, run_id, seq) {
         tenant_id -> Uuid,
         run_id -> Uuid,
@@ -747,6 +758,7 @@ diesel::joinable!(qualification_overrides -> tenants (tenant_id));
 diesel::joinable!(qualification_overrides -> users (created_by));
 diesel::joinable!(sales_settings -> tenants (tenant_id));
 diesel::joinable!(saved_views -> tenants (tenant_id));
+diesel::joinable!(stage_stall_limits -> tenants (tenant_id));
 diesel::joinable!(tasks -> tenants (tenant_id));
 diesel::joinable!(tasks -> users (created_by));
 diesel::joinable!(usage_events -> tenants (tenant_id));
@@ -793,6 +805,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sales_settings,
     saved_views,
     sessions,
+    stage_stall_limits,
     sync_run_errors,
     sync_runs,
     tasks,

@@ -131,3 +131,35 @@ impl Records {
         })
     }
 }
+
+/// The most recently changed records of a kind, with their names: what a prompt can be
+/// previewed against.
+pub async fn recent(
+    conn: &mut Conn,
+    kind: SubjectKind,
+    limit: i64,
+) -> Result<Vec<(RunSubject, String)>, Error> {
+    let rows: Vec<(Uuid, String)> = match kind {
+        SubjectKind::Lead => {
+            leads::table
+                .order(leads::updated_at.desc())
+                .limit(limit)
+                .select((leads::id, leads::full_name))
+                .load(conn)
+                .await?
+        }
+        SubjectKind::Opportunity => {
+            opportunities::table
+                .order(opportunities::updated_at.desc())
+                .limit(limit)
+                .select((opportunities::id, opportunities::name))
+                .load(conn)
+                .await?
+        }
+        SubjectKind::Tenant => Vec::new(),
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (RunSubject { kind, id: Some(id) }, name))
+        .collect())
+}

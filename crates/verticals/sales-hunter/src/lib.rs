@@ -78,6 +78,7 @@ impl Vertical for SalesHunter {
         jobs.register::<leads::import::ImportLeads>(())
             .register::<prospector::RescoreAllLeads>(())
             .register::<prospector::RescoreEngagedLeads>(())
+            .register::<analyst::RefreshStallLimits>(())
     }
 
     fn kpis(&self) -> Vec<KpiDefinition> {

@@ -162,3 +162,100 @@ fn the_report_reads_the_tenants_deals_and_thresholds_are_versions() {
         assert_field(&err, "subject");
     })
 }
+
+#[test]
+fn a_deal_page_names_a_stall_once_the_stage_limits_are_kept() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        let stages = app
+            .rows("SELECT id, name FROM pipeline_stages WHERE kind = 'open' ORDER BY position LIMIT 2")
+            .await;
+        let (first, first_name, second) = (&stages[0]["id"], &stages[0]["name"], &stages[1]["id"]);
+        // Four deals left the first stage after 2, 3, 4 and 5 days: its 75th percentile is
+        // 4.25 days. The fifth has been in it for ten.
+        for (i, days) in [2, 3, 4, 5].into_iter().enumerate() {
+            let id = deal(&format!("Moved {i}")).create(&app, &owner).await;
+            app.exec(&format!(
+                "UPDATE opportunity_history SET changed_at = now() - interval '20 days' WHERE opportunity_id = '{0}';
+                 INSERT INTO opportunity_history (tenant_id, opportunity_id, stage_id, amount_minor, close_date, changed_at)
+                 SELECT tenant_id, opportunity_id, {second}, amount_minor, close_date, changed_at + interval '{days} days'
+                 FROM opportunity_history WHERE opportunity_id = '{0}';
+                 UPDATE opportunities SET stage_id = {second} WHERE id = '{0}'",
+                id.0,
+                second = second.to_string().replace('"', "'"),
+            ))
+            .await;
+        }
+        let stuck = deal("Stuck").create(&app, &owner).await;
+        app.exec(&format!(
+            "UPDATE opportunity_history SET changed_at = now() - interval '10 days' WHERE opportunity_id = '{}'",
+            stuck.0
+        ))
+        .await;
+        let expected = format!(
+            "In {} for 10 days; 75% of deals moved on within 4",
+            first_name.as_str().expect("a name")
+        );
+        let stalls = |d: &models::sales::opportunity::OpportunityDetail| {
+            d.risks.iter().filter(|r| r.starts_with("In ")).count()
+        };
+
+        // The first view finds no limits kept: it queues them and judges without.
+        let page = app
+            .invoke(
+                Some(&owner),
+                app::api::pipeline::GetOpportunity { id: stuck },
+            )
+            .await
+            .expect("deal page");
+        assert_eq!(stalls(&page), 0, "{:?}", page.risks);
+        app.drain_jobs(None).await;
+        assert_eq!(
+            app.count(&format!(
+                "SELECT count(*) AS n FROM stage_stall_limits WHERE stage_id = '{}' AND samples = 4 AND percentile = 75",
+                first.as_str().expect("id")
+            ))
+            .await,
+            1
+        );
+        let page = app
+            .invoke(
+                Some(&owner),
+                app::api::pipeline::GetOpportunity { id: stuck },
+            )
+            .await
+            .expect("deal page");
+        assert!(page.risks.contains(&expected), "{:?}", page.risks);
+        // The same words as the Pipeline Analyst's page, which reads every deal itself.
+        let report = app
+            .invoke(Some(&owner), GetPipelineAnalyst {})
+            .await
+            .expect("report")
+            .report;
+        let analysed = report
+            .risks
+            .iter()
+            .find(|r| r.name == "Stuck")
+            .expect("at risk");
+        assert!(
+            analysed.reasons.contains(&expected),
+            "{:?}",
+            analysed.reasons
+        );
+        // Fresh limits are not asked for again.
+        app.invoke(
+            Some(&owner),
+            app::api::pipeline::GetOpportunity { id: stuck },
+        )
+        .await
+        .expect("deal page");
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM jobs WHERE kind = 'sales.refresh_stall_limits' AND state = 'pending'")
+                .await,
+            0
+        );
+    })
+}

@@ -3,8 +3,8 @@
 //! stopped by the budget, refused to a rep), a schedule starting one bulk run per period,
 //! a workflow run on a logged note; and the live run streamed to the page.
 
-use super::fake_llm::{chat_answer, FakeLlm, Scripted, ANSWER};
-use super::runs::{app_reaching, use_provider};
+use super::fake_llm::{chat_answer, Scripted, ANSWER};
+use super::runs::{owner_with_fake, use_provider};
 use crate::harness::{assert_field, run, TestApp};
 use crate::members::team_with;
 use crate::records::lead;
@@ -174,11 +174,7 @@ fn a_bulk_run_covers_its_scope_once_and_is_only_for_admins() {
 #[test]
 fn the_budget_stops_a_bulk_run_with_the_reason() {
     run(async {
-        let fake = FakeLlm::start().await;
-        let app = app_reaching(fake.port).await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
+        let (fake, app, owner) = owner_with_fake().await;
         for name in ["Ada", "Bo", "Cy", "Di"] {
             lead(name, "Lovelace").create(&app, &owner).await;
         }
@@ -341,7 +337,7 @@ async fn live(
     kind: &str,
     id: &str,
 ) -> Vec<LiveRunEvent> {
-    let (status, _, body) = app
+    let (status, headers, body) = app
         .post::<StreamAgentRun>(
             Some(session),
             &[("agent", agent), ("subject_kind", kind), ("subject_id", id)],
@@ -349,17 +345,14 @@ async fn live(
         )
         .await;
     assert!(status.is_success(), "{status}: {body}");
+    assert_eq!(headers["content-type"], "text/event-stream");
     LiveRunReader::default().feed(&body)
 }
 
 #[test]
 fn a_live_run_streams_what_the_model_writes_then_the_stored_run() {
     run(async {
-        let fake = FakeLlm::start().await;
-        let app = app_reaching(fake.port).await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
+        let (fake, app, owner) = owner_with_fake().await;
         let ada = lead("Ada", "Lovelace").create(&app, &owner).await;
         let id = ada.id.to_string();
 

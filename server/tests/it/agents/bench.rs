@@ -246,3 +246,59 @@ fn bench_local_model_overhead() {
         );
     })
 }
+
+#[test]
+#[ignore = "a benchmark: scripts/bench-agents runs it"]
+fn bench_pipeline_analyst() {
+    run(async {
+        // The Pipeline Analyst's page reads every deal with its history on each visit; a
+        // deal's page judges its stall from the kept limits. Both over DEALS deals.
+        let n = env("AGENT_BENCH_DEALS", 20_000);
+        let app = TestApp::spawn().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        let tenant: models::TenantId =
+            serde_json::from_value(app.rows("SELECT id FROM tenants").await[0]["id"].clone())
+                .expect("tenant");
+        sales_hunter::seed::seed_volume(
+            &app.db,
+            tenant,
+            (0, n),
+            sales_hunter::seed::Created::Spread,
+            |_, _| {},
+        )
+        .await
+        .expect("deals");
+        let id: models::OpportunityId = serde_json::from_value(
+            app.rows("SELECT id FROM opportunities WHERE closed_at IS NULL LIMIT 1")
+                .await[0]["id"]
+                .clone(),
+        )
+        .expect("an open deal");
+        let deal_page = || app.invoke(Some(&owner), app::api::pipeline::GetOpportunity { id });
+        deal_page().await.expect("deal page");
+        let began = Instant::now();
+        app.drain_jobs(None).await;
+        let refresh = began.elapsed();
+        let mut report = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            app.invoke(Some(&owner), GetPipelineAnalyst {})
+                .await
+                .expect("report");
+            report.push(t.elapsed());
+        }
+        let mut deal = Vec::new();
+        for _ in 0..30 {
+            let t = Instant::now();
+            deal_page().await.expect("deal page");
+            deal.push(t.elapsed());
+        }
+        let (report, deal) = (p50(report), p50(deal));
+        println!(
+            "pipeline analyst: {n} deals; its page p50 {report:.2?}; a deal's page with its risks p50 {deal:.2?} ({:.1}× faster); the stall limits' refresh job {refresh:.2?}",
+            report.as_secs_f64() / deal.as_secs_f64()
+        );
+    })
+}

@@ -3,6 +3,7 @@
 mod analyst;
 mod automation;
 mod bench;
+mod eval_model;
 mod fake_llm;
 mod local_model;
 mod prospector;

@@ -4,8 +4,8 @@
 //! extraction through the fake, with hostile and misquoting answers refused; a deal's
 //! qualification reading its lead's notes; tenant isolation.
 
-use super::fake_llm::{chat_answer, FakeLlm, Scripted};
-use super::runs::app_reaching;
+use super::fake_llm::{chat_answer, Scripted};
+use super::runs::owner_with_fake;
 use crate::harness::{run, TestApp};
 use crate::members::team_with;
 use crate::records::lead;
@@ -239,11 +239,7 @@ async fn qualify(app: &TestApp, session: &str, id: LeadId) -> models::agents::vi
 #[test]
 fn a_model_extraction_is_schema_checked_quoted_and_kept() {
     run(async {
-        let fake = FakeLlm::start().await;
-        let app = app_reaching(fake.port).await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
+        let (fake, app, owner) = owner_with_fake().await;
         let ada = lead("Ada", "Lovelace").create(&app, &owner).await;
         // The built-in provider's run stores nothing: the rules are read on every view.
         let builtin = qualify(&app, &owner, ada.id).await;

@@ -38,6 +38,16 @@ pub(super) async fn app_reaching(port: u16) -> TestApp {
     .await
 }
 
+/// The fake LLM, a server allowed to reach it, and Olga's session as owner of her org.
+pub(super) async fn owner_with_fake() -> (FakeLlm, TestApp, String) {
+    let fake = FakeLlm::start().await;
+    let app = app_reaching(fake.port).await;
+    let owner = app
+        .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+        .await;
+    (fake, app, owner)
+}
+
 pub(super) async fn runs_of(app: &TestApp, session: &str) -> Vec<RunSummary> {
     app.invoke(
         Some(session),
@@ -304,11 +314,7 @@ fn runs_against_the_local_model_over_both_apis_record_tokens_and_a_wrong_key_fai
 #[test]
 fn an_unacceptable_answer_is_asked_again_once_then_fails_with_the_reason() {
     run(async {
-        let fake = FakeLlm::start().await;
-        let app = app_reaching(fake.port).await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
+        let (fake, app, owner) = owner_with_fake().await;
         let ada = lead("Ada", "Lovelace").create(&app, &owner).await;
         use_provider(&app, &owner, "openai", &fake.base_url, "gpt-4o-mini").await;
         let empty = || chat_answer("  ", 100, 1);
@@ -355,11 +361,7 @@ fn an_unacceptable_answer_is_asked_again_once_then_fails_with_the_reason() {
 #[test]
 fn the_monthly_budget_is_never_overshot_by_twenty_runs_at_once() {
     run(async {
-        let fake = FakeLlm::start().await;
-        let app = app_reaching(fake.port).await;
-        let owner = app
-            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
-            .await;
+        let (fake, app, owner) = owner_with_fake().await;
         let ada = lead("Ada", "Lovelace").create(&app, &owner).await;
         use_provider(&app, &owner, "openai", &fake.base_url, "gpt-4o-mini").await;
         // Each run reserves its worst case (about a tenth of a cent here) and really costs

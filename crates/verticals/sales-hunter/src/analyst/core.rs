@@ -358,10 +358,21 @@ pub fn forecasts(
 }
 
 /// Deals that need attention now, each with every reason.
+/// Each stage's stall limit in days: the `pct` percentile of its finished stays, for a
+/// stage with at least four to judge by.
+pub fn stall_limits(durations: &HashMap<Uuid, Vec<f64>>, pct: u8) -> HashMap<Uuid, f64> {
+    durations
+        .iter()
+        .filter(|(_, v)| v.len() >= 4)
+        .filter_map(|(stage, v)| percentile(v, f64::from(pct)).map(|l| (*stage, l)))
+        .collect()
+}
+
+/// Every open deal with a reason to worry; `limits` are the stages' stall limits.
 pub fn risks(
     stages: &[Stage],
     deals: &[DealFacts],
-    durations: &HashMap<Uuid, Vec<f64>>,
+    limits: &HashMap<Uuid, f64>,
     cfg: &AnalystConfig,
     currency: &str,
     now: DateTime<Utc>,
@@ -413,11 +424,7 @@ pub fn risks(
             .last()
             .map_or(cur.at, |p| p.at);
         let in_stage = (now - entered).num_seconds() as f64 / 86_400.0;
-        if let Some(limit) = durations.get(&cur.stage).and_then(|v| {
-            (v.len() >= 4)
-                .then(|| percentile(v, f64::from(r.stall_percentile)))
-                .flatten()
-        }) {
+        if let Some(limit) = limits.get(&cur.stage).copied() {
             if in_stage > limit {
                 reasons.push(format!(
                     "In {} for {:.0} days; {}% of deals moved on within {:.0}",

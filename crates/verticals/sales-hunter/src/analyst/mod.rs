@@ -8,10 +8,12 @@ pub mod core;
 pub mod eval;
 pub mod load;
 pub mod manage;
+pub mod stall;
 #[cfg(test)]
 mod tests;
 
 pub use agent::PipelineAnalyst;
+pub use stall::RefreshStallLimits;
 
 use models::agents::analyst::{AnalystConfig, PipelineReport, RiskThresholds};
 use models::agents::settings::{CommonSettings, ModelSettings};
@@ -69,30 +71,31 @@ pub async fn pipeline_report(
         velocity: core::velocity(&stages, &deals),
         forecasts,
         roll_up,
-        risks: core::risks(&stages, &deals, &durations, cfg, &currency, now),
+        risks: core::risks(
+            &stages,
+            &deals,
+            &core::stall_limits(&durations, cfg.risks.stall_percentile),
+            cfg,
+            &currency,
+            now,
+        ),
         currency,
     })
 }
 
-/// One deal's risks, for its page (which has its stages and currency already): every
-/// check but the stall, which needs every deal's time in the stage (the Pipeline
-/// Analyst's page judges it).
+/// One deal's risks, for its page (which has its stages and currency already). The stall
+/// check reads the stages' kept limits (`stall`), at most a day old.
 pub async fn deal_risks(
     conn: &mut Conn,
+    tenant: models::TenantId,
     id: uuid::Uuid,
     stages: &[models::sales::stage::Stage],
     currency: &str,
 ) -> Result<Vec<String>, Error> {
     let cfg = load_config(conn).await?;
     let deals = load::deals(conn, Some(id)).await?;
-    let risks = core::risks(
-        stages,
-        &deals,
-        &Default::default(),
-        &cfg,
-        currency,
-        chrono::Utc::now(),
-    );
+    let limits = stall::limits(conn, tenant, cfg.risks.stall_percentile).await?;
+    let risks = core::risks(stages, &deals, &limits, &cfg, currency, chrono::Utc::now());
     Ok(risks
         .into_iter()
         .next()

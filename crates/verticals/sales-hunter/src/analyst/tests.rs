@@ -214,7 +214,8 @@ fn three_forecasts_with_their_backtests() {
 fn risks_name_every_reason() {
     let (stages, deals, now) = fixture();
     let (_, durations) = stage_stats(&stages, &deals);
-    let risks = risks(&stages, &deals, &durations, &default_config(), "USD", now);
+    let limits = stall_limits(&durations, default_config().risks.stall_percentile);
+    let risks = risks(&stages, &deals, &limits, &default_config(), "USD", now);
     assert_eq!(risks.len(), 1, "the healthy deal has none: {risks:?}");
     assert_eq!(risks[0].name, "Slipping");
     assert_eq!(

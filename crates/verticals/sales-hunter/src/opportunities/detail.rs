@@ -81,7 +81,9 @@ pub async fn get_opportunity(
             .collect();
         let activities = crate::activities::timeline(conn, Subject::Opportunity(id)).await?;
         let tasks = crate::activities::tasks_about(conn, Subject::Opportunity(id)).await?;
-        let risks = crate::analyst::deal_risks(conn, id.0, &stages, &opportunity.currency).await?;
+        let risks =
+            crate::analyst::deal_risks(conn, ctx.tenant_id, id.0, &stages, &opportunity.currency)
+                .await?;
         Ok(OpportunityDetail {
             risks,
             opportunity,

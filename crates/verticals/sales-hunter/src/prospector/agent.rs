@@ -4,7 +4,7 @@
 
 use super::core::{score_lead, LeadFacts, Scored, Touch};
 use super::{default_config, rescore, start_bulk_rescore};
-use crate::agent_scopes::{scope, unknown_scope, Records};
+use crate::agent_scopes::{recent, scope, unknown_scope, Records};
 use crate::leads::load_lead;
 use agents::{
     narrative, typed_config, validated_config, Agent, Applied, BoxFuture, BulkRecords, Prepared,
@@ -188,6 +188,13 @@ impl Agent for Prospector {
         scope: &'a str,
     ) -> BoxFuture<'a, Result<Box<dyn BulkRecords>, Error>> {
         Box::pin(async move { Ok(Box::new(records(conn, scope).await?) as Box<dyn BulkRecords>) })
+    }
+
+    fn preview_subjects<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+    ) -> BoxFuture<'a, Result<Vec<(RunSubject, String)>, Error>> {
+        Box::pin(async move { recent(conn, SubjectKind::Lead, 10).await })
     }
 
     fn workflow_events(&self) -> &'static [WorkflowEvent] {

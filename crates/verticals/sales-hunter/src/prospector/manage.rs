@@ -35,6 +35,7 @@ pub async fn get_prospector_page(
         keys_enabled: view.keys_enabled,
         bulk,
         can_configure: ctx.role.at_least(Role::Admin),
+        preview_subjects: view.preview_subjects,
     })
 }
 

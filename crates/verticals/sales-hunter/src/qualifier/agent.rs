@@ -8,7 +8,7 @@
 
 use super::rules::{self, normalize, Finding};
 use super::store::{self, Extraction, StoredFinding};
-use crate::agent_scopes::{find, listed, Records};
+use crate::agent_scopes::{find, listed, recent, Records};
 use agents::{
     typed_config, validated_config, Agent, Applied, BoxFuture, BulkRecords, OutputSchema, Prepared,
 };
@@ -266,6 +266,17 @@ impl Agent for Qualifier {
         scope: &'a str,
     ) -> BoxFuture<'a, Result<Box<dyn BulkRecords>, Error>> {
         Box::pin(async move { find(&SCOPES, scope) })
+    }
+
+    fn preview_subjects<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+    ) -> BoxFuture<'a, Result<Vec<(RunSubject, String)>, Error>> {
+        Box::pin(async move {
+            let mut subjects = recent(conn, SubjectKind::Opportunity, 5).await?;
+            subjects.extend(recent(conn, SubjectKind::Lead, 5).await?);
+            Ok(subjects)
+        })
     }
 
     fn workflow_events(&self) -> &'static [WorkflowEvent] {

@@ -6,38 +6,60 @@
 
 use super::rules::{extract, Source};
 use chrono::Utc;
-use models::agents::qualifier::{CriterionState, Framework};
+use models::agents::qualifier::{Criterion, CriterionState, Framework};
 
 const SET: &str = include_str!("../../eval/qualifier.csv");
 
 /// One note's (expected, got) state per BANT criterion.
 pub type Row = Vec<(CriterionState, CriterionState)>;
 
-pub fn state_pairs(csv_text: &str) -> Result<Vec<Row>, String> {
+/// A set's notes, each with its labelled BANT states (budget, authority, need, timeline).
+pub fn labelled_notes(csv_text: &str) -> Result<Vec<(String, Vec<CriterionState>)>, String> {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let mut out = Vec::new();
     for (i, row) in reader.records().enumerate() {
         let row = row.map_err(|e| format!("row {}: {e}", i + 2))?;
-        let note = row.get(1).unwrap_or_default();
-        let found = extract(&[Source {
-            id: uuid::Uuid::nil(),
-            at: Utc::now(),
-            text: note.to_string(),
-        }]);
-        let mut pairs = Vec::new();
-        for (col, c) in Framework::Bant.criteria().iter().enumerate() {
+        let mut labels = Vec::new();
+        for col in 0..Framework::Bant.criteria().len() {
             let label = row.get(col + 2).unwrap_or_default().trim();
-            let expected = CriterionState::parse(label)
-                .ok_or_else(|| format!("row {}: “{label}” is not a state", i + 2))?;
-            let got = found
-                .iter()
-                .find(|f| f.criterion == *c)
-                .map_or(CriterionState::Unknown, |f| f.state);
-            pairs.push((expected, got));
+            labels.push(
+                CriterionState::parse(label)
+                    .ok_or_else(|| format!("row {}: “{label}” is not a state", i + 2))?,
+            );
         }
-        out.push(pairs);
+        out.push((row.get(1).unwrap_or_default().to_string(), labels));
     }
     Ok(out)
+}
+
+/// Pairs each label with what a reader found (`got(criterion)`), for `report`.
+pub fn pair_up(labels: &[CriterionState], got: impl Fn(Criterion) -> CriterionState) -> Row {
+    Framework::Bant
+        .criteria()
+        .iter()
+        .zip(labels)
+        .map(|(c, expected)| (*expected, got(*c)))
+        .collect()
+}
+
+/// The rules' reading of each note against its labels.
+pub fn state_pairs(csv_text: &str) -> Result<Vec<Row>, String> {
+    Ok(labelled_notes(csv_text)?
+        .into_iter()
+        .map(|(note, labels)| {
+            let found = extract(&[Source {
+                id: uuid::Uuid::nil(),
+                at: Utc::now(),
+                text: note,
+            }]);
+            pair_up(&labels, |c| {
+                found
+                    .iter()
+                    .find(|f| f.criterion == c)
+                    .map_or(CriterionState::Unknown, |f| f.state)
+            })
+        })
+        .collect())
 }
 
 fn ratio(a: usize, b: usize) -> String {
@@ -48,9 +70,10 @@ fn ratio(a: usize, b: usize) -> String {
     }
 }
 
-pub fn report(rows: &[Row]) -> String {
+/// Precision, recall and agreement per criterion; `reader` names who read the notes.
+pub fn report(rows: &[Row], reader: &str) -> String {
     let mut out = format!(
-        "Qualifier BANT states (built-in rules) over {} notes\ncriterion  precision  recall  agreement\n",
+        "Qualifier BANT states ({reader}) over {} notes\ncriterion  precision  recall  agreement\n",
         rows.len()
     );
     let unknown = CriterionState::Unknown;
@@ -101,7 +124,7 @@ mod tests {
     fn qualifier_eval_set() {
         let text = set_text().expect("the set reads");
         let rows = state_pairs(&text).expect("the set reads");
-        println!("{}", report(&rows));
+        println!("{}", report(&rows, "built-in rules"));
         if std::env::var("QUALIFIER_EVAL_MISSES").is_ok() {
             for (i, r) in rows.iter().enumerate() {
                 for (j, (e, g)) in r.iter().enumerate() {

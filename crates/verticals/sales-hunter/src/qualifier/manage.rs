@@ -95,6 +95,7 @@ pub async fn get_qualifier_page(
         providers: view.providers,
         history: view.history,
         can_configure: ctx.role.at_least(Role::Admin),
+        preview_subjects: view.preview_subjects,
     })
 }
 
