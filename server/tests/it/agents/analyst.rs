@@ -170,26 +170,33 @@ fn a_deal_page_names_a_stall_once_the_stage_limits_are_kept() {
         let owner = app
             .sign_up("Olga Owner", "olga@example.com", "Olga Org")
             .await;
+        let mut moved = Vec::new();
+        for i in 0..4 {
+            moved.push(deal(&format!("Moved {i}")).create(&app, &owner).await);
+        }
+        let stuck = deal("Stuck").create(&app, &owner).await;
+        // The stages exist once the first deal is made.
         let stages = app
             .rows("SELECT id, name FROM pipeline_stages WHERE kind = 'open' ORDER BY position LIMIT 2")
             .await;
         let (first, first_name, second) = (&stages[0]["id"], &stages[0]["name"], &stages[1]["id"]);
         // Four deals left the first stage after 2, 3, 4 and 5 days: its 75th percentile is
         // 4.25 days. The fifth has been in it for ten.
-        for (i, days) in [2, 3, 4, 5].into_iter().enumerate() {
-            let id = deal(&format!("Moved {i}")).create(&app, &owner).await;
-            app.exec(&format!(
-                "UPDATE opportunity_history SET changed_at = now() - interval '20 days' WHERE opportunity_id = '{0}';
-                 INSERT INTO opportunity_history (tenant_id, opportunity_id, stage_id, amount_minor, close_date, changed_at)
-                 SELECT tenant_id, opportunity_id, {second}, amount_minor, close_date, changed_at + interval '{days} days'
-                 FROM opportunity_history WHERE opportunity_id = '{0}';
-                 UPDATE opportunities SET stage_id = {second} WHERE id = '{0}'",
-                id.0,
-                second = second.to_string().replace('"', "'"),
-            ))
-            .await;
+        for (id, days) in moved.into_iter().zip([2, 3, 4, 5]) {
+            let second = second.as_str().expect("id");
+            for sql in [
+                format!("UPDATE opportunity_history SET changed_at = now() - interval '20 days' WHERE opportunity_id = '{}'", id.0),
+                format!(
+                    "INSERT INTO opportunity_history (tenant_id, opportunity_id, stage_id, amount_minor, close_date, changed_at) \
+                     SELECT tenant_id, opportunity_id, '{second}', amount_minor, close_date, changed_at + interval '{days} days' \
+                     FROM opportunity_history WHERE opportunity_id = '{}'",
+                    id.0
+                ),
+                format!("UPDATE opportunities SET stage_id = '{second}' WHERE id = '{}'", id.0),
+            ] {
+                app.exec(&sql).await;
+            }
         }
-        let stuck = deal("Stuck").create(&app, &owner).await;
         app.exec(&format!(
             "UPDATE opportunity_history SET changed_at = now() - interval '10 days' WHERE opportunity_id = '{}'",
             stuck.0
