@@ -110,6 +110,12 @@ export async function startFakeOrg(): Promise<FakeOrg> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   org.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  org.close = () => new Promise((resolve) => server.close(() => resolve()));
+  // Our server's HTTP client keeps idle connections to the org open; close() alone would
+  // wait for them to time out.
+  org.close = () =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   return org;
 }

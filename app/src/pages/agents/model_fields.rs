@@ -146,7 +146,7 @@ fn Preview(live: Live, subjects: Vec<(String, String)>, id_suffix: &'static str)
                 None => view! { <p class="mt-2 text-xs text-slate-600">"The prompt as a run sends it shows here as you type (with JavaScript)."</p> }.into_any(),
                 Some(Ok(p)) => view! {
                     <p class="mt-2 text-xs text-slate-600">{format!("As a run sends it, with {}:", p.subject_name)}</p>
-                    <pre class="mt-1 max-h-80 overflow-auto whitespace-pre-wrap text-xs" data-testid="prompt-preview-text">{p.prompt}</pre>
+                    <pre class="mt-1 max-h-80 overflow-auto whitespace-pre-wrap text-xs" data-testid="prompt-preview-text" tabindex="0" aria-label="The prompt as a run sends it">{p.prompt}</pre>
                 }.into_any(),
                 Some(Err(e)) => view! { <p class="mt-2 text-sm text-red-700" role="alert">{e}</p> }.into_any(),
             }}
