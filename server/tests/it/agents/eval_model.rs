@@ -1,6 +1,7 @@
 //! The Qualifier's model path against the labelled notes: each note on a lead of its own,
-//! the Qualifier pointed at a model, a run per lead through the real runtime (schema,
-//! quote checks, one retry), and the model's stated criteria scored as the rules are.
+//! the Qualifier pointed at a model, a bulk run over the leads through the real runtime and
+//! worker (schema, quote checks, one retry), and the model's stated criteria scored as the
+//! rules are.
 //! An evaluation, not a test: `scripts/eval-agents --model` runs it and prints the figures.
 //!
 //! The model: `EVAL_MODEL_URL` (an OpenAI-compatible base URL, with `EVAL_MODEL` and
@@ -9,11 +10,11 @@
 use super::local_model::{local_model, KEY};
 use crate::harness::{run, Options, TestApp};
 use crate::records::lead;
-use app::api::agents::{RunAgent, SaveAgentConfig, SaveProviderKey};
+use app::api::agents::{SaveAgentConfig, SaveProviderKey, StartBulkRun};
 use models::agents::qualifier::CriterionState;
 use models::agents::run::RunStatus;
 use sales_hunter::qualifier::eval::{labelled_notes, pair_up, report, set_text};
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[test]
 #[ignore = "an evaluation: scripts/eval-agents --model runs it"]
@@ -44,7 +45,7 @@ fn qualifier_model_path() {
         let mut config =
             serde_json::to_value(sales_hunter::qualifier::default_config()).expect("config");
         config["common"]["model"] = json!({"provider": "openai", "base_url": base_url,
-            "model": model, "temperature": 0.0, "max_tokens": 600});
+            "model": model, "temperature": 0.0, "max_tokens": 400});
         app.invoke_json(
             Some(&owner),
             SaveAgentConfig {
@@ -69,31 +70,42 @@ fn qualifier_model_path() {
         }
 
         let set = labelled_notes(&set_text().expect("the set")).expect("the set reads");
-        let (mut rows, mut failed) = (Vec::new(), 0);
-        for (i, (note, labels)) in set.iter().enumerate() {
+        let mut leads = Vec::new();
+        for (i, (note, _)) in set.iter().enumerate() {
             let l = lead("Note", &format!("{}", i + 1))
                 .create(&app, &owner)
                 .await;
             super::qualifier::note(&app, &owner, "lead", &l.id.to_string(), note).await;
-            let done = app
-                .invoke(
-                    Some(&owner),
-                    RunAgent {
-                        agent: "qualifier".into(),
-                        subject_kind: "lead".into(),
-                        subject_id: l.id.to_string(),
-                        open_run: false,
-                    },
-                )
-                .await
-                .expect("a run");
+            leads.push(l.id);
+        }
+        // One bulk run through the worker: a slow model is not held to a request's timeout.
+        app.invoke(
+            Some(&owner),
+            StartBulkRun {
+                agent: "qualifier".into(),
+                scope: "open_leads".into(),
+            },
+        )
+        .await
+        .expect("start the bulk run");
+        app.drain_jobs(None).await;
+        let runs = app
+            .rows("SELECT subject_id, status, output, error FROM agent_runs WHERE trigger = 'bulk'")
+            .await;
+        let (mut rows, mut failed) = (Vec::new(), 0);
+        let mut why: std::collections::BTreeMap<String, usize> = Default::default();
+        for (id, (_, labels)) in leads.iter().zip(&set) {
+            let run = runs
+                .iter()
+                .find(|r| r["subject_id"] == json!(id.0))
+                .expect("every note was read");
             // A run whose answers were refused twice stated nothing: all unknown.
-            let stated: Value = if done.status == RunStatus::Succeeded {
-                serde_json::from_str(&done.text).unwrap_or_default()
-            } else {
+            if run["status"] != RunStatus::Succeeded.as_str() {
                 failed += 1;
-                Value::Null
-            };
+                let error = run["error"].as_str().unwrap_or_default();
+                *why.entry(error.chars().take(110).collect()).or_default() += 1;
+            }
+            let stated = &run["output"];
             rows.push(pair_up(labels, |c| {
                 stated["criteria"]
                     .as_array()
@@ -110,5 +122,8 @@ fn qualifier_model_path() {
             "runs failed (answers refused twice): {failed} of {}",
             set.len()
         );
+        for (error, n) in why {
+            println!("  {n} × {error}");
+        }
     })
 }
