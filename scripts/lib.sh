@@ -95,9 +95,9 @@ ensure_tools() {
   # come from node_modules/.bin instead of GitHub releases.
   if ! cargo leptos --version 2>/dev/null | grep -qE "(^| )v?${CARGO_LEPTOS_VERSION//./\\.}( |$)"; then
     log "installing cargo-leptos $CARGO_LEPTOS_VERSION"
-    # Without its release profile's fat LTO and single codegen unit: measured on 2 cores,
-    # measured 12 minutes here (the LTO build was most of a 40-minute cold tool step).
-    # The tool's own speed hardly matters.
+    # Without its release profile's fat LTO and single codegen unit: 12 minutes on 2 cores
+    # (measured; the LTO build was most of a 40-minute cold tool step). The tool's own
+    # speed hardly matters.
     CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
       cargo install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked --features no_downloads
   fi
