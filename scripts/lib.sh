@@ -80,6 +80,15 @@ locked_wasm_bindgen_version() {
        found && /^version = / { gsub(/"/, "", $3); print $3; exit }' "$ROOT/Cargo.lock"
 }
 
+# cargo install for the build tools, optimised less than their release profiles ask (fat
+# LTO, one codegen unit, opt-level 3): they are most of a fresh machine's test run on two
+# cores (cargo-leptos alone 12 minutes without LTO), and the work they do here (a debug
+# WASM build's split and bindings, printing a schema) is small.
+cheap_install() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install "$@"
+}
+
 # Everything a build needs. Each item is checked first, so a second run
 # costs about a second and installs nothing.
 ensure_tools() {
@@ -95,11 +104,7 @@ ensure_tools() {
   # come from node_modules/.bin instead of GitHub releases.
   if ! cargo leptos --version 2>/dev/null | grep -qE "(^| )v?${CARGO_LEPTOS_VERSION//./\\.}( |$)"; then
     log "installing cargo-leptos $CARGO_LEPTOS_VERSION"
-    # Without its release profile's fat LTO and single codegen unit: 12 minutes on 2 cores
-    # (measured; the LTO build was most of a 40-minute cold tool step). The tool's own
-    # speed hardly matters.
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-      cargo install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+    cheap_install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked --features no_downloads
   fi
 
   local wbg
@@ -108,7 +113,7 @@ ensure_tools() {
   if [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]]; then
     log "installing wasm-bindgen-cli $wbg"
     # No --locked: the published lock file names a crate the registry lacks.
-    cargo install "wasm-bindgen-cli@$wbg"
+    cheap_install "wasm-bindgen-cli@$wbg"
   fi
 
   if ! command -v node >/dev/null; then
@@ -167,7 +172,7 @@ ensure_diesel_cli() {
   diesel --version 2>/dev/null | grep -q "Version: $DIESEL_CLI_VERSION$" && return
   [[ -e /usr/include/postgresql/libpq-fe.h ]] || apt_install libpq-dev
   log "installing diesel_cli $DIESEL_CLI_VERSION"
-  cargo install "diesel_cli@$DIESEL_CLI_VERSION" --no-default-features --features postgres --locked
+  cheap_install "diesel_cli@$DIESEL_CLI_VERSION" --no-default-features --features postgres --locked
 }
 
 # Debian's chromium for the Playwright end-to-end tests.

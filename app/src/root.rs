@@ -5,7 +5,7 @@ use crate::pages::{
     accept_invite::AcceptInvitePage,
     accounts::{detail::AccountDetailPage, AccountsPage},
     admin::AdminPage,
-    agents,
+    agents, billing,
     choose_organisation::ChooseOrganisationPage,
     connectors,
     contacts::{detail::ContactDetailPage, ContactsPage},
@@ -109,6 +109,7 @@ lazy_page! {
     ConnectorsRoute => connectors::ConnectorsPage,
     MembersRoute => MembersPage,
     SalesSettingsRoute => SalesSettingsPage,
+    BillingRoute => billing::BillingPage,
     AdminRoute => AdminPage,
 }
 
@@ -152,6 +153,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment(paths::CONNECTORS) ssr=SsrMode::Async view={Lazy::<ConnectorsRoute>::new()}/>
                     <Route path=path!("settings/members") ssr=SsrMode::Async view={Lazy::<MembersRoute>::new()}/>
                     <Route path=(StaticSegment(paths::SETTINGS), StaticSegment(paths::SALES_SETTINGS)) ssr=SsrMode::Async view={Lazy::<SalesSettingsRoute>::new()}/>
+                    <Route path=(StaticSegment(paths::SETTINGS), StaticSegment(models::billing::SEGMENT)) ssr=SsrMode::Async view={Lazy::<BillingRoute>::new()}/>
                     <Route path=path!("admin") ssr=SsrMode::Async view={Lazy::<AdminRoute>::new()}/>
                 </ParentRoute>
             </Routes>

@@ -9,6 +9,7 @@ pub mod config;
 pub mod connectors;
 pub mod export;
 pub mod import;
+pub mod invoice;
 pub mod listen;
 pub mod middleware;
 pub mod router;

@@ -209,6 +209,10 @@ async fn seed(config: &Config, args: &[String]) -> anyhow::Result<()> {
         "already present"
     };
     println!("demo tenant {DEMO_TENANT:?} {state}");
+    if report.created {
+        billing::seed::seed_demo_subscription(&db, report.tenant_id).await?;
+        println!("  on the Growth plan, ten days into its billing month");
+    }
     if sales_hunter::seed::seed_demo_sales(&db, report.tenant_id).await? {
         println!("  with demo leads, accounts, deals in every stage and a quarter of activity");
     }

@@ -4,6 +4,7 @@
 use crate::Config;
 use agents::automation::{AgentScheduleTick, BulkAgentRuns, WorkflowRun};
 use agents::AgentHub;
+use billing::renewal::RenewSubscriptions;
 use connectors::{ConnectorHub, SyncConnection};
 use platform::jobs::{Registry, Worker, WorkerOptions};
 use platform::mail::{Mailer, SendEmail};
@@ -16,6 +17,7 @@ pub fn registry(mailer: Mailer, connectors: ConnectorHub, agents: AgentHub) -> R
     let platform = Registry::new()
         .register::<SendEmail>(mailer)
         .register::<PruneExpired>(())
+        .register::<RenewSubscriptions>(())
         .register::<SyncConnection>(connectors)
         .register::<BulkAgentRuns>(agents.clone())
         .register::<WorkflowRun>(agents.clone())
@@ -44,6 +46,7 @@ pub fn build(
     Ok(
         Worker::new(db, registry(mailer, connectors, agents), options)
             .schedule(PruneExpired::schedule()?)
+            .schedule(RenewSubscriptions::schedule()?)
             .schedule(AgentScheduleTick::schedule()?)
             .schedule(sales_hunter::prospector::RescoreEngagedLeads::schedule()?),
     )

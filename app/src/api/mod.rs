@@ -6,6 +6,7 @@ pub mod activities;
 pub mod admin;
 pub mod agents;
 pub mod auth;
+pub mod billing;
 pub mod connectors;
 pub mod contacts;
 pub mod dashboard;

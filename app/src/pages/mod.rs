@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod agents;
 pub mod auth_layout;
+pub mod billing;
 pub mod choose_organisation;
 pub mod connectors;
 pub mod contacts;

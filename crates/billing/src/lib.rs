@@ -1,6 +1,18 @@
-//! Billing. Today: usage events, the meters every other part writes (agent runs and LLM
-//! tokens first). Plans, subscriptions, quotas and invoices build on them (issue 23).
+//! Billing: plans as data, a subscription per tenant, usage events counted per billing
+//! period, and caps enforced atomically (issue 23). Invoices, payment providers and the
+//! admin console's pages build on these.
 
+pub mod invoice;
+pub mod manage;
+pub mod plans;
+pub mod proration;
+pub mod quota;
+pub mod renewal;
+pub mod seed;
+pub mod subscription;
 pub mod usage;
+mod warning;
 
-pub use usage::{Meter, UsageEvent};
+pub use models::billing::Meter;
+pub use quota::{release, reserve, Reservation};
+pub use usage::UsageEvent;

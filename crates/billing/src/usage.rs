@@ -1,43 +1,31 @@
 //! Usage events: what billing meters. Written in the caller's transaction, so a
 //! rolled-back run bills nothing; keyed for idempotency, so the same event recorded twice
-//! (a retried job, a replayed webhook) counts once.
+//! (a retried job, a replayed webhook) counts once. Each event names the billing period it
+//! counts in, and its quantity is added to that period's counter in the same transaction.
 
-use chrono::{DateTime, Utc};
+use crate::quota::{count, Reservation};
+use crate::subscription::subscription;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use models::billing::Meter;
 use models::TenantId;
 use platform::db::schema::usage_events;
 use platform::db::Conn;
 use platform::Error;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Meter {
-    AgentRuns,
-    LlmTokens,
-    RecordsSynced,
-    ApiCalls,
-}
-
-impl Meter {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Meter::AgentRuns => "agent_runs",
-            Meter::LlmTokens => "llm_tokens",
-            Meter::RecordsSynced => "records_synced",
-            Meter::ApiCalls => "api_calls",
-        }
-    }
-}
 
 #[derive(Insertable, Debug, Clone)]
 #[diesel(table_name = usage_events, check_for_backend(diesel::pg::Pg))]
 pub struct UsageEvent {
     tenant_id: TenantId,
     idempotency_key: String,
-    meter: &'static str,
+    meter: Meter,
     quantity: i64,
     occurred_at: DateTime<Utc>,
     source: String,
+    period_start: NaiveDate,
+    #[diesel(skip_insertion)]
+    settles: Option<Reservation>,
 }
 
 impl UsageEvent {
@@ -51,10 +39,12 @@ impl UsageEvent {
         UsageEvent {
             tenant_id: tenant,
             idempotency_key: key.into(),
-            meter: meter.as_str(),
+            meter,
             quantity: quantity.max(0),
             occurred_at: Utc::now(),
             source: String::new(),
+            period_start: NaiveDate::MIN,
+            settles: None,
         }
     }
 
@@ -64,15 +54,30 @@ impl UsageEvent {
         self
     }
 
+    /// The work was reserved beforehand: the event counts in the reservation's period and
+    /// gives the reservation back.
+    pub fn settles(mut self, reservation: Reservation) -> UsageEvent {
+        debug_assert_eq!(reservation.meter, self.meter);
+        self.settles = Some(reservation);
+        self
+    }
+
     /// Records the event in the caller's transaction; `false` when that key was recorded
-    /// before (nothing changes).
-    pub async fn record(self, conn: &mut Conn) -> Result<bool, Error> {
+    /// before (nothing changes, and a reservation it settles is given back).
+    pub async fn record(mut self, conn: &mut Conn) -> Result<bool, Error> {
+        let sub = subscription(conn, self.tenant_id).await?;
+        self.period_start = self.settles.map_or_else(|| sub.period(), |r| r.period);
         let n = diesel::insert_into(usage_events::table)
             .values(&self)
             .on_conflict((usage_events::tenant_id, usage_events::idempotency_key))
             .do_nothing()
             .execute(conn)
             .await?;
+        let settles = self.settles.map_or(0, |r| r.quantity);
+        let quantity = if n == 1 { self.quantity } else { 0 };
+        if quantity > 0 || settles > 0 {
+            count(conn, &sub, self.meter, self.period_start, quantity, settles).await?;
+        }
         Ok(n == 1)
     }
 }

@@ -4,6 +4,7 @@
 //! wire between a server function and a page is written once, here.
 
 pub mod agents;
+pub mod billing;
 pub mod connectors;
 pub mod error;
 pub mod ids;

@@ -547,6 +547,20 @@ pub async fn invite_new_person(app: &TestApp) -> String {
     owner
 }
 
+/// A benchmark's size from the environment (`100_000` may be written with underscores).
+pub fn bench_env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+/// The median of timings.
+pub fn p50(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
 /// A worker that retries at once and loses leases quickly, for tests.
 pub fn quick_worker() -> WorkerOptions {
     WorkerOptions {

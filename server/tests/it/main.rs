@@ -5,6 +5,7 @@
 mod accounts;
 mod agents;
 mod auth;
+mod billing;
 mod connectors;
 mod contacts;
 

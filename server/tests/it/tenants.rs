@@ -168,7 +168,7 @@ fn nobody_switches_into_an_organisation_they_do_not_belong_to() {
 }
 
 #[test]
-fn the_sidebar_comes_from_the_vertical_registry() {
+fn the_sidebar_comes_from_the_vertical_registry_then_the_platform_by_role() {
     run(async {
         use app::api::navigation::ListNavigation;
         let app = TestApp::spawn().await;
@@ -188,9 +188,23 @@ fn the_sidebar_comes_from_the_vertical_registry() {
                 "Pipeline",
                 "Agents",
                 "Connectors",
-                "Sales settings"
+                "Sales settings",
+                "Billing"
             ]
         );
+        assert_eq!(
+            nav.last().map(|n| n.href.as_str()),
+            Some("/settings/billing")
+        );
+        // A rep has no billing to see.
+        let other = TestApp::spawn().await;
+        let (_, rep, _) = crate::members::team_with(&other, "rep").await;
+        let nav = other
+            .invoke(Some(&rep), ListNavigation {})
+            .await
+            .expect("navigation");
+        assert_eq!(nav.len(), 8);
+        assert!(nav.iter().all(|n| n.label != "Billing"), "{nav:?}");
         let anonymous = app.invoke(None, ListNavigation {}).await;
         assert_eq!(anonymous.expect_err("signed out"), AppError::Unauthorized);
     })

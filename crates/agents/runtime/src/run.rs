@@ -5,7 +5,7 @@
 
 use crate::agent::{Agent, Prepared};
 use crate::{budget, config, keys, ledger, template, AgentHub};
-use billing::{Meter, UsageEvent};
+use billing::{Meter, Reservation, UsageEvent};
 use chrono::NaiveDate;
 use llm::{ChatRequest, Completion, Message, ProviderTarget, Role};
 use models::agents::run::{RunStatus, RunSubject, RunTrigger};
@@ -84,6 +84,14 @@ struct Planned {
     api_key: String,
     estimate: i64,
     month: NaiveDate,
+    /// The run and its most tokens, held against the plan's caps until metered.
+    held: Held,
+}
+
+#[derive(Clone, Copy)]
+struct Held {
+    run: Reservation,
+    tokens: Reservation,
 }
 
 pub(crate) fn common_of(config: &Value) -> Result<CommonSettings, Error> {
@@ -91,9 +99,10 @@ pub(crate) fn common_of(config: &Value) -> Result<CommonSettings, Error> {
         .map_err(|e| Error::Corrupt(format!("a stored agent configuration does not read: {e}")))
 }
 
-/// The most a request can cost: two attempts (the second carries the first answer and
-/// the reason), each with every prompt byte a token and the whole answer allowance.
-fn worst_case_cost(model: &str, request: &ChatRequest) -> i64 {
+/// The most tokens a request can use: two attempts (the second carries the first answer
+/// and the reason), each with every prompt byte a token and the whole answer allowance.
+/// As (in, out).
+fn worst_case_tokens(request: &ChatRequest) -> (u32, u32) {
     let prompt = (request.system.len()
         + request
             .messages
@@ -101,8 +110,7 @@ fn worst_case_cost(model: &str, request: &ChatRequest) -> i64 {
             .map(|m| m.content.len())
             .sum::<usize>()) as u32;
     let out = request.max_tokens;
-    let tokens_in = 2 * prompt + out + 200;
-    llm::prices::cost_micros(model, tokens_in, 2 * out)
+    (2 * prompt + out + 200, 2 * out)
 }
 
 pub async fn run_agent(
@@ -157,7 +165,18 @@ pub async fn run_agent(
                 &common.model.base_url,
             )
             .await?;
-            let estimate = worst_case_cost(&common.model.model, &request);
+            let (tokens_in, tokens_out) = worst_case_tokens(&request);
+            let estimate = llm::prices::cost_micros(&common.model.model, tokens_in, tokens_out);
+            let held = Held {
+                run: billing::reserve(conn, ctx.tenant_id, Meter::AgentRuns, 1).await?,
+                tokens: billing::reserve(
+                    conn,
+                    ctx.tenant_id,
+                    Meter::LlmTokens,
+                    i64::from(tokens_in) + i64::from(tokens_out),
+                )
+                .await?,
+            };
             let month = budget::this_month();
             budget::reserve(conn, ctx.tenant_id, month, estimate).await?;
             Ok(Planned {
@@ -169,6 +188,7 @@ pub async fn run_agent(
                 api_key,
                 estimate,
                 month,
+                held,
             })
         })
         .await;
@@ -324,7 +344,7 @@ async fn finish(
                 };
                 p.agent.apply(conn, applied).await?;
             }
-            meter(conn, ctx, &run).await?;
+            meter(conn, ctx, &run, p.held).await?;
             budget::settle(conn, ctx.tenant_id, p.month, p.estimate, cost).await
         })
         .await;
@@ -340,7 +360,7 @@ async fn finish(
         run.output = None;
         db.tenant_tx(ctx.tenant_id, async |conn| {
             ledger::insert(conn, &run).await?;
-            meter(conn, ctx, &run).await?;
+            meter(conn, ctx, &run, p.held).await?;
             budget::settle(conn, ctx.tenant_id, p.month, p.estimate, cost).await
         })
         .await?;
@@ -353,11 +373,13 @@ async fn finish(
     })
 }
 
-/// A run and its tokens, each metered once whatever retries happen.
+/// A run and its tokens, each metered once whatever retries happen, settling what the
+/// run held against the plan's caps.
 async fn meter(
     conn: &mut platform::db::Conn,
     ctx: &RequestContext,
     run: &ledger::NewAgentRun,
+    held: Held,
 ) -> Result<(), Error> {
     let source = format!("agent:{}", run.agent.as_str());
     UsageEvent::new(
@@ -367,20 +389,23 @@ async fn meter(
         format!("agent-run:{}", run.id),
     )
     .source(source.clone())
+    .settles(held.run)
     .record(conn)
     .await?;
     let tokens = i64::from(run.tokens_in) + i64::from(run.tokens_out);
-    if tokens > 0 {
-        UsageEvent::new(
-            ctx.tenant_id,
-            Meter::LlmTokens,
-            tokens,
-            format!("agent-run:{}:tokens", run.id),
-        )
-        .source(source)
-        .record(conn)
-        .await?;
+    if tokens == 0 {
+        return billing::release(conn, ctx.tenant_id, held.tokens).await;
     }
+    UsageEvent::new(
+        ctx.tenant_id,
+        Meter::LlmTokens,
+        tokens,
+        format!("agent-run:{}:tokens", run.id),
+    )
+    .source(source)
+    .settles(held.tokens)
+    .record(conn)
+    .await?;
     Ok(())
 }
 

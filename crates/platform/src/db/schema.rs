@@ -316,6 +316,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    invoice_lines (tenant_id, invoice_id, position) {
+        tenant_id -> Uuid,
+        invoice_id -> Uuid,
+        position -> Int2,
+        kind -> Text,
+        description -> Text,
+        quantity -> Int8,
+        amount_minor -> Int8,
+    }
+}
+
+diesel::table! {
+    invoices (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        number -> Text,
+        plan_id -> Text,
+        period_start -> Timestamptz,
+        period_end -> Timestamptz,
+        currency -> Text,
+        subtotal_minor -> Int8,
+        tax_rate_bp -> Int4,
+        tax_minor -> Int8,
+        total_minor -> Int8,
+        status -> Text,
+        issued_at -> Timestamptz,
+        paid_at -> Nullable<Timestamptz>,
+        voided_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     job_schedules (name) {
         name -> Text,
         tenant_id -> Nullable<Uuid>,
@@ -567,6 +599,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    plan_meters (plan_id, meter) {
+        plan_id -> Text,
+        meter -> Text,
+        included -> Nullable<Int8>,
+        overage_micros -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    plans (id) {
+        id -> Text,
+        name -> Text,
+        currency -> Text,
+        monthly_price_minor -> Int8,
+        included_seats -> Int4,
+        seat_price_minor -> Nullable<Int8>,
+        connector_limit -> Nullable<Int4>,
+        features -> Array<Nullable<Text>>,
+        trial_days -> Int4,
+        position -> Int4,
+        offered -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     qualification_extractions (tenant_id, id) {
         tenant_id -> Uuid,
         id -> Uuid,
@@ -639,6 +697,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    subscription_changes (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        from_plan_id -> Text,
+        to_plan_id -> Text,
+        takes_effect -> Text,
+        proration_minor -> Int8,
+        changed_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    subscriptions (tenant_id) {
+        tenant_id -> Uuid,
+        plan_id -> Text,
+        status -> Text,
+        period_start -> Timestamptz,
+        period_end -> Timestamptz,
+        trial_ends_at -> Nullable<Timestamptz>,
+        cancel_at_period_end -> Bool,
+        next_plan_id -> Nullable<Text>,
+        canceled_at -> Nullable<Timestamptz>,
+        seats -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        tax_rate_bp -> Int4,
+    }
+}
+
+diesel::table! {
     sync_run_errors (tenant_id, run_id, seq) {
         tenant_id -> Uuid,
         run_id -> Uuid,
@@ -695,6 +784,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    usage_counters (tenant_id, meter, period_start) {
+        tenant_id -> Uuid,
+        meter -> Text,
+        period_start -> Date,
+        used -> Int8,
+        reserved -> Int8,
+        allowance -> Int8,
+        warned_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     usage_events (tenant_id, id) {
         tenant_id -> Uuid,
         id -> Uuid,
@@ -703,6 +804,7 @@ diesel::table! {
         quantity -> Int8,
         occurred_at -> Timestamptz,
         source -> Text,
+        period_start -> Date,
     }
 }
 
@@ -740,6 +842,8 @@ diesel::joinable!(custom_fields -> tenants (tenant_id));
 diesel::joinable!(emails -> tenants (tenant_id));
 diesel::joinable!(invitations -> tenants (tenant_id));
 diesel::joinable!(invitations -> users (invited_by));
+diesel::joinable!(invoices -> plans (plan_id));
+diesel::joinable!(invoices -> tenants (tenant_id));
 diesel::joinable!(job_schedules -> tenants (tenant_id));
 diesel::joinable!(jobs -> tenants (tenant_id));
 diesel::joinable!(lead_imports -> tenants (tenant_id));
@@ -753,14 +857,19 @@ diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(people_tally_changes -> tenants (tenant_id));
 diesel::joinable!(pipeline_snapshots -> tenants (tenant_id));
 diesel::joinable!(pipeline_stages -> tenants (tenant_id));
+diesel::joinable!(plan_meters -> plans (plan_id));
 diesel::joinable!(qualification_extractions -> tenants (tenant_id));
 diesel::joinable!(qualification_overrides -> tenants (tenant_id));
 diesel::joinable!(qualification_overrides -> users (created_by));
 diesel::joinable!(sales_settings -> tenants (tenant_id));
 diesel::joinable!(saved_views -> tenants (tenant_id));
 diesel::joinable!(stage_stall_limits -> tenants (tenant_id));
+diesel::joinable!(subscription_changes -> tenants (tenant_id));
+diesel::joinable!(subscription_changes -> users (changed_by));
+diesel::joinable!(subscriptions -> tenants (tenant_id));
 diesel::joinable!(tasks -> tenants (tenant_id));
 diesel::joinable!(tasks -> users (created_by));
+diesel::joinable!(usage_counters -> tenants (tenant_id));
 diesel::joinable!(usage_events -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -784,6 +893,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     custom_fields,
     emails,
     invitations,
+    invoice_lines,
+    invoices,
     job_schedules,
     jobs,
     lead_import_errors,
@@ -800,16 +911,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     people_tally_changes,
     pipeline_snapshots,
     pipeline_stages,
+    plan_meters,
+    plans,
     qualification_extractions,
     qualification_overrides,
     sales_settings,
     saved_views,
     sessions,
     stage_stall_limits,
+    subscription_changes,
+    subscriptions,
     sync_run_errors,
     sync_runs,
     tasks,
     tenants,
+    usage_counters,
     usage_events,
     users,
 );

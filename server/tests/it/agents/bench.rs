@@ -3,25 +3,13 @@
 
 use super::local_model::{local_model, KEY};
 use super::runs::{app_reaching, run_on, use_provider};
-use crate::harness::{run, TestApp};
+use crate::harness::{bench_env as env, p50, run, TestApp};
 use crate::records::lead;
 use app::api::agents::*;
 use chrono::Utc;
 use models::agents::form::ProspectorForm;
 use sales_hunter::prospector::core::{score_lead, LeadFacts, Touch};
-use std::time::{Duration, Instant};
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(default)
-}
-
-fn p50(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
+use std::time::Instant;
 
 const INDUSTRIES: [&str; 6] = [
     "Fintech",

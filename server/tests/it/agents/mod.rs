@@ -9,4 +9,4 @@ mod local_model;
 mod prospector;
 mod providers;
 mod qualifier;
-mod runs;
+pub(crate) mod runs;

@@ -12,7 +12,7 @@ use models::agents::views::RunResult;
 use models::{AppError, LeadId};
 use serde_json::json;
 
-pub(super) async fn run_on(
+pub(crate) async fn run_on(
     app: &TestApp,
     session: &str,
     id: LeadId,

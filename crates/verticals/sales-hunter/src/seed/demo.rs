@@ -253,6 +253,22 @@ impl Demo {
             ActivityKind::Meeting,
             ActivityKind::Note,
         ];
+        let tenant = self.tenant;
+        // Every activity the demo logs; the caller names its lead or deal.
+        let logged = |kind, subject, outcome, occurred_at, user_id| NewActivity {
+            tenant_id: tenant,
+            id: ActivityId(Uuid::new_v4()),
+            kind,
+            subject,
+            body: "",
+            outcome,
+            occurred_at,
+            user_id,
+            lead_id: None,
+            contact_id: None,
+            account_id: None,
+            opportunity_id: None,
+        };
         let mut acts = Vec::new();
         let mut touched = Vec::new();
         for l in new_leads {
@@ -268,28 +284,21 @@ impl Demo {
                 if at > self.now {
                     break;
                 }
+                let kind = pick(&mut self.rng, &kinds);
+                let subject = pick(
+                    &mut self.rng,
+                    &[
+                        "Intro call",
+                        "Sent pricing",
+                        "Discovery meeting",
+                        "Follow-up",
+                        "Left voicemail",
+                    ],
+                );
+                let outcome = pick(&mut self.rng, &["Connected", "No answer", "Interested", ""]);
                 acts.push(NewActivity {
-                    tenant_id: self.tenant,
-                    id: ActivityId(Uuid::new_v4()),
-                    kind: pick(&mut self.rng, &kinds),
-                    subject: pick(
-                        &mut self.rng,
-                        &[
-                            "Intro call",
-                            "Sent pricing",
-                            "Discovery meeting",
-                            "Follow-up",
-                            "Left voicemail",
-                        ],
-                    ),
-                    body: "",
-                    outcome: pick(&mut self.rng, &["Connected", "No answer", "Interested", ""]),
-                    occurred_at: at,
-                    user_id: l.fields.owner_id,
                     lead_id: Some(l.id),
-                    contact_id: None,
-                    account_id: None,
-                    opportunity_id: None,
+                    ..logged(kind, subject, outcome, at, l.fields.owner_id)
                 });
             }
             touched.push(l.id);
@@ -300,27 +309,19 @@ impl Demo {
                 if at < opp.created_at {
                     continue;
                 }
+                let kind = pick(&mut self.rng, &kinds);
+                let subject = pick(
+                    &mut self.rng,
+                    &[
+                        "Demo",
+                        "Proposal review",
+                        "Negotiation call",
+                        "Stakeholder meeting",
+                    ],
+                );
                 acts.push(NewActivity {
-                    tenant_id: self.tenant,
-                    id: ActivityId(Uuid::new_v4()),
-                    kind: pick(&mut self.rng, &kinds),
-                    subject: pick(
-                        &mut self.rng,
-                        &[
-                            "Demo",
-                            "Proposal review",
-                            "Negotiation call",
-                            "Stakeholder meeting",
-                        ],
-                    ),
-                    body: "",
-                    outcome: "",
-                    occurred_at: at,
-                    user_id: opp.owner_id,
-                    lead_id: None,
-                    contact_id: None,
-                    account_id: None,
                     opportunity_id: Some(opp.id),
+                    ..logged(kind, subject, "", at, opp.owner_id)
                 });
             }
         }

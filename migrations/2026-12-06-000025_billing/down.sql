@@ -1,0 +1,13 @@
+DROP TABLE usage_counters;
+DROP INDEX usage_events_by_period;
+ALTER TABLE usage_events DROP COLUMN period_start;
+DROP TRIGGER memberships_count_seats_insert ON memberships;
+DROP TRIGGER memberships_count_seats_delete ON memberships;
+DROP FUNCTION billing_count_seats();
+DROP TRIGGER tenants_start_subscription ON tenants;
+DROP FUNCTION billing_start_subscription();
+DROP FUNCTION billing_trial_plan();
+DROP TABLE subscription_changes;
+DROP TABLE subscriptions;
+DROP TABLE plan_meters;
+DROP TABLE plans;
