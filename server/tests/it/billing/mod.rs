@@ -11,9 +11,27 @@ use crate::records::lead;
 use app::api::billing::*;
 use billing::renewal::RenewSubscriptions;
 use billing::{Meter, UsageEvent};
-use models::billing::{SubscriptionStatus, TakesEffect};
+use models::billing::{
+    BillingOverview, PlanChangePreview, SubscriptionStatus, SubscriptionView, TakesEffect,
+};
 use models::{AppError, TenantId};
 use platform::jobs::NewJob;
+
+async fn change(app: &TestApp, session: &str, plan: &str) -> Result<SubscriptionView, AppError> {
+    app.invoke(Some(session), ChangePlan { plan: plan.into() })
+        .await
+}
+
+async fn preview(app: &TestApp, session: &str, plan: &str) -> Result<PlanChangePreview, AppError> {
+    app.invoke(Some(session), PreviewPlanChange { plan: plan.into() })
+        .await
+}
+
+async fn overview(app: &TestApp, session: &str) -> BillingOverview {
+    app.invoke(Some(session), GetBilling {})
+        .await
+        .expect("billing")
+}
 
 /// An owner on the Free plan whose agent runs are capped at `cap` (tokens unlimited, so
 /// only the runs' cap decides).
@@ -21,14 +39,9 @@ async fn capped_owner(app: &TestApp, cap: i64) -> (String, TenantId) {
     let owner = app
         .sign_up("Olga Owner", "olga@example.com", "Olga Org")
         .await;
-    app.invoke(
-        Some(&owner),
-        ChangePlan {
-            plan: "free".into(),
-        },
-    )
-    .await
-    .expect("free, during the trial");
+    change(app, &owner, "free")
+        .await
+        .expect("free, during the trial");
     app.exec(&format!(
         "UPDATE plan_meters SET included = {cap} WHERE plan_id = 'free' AND meter = 'agent_runs'"
     ))
@@ -52,10 +65,7 @@ fn a_new_organisation_starts_on_a_trial_and_seats_follow_its_members() {
     run(async {
         let app = TestApp::spawn().await;
         let (owner, rep, who) = team_with(&app, "rep").await;
-        let b = app
-            .invoke(Some(&owner), GetBilling {})
-            .await
-            .expect("billing");
+        let b = overview(&app, &owner).await;
         assert_eq!(b.subscription.status, SubscriptionStatus::Trialing);
         assert_eq!(
             b.plan.id, "growth",
@@ -89,10 +99,7 @@ fn a_new_organisation_starts_on_a_trial_and_seats_follow_its_members() {
         )
         .await
         .expect("removed");
-        let b = app
-            .invoke(Some(&owner), GetBilling {})
-            .await
-            .expect("billing");
+        let b = overview(&app, &owner).await;
         assert_eq!(b.subscription.seats, 1);
     })
 }
@@ -102,28 +109,11 @@ fn admins_see_billing_and_only_owners_change_it() {
     run(async {
         let app = TestApp::spawn().await;
         let (_owner, admin, _) = team_with(&app, "admin").await;
-        let b = app
-            .invoke(Some(&admin), GetBilling {})
-            .await
-            .expect("billing");
+        let b = overview(&app, &admin).await;
         assert!(!b.can_manage);
         for err in [
-            app.invoke(
-                Some(&admin),
-                ChangePlan {
-                    plan: "starter".into(),
-                },
-            )
-            .await
-            .map(|_| ()),
-            app.invoke(
-                Some(&admin),
-                PreviewPlanChange {
-                    plan: "starter".into(),
-                },
-            )
-            .await
-            .map(|_| ()),
+            change(&app, &admin, "starter").await.map(|_| ()),
+            preview(&app, &admin, "starter").await.map(|_| ()),
             app.invoke(Some(&admin), CancelSubscription {})
                 .await
                 .map(|_| ()),
@@ -176,10 +166,7 @@ fn the_same_usage_event_counts_once_and_the_counter_is_the_sum_of_the_events() {
                 Err::<(), _>(platform::Error::App(AppError::conflict("rolled back")))
             })
             .await;
-        let b = app
-            .invoke(Some(&owner), GetBilling {})
-            .await
-            .expect("billing");
+        let b = overview(&app, &owner).await;
         let api = b
             .usage
             .iter()
@@ -233,10 +220,7 @@ fn the_hard_cap_is_never_overshot_by_fifty_runs_at_once_and_owners_are_warned_on
             1,
             "the owner is told once, at 80 %"
         );
-        let b = app
-            .invoke(Some(&owner), GetBilling {})
-            .await
-            .expect("billing");
+        let b = overview(&app, &owner).await;
         let runs = b
             .usage
             .iter()
@@ -343,50 +327,19 @@ fn an_upgrade_is_prorated_at_once_and_a_downgrade_waits_for_the_period_end() {
             .sign_up("Olga Owner", "olga@example.com", "Olga Org")
             .await;
         // During the trial a change costs nothing.
-        let p = app
-            .invoke(
-                Some(&owner),
-                PreviewPlanChange {
-                    plan: "starter".into(),
-                },
-            )
-            .await
-            .expect("preview");
+        let p = preview(&app, &owner, "starter").await.expect("preview");
         assert_eq!((p.takes_effect, p.net_minor), (TakesEffect::Now, 0));
-        app.invoke(
-            Some(&owner),
-            ChangePlan {
-                plan: "starter".into(),
-            },
-        )
-        .await
-        .expect("starter");
+        change(&app, &owner, "starter").await.expect("starter");
         active_with_days_left(&app, 20).await;
         // 20 of 30 days left: Starter's 49.00 credited, Growth's 199.00 charged, two thirds
         // each (to the second, so within a cent of the round figures).
-        let p = app
-            .invoke(
-                Some(&owner),
-                PreviewPlanChange {
-                    plan: "growth".into(),
-                },
-            )
-            .await
-            .expect("preview");
+        let p = preview(&app, &owner, "growth").await.expect("preview");
         assert_eq!(p.takes_effect, TakesEffect::Now);
         assert!((p.credit_minor + 3267).abs() <= 1, "{p:?}");
         assert!((p.charge_minor - 13267).abs() <= 1, "{p:?}");
         assert_eq!(p.net_minor, p.charge_minor + p.credit_minor);
         assert_eq!(p.next_period_minor, 19900);
-        let s = app
-            .invoke(
-                Some(&owner),
-                ChangePlan {
-                    plan: "growth".into(),
-                },
-            )
-            .await
-            .expect("up");
+        let s = change(&app, &owner, "growth").await.expect("up");
         assert_eq!((s.plan_id.as_str(), s.next_plan_id), ("growth", None));
         let proration = app
             .count(
@@ -395,65 +348,24 @@ fn an_upgrade_is_prorated_at_once_and_a_downgrade_waits_for_the_period_end() {
             .await;
         assert!((proration - 10000).abs() <= 2, "{proration}");
         // This period's invoice so far: Starter, which the period started on, and the change.
-        let b = app
-            .invoke(Some(&owner), GetBilling {})
-            .await
-            .expect("billing");
+        let b = overview(&app, &owner).await;
         let upcoming = b.upcoming.expect("a paid period has an invoice so far");
         let amounts: Vec<i64> = upcoming.lines.iter().map(|l| l.amount_minor).collect();
         assert_eq!(amounts, [4900, proration]);
         assert_eq!(upcoming.total_minor, 4900 + proration);
         // Down again: at the period's end, and taken back by choosing the plan kept.
-        let p = app
-            .invoke(
-                Some(&owner),
-                PreviewPlanChange {
-                    plan: "starter".into(),
-                },
-            )
-            .await
-            .expect("preview");
+        let p = preview(&app, &owner, "starter").await.expect("preview");
         assert_eq!((p.takes_effect, p.net_minor), (TakesEffect::PeriodEnd, 0));
-        let s = app
-            .invoke(
-                Some(&owner),
-                ChangePlan {
-                    plan: "starter".into(),
-                },
-            )
-            .await
-            .expect("down");
+        let s = change(&app, &owner, "starter").await.expect("down");
         assert_eq!(
             (s.plan_id.as_str(), s.next_plan_id.as_deref()),
             ("growth", Some("starter"))
         );
-        let s = app
-            .invoke(
-                Some(&owner),
-                ChangePlan {
-                    plan: "growth".into(),
-                },
-            )
-            .await
-            .expect("keep");
+        let s = change(&app, &owner, "growth").await.expect("keep");
         assert_eq!(s.next_plan_id, None);
-        let err = app
-            .invoke(
-                Some(&owner),
-                ChangePlan {
-                    plan: "growth".into(),
-                },
-            )
-            .await
-            .expect_err("already");
+        let err = change(&app, &owner, "growth").await.expect_err("already");
         assert_field(&err, "plan");
-        let err = app
-            .invoke(
-                Some(&owner),
-                ChangePlan {
-                    plan: "platinum".into(),
-                },
-            )
+        let err = change(&app, &owner, "platinum")
             .await
             .expect_err("no such plan");
         assert_field(&err, "plan");
@@ -509,19 +421,9 @@ fn the_period_end_starts_the_next_period_with_a_scheduled_downgrade_or_cancellat
             .sign_up("Olga Owner", "olga@example.com", "Olga Org")
             .await;
         active_with_days_left(&app, 5).await;
-        app.invoke(
-            Some(&owner),
-            ChangePlan {
-                plan: "starter".into(),
-            },
-        )
-        .await
-        .expect("down");
+        change(&app, &owner, "starter").await.expect("down");
         renew(&app).await;
-        let b = app
-            .invoke(Some(&owner), GetBilling {})
-            .await
-            .expect("billing");
+        let b = overview(&app, &owner).await;
         assert_eq!(
             b.subscription.plan_id, "growth",
             "not before the period ends"
@@ -529,10 +431,7 @@ fn the_period_end_starts_the_next_period_with_a_scheduled_downgrade_or_cancellat
         end_period(&app).await;
         renew(&app).await;
         renew(&app).await;
-        let b = app
-            .invoke(Some(&owner), GetBilling {})
-            .await
-            .expect("billing");
+        let b = overview(&app, &owner).await;
         let s = &b.subscription;
         assert_eq!(
             (s.plan_id.as_str(), s.next_plan_id.as_deref()),
@@ -574,10 +473,7 @@ fn the_period_end_starts_the_next_period_with_a_scheduled_downgrade_or_cancellat
             .expect("cancel");
         end_period(&app).await;
         renew(&app).await;
-        let b = app
-            .invoke(Some(&owner), GetBilling {})
-            .await
-            .expect("billing");
+        let b = overview(&app, &owner).await;
         assert_eq!(b.subscription.status, SubscriptionStatus::Canceled);
         let runs = b
             .usage
@@ -585,15 +481,7 @@ fn the_period_end_starts_the_next_period_with_a_scheduled_downgrade_or_cancellat
             .find(|u| u.meter == Meter::AgentRuns)
             .expect("runs");
         assert_eq!(runs.cap, Some(100), "the Free plan's cap");
-        let err = app
-            .invoke(
-                Some(&owner),
-                ChangePlan {
-                    plan: "growth".into(),
-                },
-            )
-            .await
-            .expect_err("ended");
+        let err = change(&app, &owner, "growth").await.expect_err("ended");
         assert!(matches!(err, AppError::Conflict { .. }), "{err:?}");
         let s = app
             .invoke(Some(&owner), ReactivateSubscription {})
