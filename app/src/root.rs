@@ -4,7 +4,7 @@ use crate::components::{provide_toasts, ToastRegion};
 use crate::pages::{
     accept_invite::AcceptInvitePage,
     accounts::{detail::AccountDetailPage, AccountsPage},
-    admin::AdminPage,
+    admin::{AdminPage, AdminSectionPage},
     agents, billing,
     choose_organisation::ChooseOrganisationPage,
     connectors,
@@ -30,7 +30,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    lazy_route, path, Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment,
+    lazy_route, path, Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment, WildcardSegment,
 };
 use models::sales::paths;
 
@@ -111,6 +111,7 @@ lazy_page! {
     SalesSettingsRoute => SalesSettingsPage,
     BillingRoute => billing::BillingPage,
     AdminRoute => AdminPage,
+    AdminSectionRoute => AdminSectionPage,
 }
 
 /// Every route renders with `SsrMode::Async`: the server awaits the page's data and sends
@@ -155,6 +156,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(paths::SETTINGS), StaticSegment(paths::SALES_SETTINGS)) ssr=SsrMode::Async view={Lazy::<SalesSettingsRoute>::new()}/>
                     <Route path=(StaticSegment(paths::SETTINGS), StaticSegment(models::billing::SEGMENT)) ssr=SsrMode::Async view={Lazy::<BillingRoute>::new()}/>
                     <Route path=path!("admin") ssr=SsrMode::Async view={Lazy::<AdminRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), WildcardSegment("rest")) ssr=SsrMode::Async view={Lazy::<AdminSectionRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

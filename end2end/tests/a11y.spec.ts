@@ -23,12 +23,14 @@ async function violations(page: Page) {
 test('every page passes the accessibility audit (no serious or critical violation)', async ({ page }, info) => {
   // The markup is the same with JavaScript off; axe needs script to run.
   test.skip(!hydrated(info), 'axe-core runs as script in the page');
+  // Some thirty pages, each loaded, hydrated and audited.
+  test.setTimeout(180_000);
   for (const p of ['/sign-in', '/sign-up', '/forgot-password']) {
     await open(page, info, p);
     expect(await violations(page), p).toEqual([]);
   }
   await signIn(page, info, DEMO_OWNER);
-  const pages = ['/', '/leads', '/leads/new', '/leads/import', '/accounts', '/contacts', '/pipeline', '/connectors', '/agents', '/agents/prospector', '/agents/pipeline-analyst', '/agents/qualifier', '/agents/runs', '/search?q=glo', '/settings/members', '/settings/sales', '/settings/billing', '/admin'];
+  const pages = ['/', '/leads', '/leads/new', '/leads/import', '/accounts', '/contacts', '/pipeline', '/connectors', '/agents', '/agents/prospector', '/agents/pipeline-analyst', '/agents/qualifier', '/agents/runs', '/search?q=glo', '/settings/members', '/settings/sales', '/settings/billing', '/admin', '/admin/tenants', '/admin/users', '/admin/activity'];
   await open(page, info, '/leads');
   const lead = await page.getByTestId('leads-table').locator('tbody a').first().getAttribute('href');
   await open(page, info, '/pipeline');

@@ -23,7 +23,41 @@ pub fn hub(config: &Config) -> Result<ConnectorHub, platform::Error> {
             .as_deref()
             .map(SecretKey::from_hex)
             .transpose()?,
+        meter: Some(std::sync::Arc::new(BilledSync)),
     })
+}
+
+/// Billing's meter of records synced: a pull's page reserves its records against the cap
+/// and records them in the page's transaction (past a hard cap the page is refused and the
+/// run stops with the `QuotaExceeded` message); a push's saved records are recorded.
+struct BilledSync;
+
+impl connectors::SyncMeter for BilledSync {
+    fn count<'a>(
+        &'a self,
+        conn: &'a mut platform::db::Conn,
+        tenant: models::TenantId,
+        records: i64,
+        enforce: bool,
+    ) -> connectors::BoxFuture<'a, Result<(), platform::Error>> {
+        Box::pin(async move {
+            use billing::{Meter, UsageEvent};
+            // One event per page, in the page's transaction: a page rolled back counts nothing.
+            let event = UsageEvent::new(
+                tenant,
+                Meter::RecordsSynced,
+                records,
+                format!("sync:{}", uuid::Uuid::new_v4()),
+            )
+            .source("sync");
+            let event = if enforce {
+                event.settles(billing::reserve(conn, tenant, Meter::RecordsSynced, records).await?)
+            } else {
+                event
+            };
+            event.record(conn).await.map(|_| ())
+        })
+    }
 }
 
 /// Starts an OAuth authorisation and sends the browser to the remote login page. A link, not a

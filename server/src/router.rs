@@ -67,6 +67,7 @@ pub fn build_router(state: ServerState) -> Router {
         .route("/contacts/export.csv", get(crate::export::export_contacts))
         .route("/leads/import/{id}/errors.csv", get(import::download_import_errors))
         .route("/settings/billing/invoices/{id}", get(crate::invoice::show_invoice))
+        .route(models::admin::ACTIVITY_CSV, get(crate::audit_export::export_audit))
         .route("/connectors/{kind}/callback", get(crate::connectors::oauth_callback))
         .route("/connectors/{kind}/authorize/{id}", get(crate::connectors::start_oauth))
         .leptos_routes_with_context(&state, route_list(), render_context(&state), move || shell(options.clone()))

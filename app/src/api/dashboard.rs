@@ -66,3 +66,13 @@ pub async fn create_custom_field(
     .await
     .map_err(AppError::from)
 }
+
+/// What the agents are worth to the organisation (managers and up).
+#[server(endpoint = "get_roi")]
+pub async fn get_roi() -> Result<models::agents::roi::RoiView, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    sales_hunter::roi::get_roi(&state()?.db, &ctx)
+        .await
+        .map_err(AppError::from)
+}

@@ -42,6 +42,49 @@ pub fn BarChart(
     }
 }
 
+/// A count over time: one column per point (a day, a month), labelled at both ends.
+#[component]
+pub fn TrendChart(
+    #[prop(into)] title: String,
+    points: Vec<(String, i64)>,
+    format: fn(i64) -> String,
+    #[prop(optional, into)] test_id: Option<String>,
+) -> impl IntoView {
+    let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1);
+    let n = points.len().max(1) as i32;
+    let (width, height) = (800, 120);
+    let step = width / n;
+    let total: i64 = points.iter().map(|p| p.1).sum();
+    let description = points
+        .iter()
+        .map(|(l, v)| format!("{l}: {}", format(*v)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let first = points.first().map(|p| p.0.clone()).unwrap_or_default();
+    let last = points.last().map(|p| p.0.clone()).unwrap_or_default();
+    let title_id = format!("trend-{}", title.to_lowercase().replace(' ', "-"));
+    view! {
+        <figure class="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200" data-testid=test_id>
+            <figcaption id=title_id.clone() class="flex justify-between text-sm">
+                <span class="font-semibold">{title.clone()}</span>
+                <span class="text-slate-600">{format!("{} in all", format(total))}</span>
+            </figcaption>
+            <svg viewBox=format!("0 0 {width} {}", height + 22) class="mt-3 w-full" role="img" aria-labelledby=title_id.clone()>
+                <title>{title.clone()}</title>
+                <desc>{description}</desc>
+                {points.into_iter().enumerate().map(|(i, (_, value))| {
+                    let h = (value.max(0) as f64 / max as f64 * f64::from(height)).round() as i32;
+                    view! {
+                        <rect x=i as i32 * step + 1 y=height - h width=(step - 2).max(1) height=h.max(1) rx="1" fill="#6366f1"></rect>
+                    }
+                }).collect_view()}
+                <text x="0" y=height + 18 font-size="16" fill="#475569">{first}</text>
+                <text x=width y=height + 18 font-size="16" fill="#475569" text-anchor="end">{last}</text>
+            </svg>
+        </figure>
+    }
+}
+
 /// Won and lost counts side by side per period.
 #[component]
 pub fn WonLostChart(#[prop(into)] title: String, points: Vec<(String, i64, i64)>) -> impl IntoView {

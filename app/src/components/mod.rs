@@ -20,7 +20,7 @@ pub mod toast;
 
 pub use badge::{Badge, Tone};
 pub use button::{Button, ButtonVariant};
-pub use charts::{BarChart, WonLostChart};
+pub use charts::{BarChart, TrendChart, WonLostChart};
 pub use custom_inputs::CustomFieldInputs;
 pub use empty_state::EmptyState;
 pub use form::{field_error, form_error, record_form_error, reset_after_success, FormAlert};

@@ -214,7 +214,7 @@ fn Current(
 }
 
 #[component]
-fn UsageRow(u: MeterUsage) -> impl IntoView {
+pub(crate) fn UsageRow(u: MeterUsage) -> impl IntoView {
     let percent = u.percent();
     let (bar, note) = match percent {
         Some(p) if p >= 100 && u.cap.is_some() => (

@@ -32,6 +32,11 @@ pub fn DashboardPage() -> impl IntoView {
         },
         |(period, scope, _)| get_dashboard(period, scope),
     );
+    // Managers and up: the agents' return, apart, so the KPIs never wait for it.
+    let roi = user
+        .role
+        .at_least(models::Role::Manager)
+        .then(|| Resource::new(|| (), |_| crate::api::dashboard::get_roi()));
     let first_name = user
         .name
         .split_whitespace()
@@ -49,6 +54,13 @@ pub fn DashboardPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        {roi.map(|roi| view! {
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    roi.await.ok().map(|roi| view! { <crate::pages::roi::RoiPanel roi/> })
+                })}
+            </Suspense>
+        })}
     }
 }
 

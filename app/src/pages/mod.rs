@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod qualification;
 pub mod records;
 pub mod reset_password;
+pub mod roi;
 pub mod sales_settings;
 pub mod search;
 pub mod shell;

@@ -2,6 +2,8 @@
 //! period, and caps enforced atomically (issue 23). Invoices, payment providers and the
 //! admin console's pages build on these.
 
+pub mod admin;
+pub mod figures;
 pub mod invoice;
 pub mod manage;
 pub mod plans;

@@ -28,24 +28,33 @@ pub mod action {
 pub async fn get_billing(db: &Db, ctx: &RequestContext) -> Result<BillingOverview, Error> {
     ctx.require(Role::Admin)?;
     db.tenant_tx(ctx.tenant_id, async |conn| {
-        let sub = subscription(conn, ctx.tenant_id).await?;
-        let plans = all_plans(conn).await?;
-        let current = plans
-            .iter()
-            .find(|p| p.id == sub.plan_id)
-            .cloned()
-            .ok_or_else(|| AppError::not_found("plan"))?;
-        Ok(BillingOverview {
-            subscription: sub.view(),
-            upcoming: crate::invoice::draft(conn, &sub).await?,
-            invoices: crate::invoice::list_invoices(conn, ctx.tenant_id).await?,
-            usage: period_usage(conn, &sub).await?,
-            plan: current,
-            plans: plans.into_iter().filter(|p| p.offered).collect(),
-            can_manage: ctx.role.at_least(Role::Owner),
-        })
+        overview(conn, ctx.tenant_id, ctx.role.at_least(Role::Owner)).await
     })
     .await
+}
+
+/// An organisation's plan, usage and invoices, in the caller's transaction.
+pub(crate) async fn overview(
+    conn: &mut platform::db::Conn,
+    tenant: TenantId,
+    can_manage: bool,
+) -> Result<BillingOverview, Error> {
+    let sub = subscription(conn, tenant).await?;
+    let plans = all_plans(conn).await?;
+    let current = plans
+        .iter()
+        .find(|p| p.id == sub.plan_id)
+        .cloned()
+        .ok_or_else(|| AppError::not_found("plan"))?;
+    Ok(BillingOverview {
+        subscription: sub.view(),
+        upcoming: crate::invoice::draft(conn, &sub).await?,
+        invoices: crate::invoice::list_invoices(conn, tenant).await?,
+        usage: period_usage(conn, &sub).await?,
+        plan: current,
+        plans: plans.into_iter().filter(|p| p.offered).collect(),
+        can_manage,
+    })
 }
 
 async fn offered_plan(
@@ -89,8 +98,19 @@ pub async fn change_plan(
     plan_id: &str,
 ) -> Result<SubscriptionView, Error> {
     ctx.require(Role::Owner)?;
+    apply_plan_change(db, ctx, ctx.tenant_id, plan_id).await
+}
+
+/// [`change_plan`] for `tenant`, by `ctx`'s user (its owner, or a platform admin from the
+/// console), who is recorded on the change.
+pub(crate) async fn apply_plan_change(
+    db: &Db,
+    ctx: &RequestContext,
+    tenant: TenantId,
+    plan_id: &str,
+) -> Result<SubscriptionView, Error> {
     db.platform_tx(async |conn| {
-        let sub = lock_subscription(conn, ctx.tenant_id).await?;
+        let sub = lock_subscription(conn, tenant).await?;
         if sub.status == SubscriptionStatus::Canceled {
             return Err(AppError::conflict(
                 "The subscription has ended; reactivate it before changing the plan.",
@@ -101,19 +121,19 @@ pub async fn change_plan(
             if sub.next_plan_id.is_none() {
                 return Err(AppError::validation("plan", "This is the current plan.").into());
             }
-            diesel::update(subscriptions::table.find(ctx.tenant_id))
+            diesel::update(subscriptions::table.find(tenant))
                 .set((
                     subscriptions::next_plan_id.eq(None::<String>),
                     subscriptions::updated_at.eq(diesel::dsl::now),
                 ))
                 .execute(conn)
                 .await?;
-            NewAuditEntry::by(ctx, action::PLAN_CHANGED)
-                .target("subscription", ctx.tenant_id)
+            NewAuditEntry::new(tenant, Some(ctx.user_id), action::PLAN_CHANGED, &ctx.client)
+                .target("subscription", tenant)
                 .details(serde_json::json!({ "next_plan": { "before": sub.next_plan_id, "after": null } }))
                 .record(conn)
                 .await?;
-            return Ok(subscription(conn, ctx.tenant_id).await?.view());
+            return Ok(subscription(conn, tenant).await?.view());
         }
         let from = plan(conn, &sub.plan_id).await?;
         let to = offered_plan(conn, plan_id).await?;
@@ -121,7 +141,7 @@ pub async fn change_plan(
         let p = preview(&from, &to, &sub.view(), &usage, Utc::now())?;
         match p.takes_effect {
             TakesEffect::Now => {
-                diesel::update(subscriptions::table.find(ctx.tenant_id))
+                diesel::update(subscriptions::table.find(tenant))
                     .set((
                         subscriptions::plan_id.eq(&to.id),
                         subscriptions::next_plan_id.eq(None::<String>),
@@ -131,7 +151,7 @@ pub async fn change_plan(
                     .await?
             }
             TakesEffect::PeriodEnd => {
-                diesel::update(subscriptions::table.find(ctx.tenant_id))
+                diesel::update(subscriptions::table.find(tenant))
                     .set((
                         subscriptions::next_plan_id.eq(&to.id),
                         subscriptions::updated_at.eq(diesel::dsl::now),
@@ -142,7 +162,7 @@ pub async fn change_plan(
         };
         diesel::insert_into(subscription_changes::table)
             .values((
-                subscription_changes::tenant_id.eq(ctx.tenant_id),
+                subscription_changes::tenant_id.eq(tenant),
                 subscription_changes::from_plan_id.eq(&from.id),
                 subscription_changes::to_plan_id.eq(&to.id),
                 subscription_changes::takes_effect.eq(match p.takes_effect {
@@ -154,8 +174,8 @@ pub async fn change_plan(
             ))
             .execute(conn)
             .await?;
-        NewAuditEntry::by(ctx, action::PLAN_CHANGED)
-            .target("subscription", ctx.tenant_id)
+        NewAuditEntry::new(tenant, Some(ctx.user_id), action::PLAN_CHANGED, &ctx.client)
+            .target("subscription", tenant)
             .details(serde_json::json!({
                 "plan": { "before": from.id, "after": to.id },
                 "takes_effect": p.takes_effect,
@@ -163,7 +183,7 @@ pub async fn change_plan(
             }))
             .record(conn)
             .await?;
-        Ok(subscription(conn, ctx.tenant_id).await?.view())
+        Ok(subscription(conn, tenant).await?.view())
     })
     .await
 }

@@ -1,7 +1,8 @@
 //! Usage events: what billing meters. Written in the caller's transaction, so a
 //! rolled-back run bills nothing; keyed for idempotency, so the same event recorded twice
 //! (a retried job, a replayed webhook) counts once. Each event names the billing period it
-//! counts in, and its quantity is added to that period's counter in the same transaction.
+//! counts in, and its quantity is added to that period's counter and to its day's row
+//! (`usage_daily`, for the admin console's trends) in the same transaction.
 
 use crate::quota::{count, Reservation};
 use crate::subscription::subscription;
@@ -10,7 +11,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use models::billing::Meter;
 use models::TenantId;
-use platform::db::schema::usage_events;
+use platform::db::schema::{usage_daily, usage_events};
 use platform::db::Conn;
 use platform::Error;
 
@@ -75,6 +76,20 @@ impl UsageEvent {
             .await?;
         let settles = self.settles.map_or(0, |r| r.quantity);
         let quantity = if n == 1 { self.quantity } else { 0 };
+        if quantity > 0 {
+            diesel::insert_into(usage_daily::table)
+                .values((
+                    usage_daily::tenant_id.eq(self.tenant_id),
+                    usage_daily::meter.eq(self.meter),
+                    usage_daily::day.eq(self.occurred_at.date_naive()),
+                    usage_daily::quantity.eq(quantity),
+                ))
+                .on_conflict((usage_daily::tenant_id, usage_daily::meter, usage_daily::day))
+                .do_update()
+                .set(usage_daily::quantity.eq(usage_daily::quantity + quantity))
+                .execute(conn)
+                .await?;
+        }
         if quantity > 0 || settles > 0 {
             count(conn, &sub, self.meter, self.period_start, quantity, settles).await?;
         }

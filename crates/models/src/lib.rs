@@ -3,6 +3,7 @@
 //! Everything here compiles to WASM: no database, no tokio, no I/O. A type that crosses the
 //! wire between a server function and a page is written once, here.
 
+pub mod admin;
 pub mod agents;
 pub mod billing;
 pub mod connectors;

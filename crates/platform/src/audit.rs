@@ -11,7 +11,8 @@ use models::{TenantId, UserId};
 #[derive(Insertable)]
 #[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
 pub struct NewAuditEntry {
-    pub tenant_id: TenantId,
+    /// None: a platform-wide entry (a platform admin's action on a person).
+    pub tenant_id: Option<TenantId>,
     pub actor_id: Option<UserId>,
     pub action: &'static str,
     pub target_type: Option<&'static str>,
@@ -29,7 +30,7 @@ impl NewAuditEntry {
         client: &Client,
     ) -> Self {
         NewAuditEntry {
-            tenant_id,
+            tenant_id: Some(tenant_id),
             actor_id,
             action,
             target_type: None,
@@ -37,6 +38,15 @@ impl NewAuditEntry {
             details: serde_json::Value::Object(Default::default()),
             ip: (!client.ip.is_empty()).then(|| client.ip.clone()),
             request_id: client.request_id.clone(),
+        }
+    }
+
+    /// An entry for something a platform admin did to no one organisation (a person's
+    /// account, platform admin rights). Only the platform role can write it.
+    pub fn platform(ctx: &RequestContext, action: &'static str) -> Self {
+        NewAuditEntry {
+            tenant_id: None,
+            ..Self::by(ctx, action)
         }
     }
 
@@ -88,6 +98,14 @@ pub mod action {
     pub const INVITATION_ACCEPTED: &str = "invitation.accepted";
     pub const MEMBER_ROLE_CHANGED: &str = "member.role_changed";
     pub const MEMBER_REMOVED: &str = "member.removed";
+    pub const TENANT_CREATED: &str = "tenant.created";
+    pub const TENANT_SUSPENDED: &str = "tenant.suspended";
+    pub const TENANT_REACTIVATED: &str = "tenant.reactivated";
+    pub const USER_DEACTIVATED: &str = "user.deactivated";
+    pub const USER_REACTIVATED: &str = "user.reactivated";
+    pub const USER_RESET_SENT: &str = "user.password_reset_sent";
+    pub const PLATFORM_ADMIN_GRANTED: &str = "user.platform_admin_granted";
+    pub const PLATFORM_ADMIN_REVOKED: &str = "user.platform_admin_revoked";
 }
 
 /// The fields that differ between two versions of a record, as

@@ -93,65 +93,79 @@ pub async fn create_invitation(
         .execute(conn)
         .await?;
 
-        let token = new_token();
-        let id = InvitationId(Uuid::new_v4());
-        let expires_at = Utc::now() + Duration::days(INVITATION_TTL_DAYS);
-        let created_at: DateTime<Utc> = diesel::insert_into(invitations::table)
-            .values(NewInvitation {
-                tenant_id: ctx.tenant_id,
-                id,
-                email: &email,
-                role,
-                token_hash: hash_token(&token),
-                invited_by: ctx.user_id,
-                expires_at,
-            })
-            .returning(invitations::created_at)
-            .get_result(conn)
-            .await?;
-        NewAuditEntry::by(ctx, action::INVITATION_CREATED)
-            .target("invitation", id)
-            .details(serde_json::json!({ "email": email, "role": role, "replaced": replaced > 0 }))
-            .record(conn)
-            .await?;
-        let invited_by: String = users::table
-            .find(ctx.user_id)
-            .select(users::name)
-            .first(conn)
-            .await?;
-        let tenant_name: String = tenants::table
-            .find(ctx.tenant_id)
-            .select(tenants::name)
-            .first(conn)
-            .await?;
-        let accept_path = format!("/invite/{token}");
-        NewEmail::new(
-            &email,
-            format!("{invited_by} invited you to {tenant_name} on Sales Hunter"),
-            format!(
-                "Hello,\n\n{invited_by} invited you to join {tenant_name} on Sales Hunter as {}.\n\
-                 Open this link to accept (it works once, for {INVITATION_TTL_DAYS} days):\n\n\
-                 {public_url}{accept_path}\n\n\
-                 If you were not expecting this, ignore this message.\n",
-                role.label()
-            ),
-        )
-        .tenant(ctx.tenant_id)
-        .enqueue(conn)
-        .await?;
-        Ok(InvitationCreated {
-            invitation: Invitation {
-                id,
-                email,
-                role,
-                invited_by,
-                created_at,
-                expires_at,
-            },
-            accept_path,
-        })
+        issue_invitation(conn, ctx, &email, role, public_url, replaced > 0).await
     })
     .await
+}
+
+/// Writes the invitation, its audit entry and its mail in the caller's transaction, as
+/// `ctx`'s user in `ctx`'s organisation (a platform admin creating an organisation acts as
+/// its owner for the first invitation).
+pub(crate) async fn issue_invitation(
+    conn: &mut Conn,
+    ctx: &RequestContext,
+    email: &str,
+    role: Role,
+    public_url: &str,
+    replaced: bool,
+) -> Result<InvitationCreated, Error> {
+    let token = new_token();
+    let id = InvitationId(Uuid::new_v4());
+    let expires_at = Utc::now() + Duration::days(INVITATION_TTL_DAYS);
+    let created_at: DateTime<Utc> = diesel::insert_into(invitations::table)
+        .values(NewInvitation {
+            tenant_id: ctx.tenant_id,
+            id,
+            email,
+            role,
+            token_hash: hash_token(&token),
+            invited_by: ctx.user_id,
+            expires_at,
+        })
+        .returning(invitations::created_at)
+        .get_result(conn)
+        .await?;
+    NewAuditEntry::by(ctx, action::INVITATION_CREATED)
+        .target("invitation", id)
+        .details(serde_json::json!({ "email": email, "role": role, "replaced": replaced }))
+        .record(conn)
+        .await?;
+    let invited_by: String = users::table
+        .find(ctx.user_id)
+        .select(users::name)
+        .first(conn)
+        .await?;
+    let tenant_name: String = tenants::table
+        .find(ctx.tenant_id)
+        .select(tenants::name)
+        .first(conn)
+        .await?;
+    let accept_path = format!("/invite/{token}");
+    NewEmail::new(
+        email,
+        format!("{invited_by} invited you to {tenant_name} on Sales Hunter"),
+        format!(
+            "Hello,\n\n{invited_by} invited you to join {tenant_name} on Sales Hunter as {}.\n\
+             Open this link to accept (it works once, for {INVITATION_TTL_DAYS} days):\n\n\
+             {public_url}{accept_path}\n\n\
+             If you were not expecting this, ignore this message.\n",
+            role.label()
+        ),
+    )
+    .tenant(ctx.tenant_id)
+    .enqueue(conn)
+    .await?;
+    Ok(InvitationCreated {
+        invitation: Invitation {
+            id,
+            email: email.to_string(),
+            role,
+            invited_by,
+            created_at,
+            expires_at,
+        },
+        accept_path,
+    })
 }
 
 /// An open invitation with its inviter's name (gone if they left).

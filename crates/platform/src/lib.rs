@@ -3,9 +3,11 @@
 //! verticals), where they are tested without a browser; the `app` server functions only
 //! authenticate and call in.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod context;
+pub mod csv;
 pub mod db;
 pub mod error;
 pub mod invitations;

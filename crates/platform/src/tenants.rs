@@ -37,11 +37,12 @@ struct MembershipRow {
     role: Role,
 }
 
-/// Every organisation `user` belongs to, by name. Needs the platform role: it looks across
-/// tenants, filtered to one user.
+/// Every organisation `user` can work in (suspended ones are left out), by name. Needs the
+/// platform role: it looks across tenants, filtered to one user.
 pub async fn tenants_of(conn: &mut Conn, user: UserId) -> Result<Vec<TenantChoice>, Error> {
     Ok(memberships::table
         .inner_join(tenants::table)
+        .filter(tenants::suspended_at.is_null())
         .filter(memberships::user_id.eq(user))
         .order((tenants::name.asc(), tenants::id.asc()))
         .select(MembershipRow::as_select())

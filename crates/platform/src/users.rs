@@ -18,6 +18,8 @@ pub struct User {
     pub password_hash: String,
     pub is_platform_admin: bool,
     pub created_at: DateTime<Utc>,
+    /// Set by a platform admin: the account cannot sign in anywhere.
+    pub deactivated_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Insertable)]

@@ -3,6 +3,7 @@
 //! over real HTTP (`harness`).
 
 mod accounts;
+mod admin;
 mod agents;
 mod auth;
 mod billing;

@@ -13,6 +13,7 @@
 
 pub mod manage;
 pub mod mapping;
+mod meter;
 mod registry;
 mod store;
 mod sync;
@@ -22,6 +23,7 @@ pub use connector_api::{
     ApiUsage, Authorised, BoxFuture, Connector, Credentials, Cursor, Describe, ObjectDefaults,
     Page, PushOutcome, PushRecord, RemoteError, RemoteRecord, RemoteUser, Session, Values,
 };
+pub use meter::SyncMeter;
 pub use platform::secrets::SecretKey;
 pub use registry::ConnectorRegistry;
 pub use sync::{ConnectorHub, SyncConnection, PUSH_BATCH};

@@ -6,6 +6,7 @@ pub mod form;
 pub mod icp;
 pub mod live;
 pub mod qualifier;
+pub mod roi;
 pub mod run;
 pub mod settings;
 pub mod views;

@@ -10,7 +10,7 @@ use crate::db::schema::{memberships, password_resets, users};
 use crate::db::Db;
 use crate::error::Error;
 use crate::mail::NewEmail;
-use crate::users::find_by_email;
+use crate::users::{find_by_email, User};
 use crate::Client;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -70,37 +70,53 @@ pub async fn request_password_reset(
             }
             .into());
         }
-        let user = find_by_email(conn, &email).await?;
-        let token = new_token();
-        diesel::insert_into(password_resets::table)
-            .values(NewPasswordReset {
-                id: Uuid::new_v4(),
-                email: &email,
-                user_id: user.as_ref().map(|u| u.id),
-                token_hash: user.as_ref().map(|_| hash_token(&token)),
-                ip: &client.ip,
-                expires_at: Utc::now() + Duration::minutes(RESET_TTL_MINUTES),
-            })
-            .execute(conn)
-            .await?;
-        if let Some(user) = user {
-            let link = format!("{public_url}/reset-password/{token}");
-            NewEmail::new(
-                &email,
-                "Reset your Sales Hunter password",
-                format!(
-                    "Hello {},\n\nSomeone (hopefully you) asked to reset the password of your Sales Hunter account.\n\
-                     Open this link within {RESET_TTL_MINUTES} minutes to choose a new one:\n\n{link}\n\n\
-                     The link works once. If you did not ask for it, ignore this message: your password stays as it is.\n",
-                    user.name
-                ),
-            )
-            .enqueue(conn)
-            .await?;
-        }
+        // A deactivated account gets no link (and the answer stays the same).
+        let user = find_by_email(conn, &email)
+            .await?
+            .filter(|u| u.deactivated_at.is_none());
+        issue_reset_link(conn, &email, user.as_ref(), &client.ip, public_url).await?;
         Ok(())
     })
     .await
+}
+
+/// Records a reset request for `email` and, when it has an account, mails it a one-time
+/// link. Also what a platform admin sends from the console (without the throttle).
+pub(crate) async fn issue_reset_link(
+    conn: &mut crate::db::Conn,
+    email: &str,
+    user: Option<&User>,
+    ip: &str,
+    public_url: &str,
+) -> Result<(), Error> {
+    let token = new_token();
+    diesel::insert_into(password_resets::table)
+        .values(NewPasswordReset {
+            id: Uuid::new_v4(),
+            email,
+            user_id: user.map(|u| u.id),
+            token_hash: user.map(|_| hash_token(&token)),
+            ip,
+            expires_at: Utc::now() + Duration::minutes(RESET_TTL_MINUTES),
+        })
+        .execute(conn)
+        .await?;
+    if let Some(user) = user {
+        let link = format!("{public_url}/reset-password/{token}");
+        NewEmail::new(
+            email,
+            "Reset your Sales Hunter password",
+            format!(
+                "Hello {},\n\nSomeone (hopefully you) asked to reset the password of your Sales Hunter account.\n\
+                 Open this link within {RESET_TTL_MINUTES} minutes to choose a new one:\n\n{link}\n\n\
+                 The link works once. If you did not ask for it, ignore this message: your password stays as it is.\n",
+                user.name
+            ),
+        )
+        .enqueue(conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Whether a reset link can still be used, for the page that asks for the new password.

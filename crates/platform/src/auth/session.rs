@@ -92,6 +92,9 @@ pub async fn resolve_session(db: &Db, token: &str) -> Result<Option<SessionUser>
                 )
                 .filter(sessions::token_hash.eq(&hash))
                 .filter(sessions::expires_at.gt(Utc::now()))
+                // Suspending or deactivating also ends the sessions; this holds meanwhile.
+                .filter(tenants::suspended_at.is_null())
+                .filter(users::deactivated_at.is_null())
                 .select(SessionRow::as_select())
                 .first(conn)
                 .await
@@ -148,6 +151,8 @@ pub async fn switch_tenant(
     let hash = hash_token(token);
     db.platform_tx(async |conn| {
         let member: i64 = memberships::table
+            .inner_join(tenants::table)
+            .filter(tenants::suspended_at.is_null())
             .filter(memberships::tenant_id.eq(to))
             .filter(memberships::user_id.eq(ctx.user_id))
             .count()

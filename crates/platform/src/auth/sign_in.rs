@@ -5,7 +5,7 @@ use super::session::create_session;
 use super::throttle::{self, ThrottlePolicy};
 use super::NewSessionToken;
 use crate::audit::{action, NewAuditEntry};
-use crate::db::schema::{memberships, sessions};
+use crate::db::schema::{memberships, sessions, tenants};
 use crate::db::{Conn, Db};
 use crate::error::Error;
 use crate::users::find_by_email;
@@ -55,12 +55,25 @@ pub async fn sign_in(
                     "The e-mail or password is incorrect.",
                 )));
             };
+            if user.deactivated_at.is_some() {
+                throttle::record(conn, &email, &client.ip, false).await?;
+                return Ok(Err(AppError::forbidden(
+                    "This account has been deactivated. Ask the person who runs Sales Hunter for your organisation to reactivate it.",
+                )));
+            }
             throttle::record(conn, &email, &client.ip, true).await?;
 
             let Some(tenant) = preferred_tenant(conn, user.id).await? else {
-                return Ok(Err(AppError::forbidden(
-                    "This account is not a member of any organisation any more. Ask an admin for an invitation.",
-                )));
+                let member_of: i64 = memberships::table
+                    .filter(memberships::user_id.eq(user.id))
+                    .count()
+                    .get_result(conn)
+                    .await?;
+                return Ok(Err(AppError::forbidden(if member_of > 0 {
+                    "Your organisation is suspended: nobody can sign in to it until it is reactivated. Its data is kept. Contact support."
+                } else {
+                    "This account is not a member of any organisation any more. Ask an admin for an invitation."
+                })));
             };
             let session = create_session(conn, tenant, user.id, client, ttl).await?;
             NewAuditEntry::new(tenant, Some(user.id), action::SIGNED_IN, client)
@@ -81,7 +94,8 @@ pub async fn sign_in(
     Ok(outcome?)
 }
 
-/// The tenant of the user's latest session, else their oldest membership.
+/// The tenant of the user's latest session, else their oldest membership; suspended
+/// organisations are passed over.
 async fn preferred_tenant(conn: &mut Conn, user: UserId) -> Result<Option<TenantId>, Error> {
     let recent: Option<TenantId> = sessions::table
         .inner_join(
@@ -89,6 +103,8 @@ async fn preferred_tenant(conn: &mut Conn, user: UserId) -> Result<Option<Tenant
                 .eq(sessions::tenant_id)
                 .and(memberships::user_id.eq(sessions::user_id))),
         )
+        .inner_join(tenants::table.on(tenants::id.eq(sessions::tenant_id)))
+        .filter(tenants::suspended_at.is_null())
         .filter(sessions::user_id.eq(user))
         .order(sessions::created_at.desc())
         .select(sessions::tenant_id)
@@ -99,6 +115,8 @@ async fn preferred_tenant(conn: &mut Conn, user: UserId) -> Result<Option<Tenant
         return Ok(recent);
     }
     Ok(memberships::table
+        .inner_join(tenants::table)
+        .filter(tenants::suspended_at.is_null())
         .filter(memberships::user_id.eq(user))
         .order(memberships::created_at.asc())
         .select(memberships::tenant_id)

@@ -95,6 +95,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    agent_minutes_saved (agent) {
+        agent -> Text,
+        minutes -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     agent_provider_keys (tenant_id, provider, base_url) {
         tenant_id -> Uuid,
         provider -> Text,
@@ -142,8 +150,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    audit_log (tenant_id, id) {
-        tenant_id -> Uuid,
+    audit_log (id) {
+        tenant_id -> Nullable<Uuid>,
         id -> Int8,
         actor_id -> Nullable<Uuid>,
         action -> Text,
@@ -780,6 +788,8 @@ diesel::table! {
         id -> Uuid,
         name -> Text,
         created_at -> Timestamptz,
+        suspended_at -> Nullable<Timestamptz>,
+        suspended_reason -> Nullable<Text>,
     }
 }
 
@@ -792,6 +802,15 @@ diesel::table! {
         reserved -> Int8,
         allowance -> Int8,
         warned_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    usage_daily (tenant_id, meter, day) {
+        tenant_id -> Uuid,
+        meter -> Text,
+        day -> Date,
+        quantity -> Int8,
     }
 }
 
@@ -816,6 +835,7 @@ diesel::table! {
         password_hash -> Text,
         is_platform_admin -> Bool,
         created_at -> Timestamptz,
+        deactivated_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -870,6 +890,7 @@ diesel::joinable!(subscriptions -> tenants (tenant_id));
 diesel::joinable!(tasks -> tenants (tenant_id));
 diesel::joinable!(tasks -> users (created_by));
 diesel::joinable!(usage_counters -> tenants (tenant_id));
+diesel::joinable!(usage_daily -> tenants (tenant_id));
 diesel::joinable!(usage_events -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -879,6 +900,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     agent_budgets,
     agent_bulk_runs,
     agent_configs,
+    agent_minutes_saved,
     agent_provider_keys,
     agent_runs,
     agent_spend,
@@ -926,6 +948,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tasks,
     tenants,
     usage_counters,
+    usage_daily,
     usage_events,
     users,
 );

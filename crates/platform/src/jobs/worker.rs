@@ -233,6 +233,8 @@ impl Worker {
                        SELECT id FROM jobs \
                        WHERE state = 'pending' AND run_at <= now() AND queue = ANY($3) \
                          AND kind = ANY($5) \
+                         AND (tenant_id IS NULL OR tenant_id NOT IN \
+                              (SELECT t.id FROM tenants t WHERE t.suspended_at IS NOT NULL)) \
                        ORDER BY priority DESC, run_at, id \
                        LIMIT $4 \
                        FOR UPDATE SKIP LOCKED) \
@@ -245,6 +247,8 @@ impl Worker {
                 // Only kinds this worker runs: in a rolling deploy an older worker must not
                 // spend a newer job's attempts on "no worker here runs" errors.
                 .bind::<Array<Text>, _>(&self.kinds)
+                // A suspended organisation's jobs wait (its syncs, agent runs, mail) and run
+                // once it is reactivated; platform jobs and platform mail go on.
                 .load(conn)
                 .await?)
             })

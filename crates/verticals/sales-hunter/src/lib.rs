@@ -22,6 +22,7 @@ pub mod prospector;
 pub mod qualifier;
 pub mod records;
 pub mod removal;
+pub mod roi;
 pub mod saved_views;
 pub mod search;
 pub mod seed;

@@ -9,4 +9,5 @@ mod local_model;
 mod prospector;
 mod providers;
 mod qualifier;
+mod roi;
 pub(crate) mod runs;

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 mod deletes;
 mod failures;
 mod fake_salesforce;
+mod metering;
 mod push;
 mod setup;
 mod standard_org;

@@ -37,12 +37,15 @@ use uuid::Uuid;
 /// Records pushed per remote call (Salesforce's sObject Collections take 200).
 pub const PUSH_BATCH: i64 = 200;
 
-/// What sync jobs need from the server: the connectors and targets, and the key that opens
-/// credentials (`None` when `CONNECTOR_KEY` is not set: connections cannot be used).
+/// What sync jobs need from the server: the connectors and targets, the key that opens
+/// credentials (`None` when `CONNECTOR_KEY` is not set: connections cannot be used), and
+/// the meter of records synced.
 #[derive(Clone)]
 pub struct ConnectorHub {
     pub registry: ConnectorRegistry,
     pub key: Option<SecretKey>,
+    /// Counts the records each page moves (billing's meter); `None`: nothing is counted.
+    pub meter: Option<Arc<dyn crate::SyncMeter>>,
 }
 
 impl ConnectorHub {
@@ -122,7 +125,13 @@ async fn start_run(
         return Ok(None);
     }
     let adopted = match job.run_id {
-        Some(id) => load_run(conn, id).await?.filter(|r| r.state.is_active()),
+        Some(id) => match load_run(conn, id).await? {
+            Some(run) if run.state.is_active() => Some(run),
+            // The run this job was queued for is over: a worker whose lease ran out finished
+            // it while this copy waited. Starting another would count it twice.
+            Some(_) => return Ok(None),
+            None => None,
+        },
         None => active_run(conn, job.connection_id).await?,
     };
     let id = match adopted {

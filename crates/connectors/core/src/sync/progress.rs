@@ -145,6 +145,12 @@ impl Sync<'_> {
                 let retry = Error::Remote(e.to_string());
                 (SyncState::Failed, None, message, s, Some(retry))
             }
+            // A plan's cap on records synced: the page was refused whole; the run stops
+            // with billing's message (what is used, the limit, how to raise it) and the
+            // next scheduled run tries again.
+            Err((Failure::Local(Error::App(e @ models::AppError::QuotaExceeded { .. })), s)) => {
+                (SyncState::Failed, None, e.to_string(), s, None)
+            }
             Err((Failure::Local(e), s)) => {
                 tracing::error!(run = %self.run, error = %e, "a sync run failed");
                 (

@@ -129,6 +129,10 @@ impl Sync<'_> {
                     retry::settle(conn, connection.id, object, records, &errors).await?;
                     (delta, errors)
                 };
+                let written = delta.created + delta.updated + delta.deleted;
+                if let (Some(meter), true) = (&self.hub.meter, written > 0) {
+                    meter.count(conn, self.tenant, written, true).await?;
+                }
                 let totals = add_counts(conn, self.run, object, &delta).await?;
                 Ok((totals, errors))
             })

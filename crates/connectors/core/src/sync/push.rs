@@ -243,9 +243,11 @@ impl Sync<'_> {
         outcomes: &[PushOutcome],
     ) -> Result<(), Failure> {
         let mut counts = self.counts.get(&object).copied().unwrap_or_default();
+        let pushed_before = counts.pushed;
         let mut all_counts = self.counts.clone();
         let tenant = self.tenant;
         let run = self.run;
+        let hub = self.hub;
         self.job
             .db
             .tenant_tx(tenant, async |conn| {
@@ -286,6 +288,10 @@ impl Sync<'_> {
                     }
                 }
                 record_errors(conn, &errors).await?;
+                let saved = counts.pushed - pushed_before;
+                if let (Some(meter), true) = (&hub.meter, saved > 0) {
+                    meter.count(conn, tenant, saved, false).await?;
+                }
                 all_counts.insert(object, counts);
                 save_progress(conn, run, &all_counts, state.calls).await?;
                 save_usage(conn, connection.id, state.usage, state.refreshed.as_deref()).await?;

@@ -1,38 +1,12 @@
-//! The platform admin console: the job queue (dead jobs can be retried) and the dev mailbox.
+//! The console's overview: the job queue (dead jobs can be retried) and the dev mailbox.
 
+use super::when;
 use crate::api::admin::{list_emails, list_jobs, RetryJob};
-use crate::components::{Badge, Button, ButtonVariant, EmptyState, PageHeader, Tone, FOCUS_RING};
+use crate::components::{Badge, Button, ButtonVariant, EmptyState, Tone, FOCUS_RING};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use models::jobs::{JobCounts, JobState, JobSummary};
 use models::mail::EmailSummary;
-use models::session::SessionUser;
-
-/// Only operators of this installation may open it.
-#[component]
-pub fn AdminPage() -> impl IntoView {
-    let user = expect_context::<SessionUser>();
-    if !user.is_platform_admin {
-        #[cfg(feature = "ssr")]
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::FORBIDDEN);
-        }
-        return view! {
-            <Title text="Not allowed"/>
-            <PageHeader title="Not allowed"/>
-            <p class="text-sm text-slate-700" role="alert">"The admin console is only for platform admins."</p>
-        }
-        .into_any();
-    }
-    view! {
-        <Title text="Admin"/>
-        <PageHeader title="Admin console" description="The background job queue and the mail this installation sends."/>
-        <JobsSection/>
-        <MailboxSection/>
-    }
-    .into_any()
-}
 
 fn state_tone(state: JobState) -> Tone {
     match state {
@@ -52,12 +26,8 @@ fn count_of(counts: &JobCounts, state: JobState) -> i64 {
     }
 }
 
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
-
 #[component]
-fn JobsSection() -> impl IntoView {
+pub(super) fn JobsSection() -> impl IntoView {
     let shown = use_query_map().with_untracked(|q| {
         q.get("jobs")
             .and_then(|s| JobState::parse(&s))
@@ -66,7 +36,7 @@ fn JobsSection() -> impl IntoView {
     let retry = ServerAction::<RetryJob>::new();
     let jobs = Resource::new(move || retry.version().get(), move |_| list_jobs(shown));
     view! {
-        <section class="mt-6" aria-labelledby="jobs-heading">
+        <section class="mt-10" aria-labelledby="jobs-heading">
             <h2 id="jobs-heading" class="text-lg font-semibold">"Background jobs"</h2>
             <Suspense fallback=|| view! { <p class="text-sm text-slate-600">"Loading jobs…"</p> }>
                 {move || Suspend::new(async move {
@@ -145,7 +115,7 @@ fn JobList(list: Vec<JobSummary>, retry: ServerAction<RetryJob>) -> impl IntoVie
 }
 
 #[component]
-fn MailboxSection() -> impl IntoView {
+pub(super) fn MailboxSection() -> impl IntoView {
     let mails = Resource::new(|| (), |_| list_emails());
     view! {
         <section class="mt-10" aria-labelledby="mailbox-heading">

@@ -1,0 +1,21 @@
+//! What a sync reports of the records it moves, for billing. The server hands the framework
+//! an implementation (`ConnectorHub::meter`); the framework knows no plans or caps.
+
+use connector_api::BoxFuture;
+use models::TenantId;
+use platform::db::Conn;
+use platform::Error;
+
+pub trait SyncMeter: Send + Sync + 'static {
+    /// Counts `records` moved by one page, in the page's transaction: written here by a pull
+    /// (created, updated, deleted), or saved on the remote side by a push. With `enforce` (a
+    /// pull) it may refuse (a cap reached): the page is rolled back and the run stops with
+    /// that error; a push is counted after the fact, since the remote side has it already.
+    fn count<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        tenant: TenantId,
+        records: i64,
+        enforce: bool,
+    ) -> BoxFuture<'a, Result<(), Error>>;
+}

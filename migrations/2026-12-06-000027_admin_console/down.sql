@@ -1,0 +1,11 @@
+DROP INDEX audit_log_target_idx;
+DROP INDEX audit_log_action_idx;
+DROP INDEX audit_log_actor_idx;
+DROP INDEX audit_log_time_idx;
+DELETE FROM audit_log WHERE tenant_id IS NULL;
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_pkey;
+ALTER TABLE audit_log ALTER COLUMN tenant_id SET NOT NULL;
+ALTER TABLE audit_log ADD PRIMARY KEY (tenant_id, id);
+DROP INDEX users_name_idx;
+ALTER TABLE users DROP COLUMN deactivated_at;
+ALTER TABLE tenants DROP COLUMN suspended_reason, DROP COLUMN suspended_at;
