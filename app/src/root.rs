@@ -5,7 +5,7 @@ use crate::pages::{
     accept_invite::AcceptInvitePage,
     accounts::{detail::AccountDetailPage, AccountsPage},
     admin::{AdminPage, AdminSectionPage},
-    agents, billing,
+    agents, api_keys, billing,
     choose_organisation::ChooseOrganisationPage,
     connectors,
     contacts::{detail::ContactDetailPage, ContactsPage},
@@ -110,6 +110,7 @@ lazy_page! {
     MembersRoute => MembersPage,
     SalesSettingsRoute => SalesSettingsPage,
     BillingRoute => billing::BillingPage,
+    ApiKeysRoute => api_keys::ApiKeysPage,
     AdminRoute => AdminPage,
     AdminSectionRoute => AdminSectionPage,
 }
@@ -155,6 +156,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/members") ssr=SsrMode::Async view={Lazy::<MembersRoute>::new()}/>
                     <Route path=(StaticSegment(paths::SETTINGS), StaticSegment(paths::SALES_SETTINGS)) ssr=SsrMode::Async view={Lazy::<SalesSettingsRoute>::new()}/>
                     <Route path=(StaticSegment(paths::SETTINGS), StaticSegment(models::billing::SEGMENT)) ssr=SsrMode::Async view={Lazy::<BillingRoute>::new()}/>
+                    <Route path=(StaticSegment(paths::SETTINGS), StaticSegment(models::api_keys::SEGMENT)) ssr=SsrMode::Async view={Lazy::<ApiKeysRoute>::new()}/>
                     <Route path=path!("admin") ssr=SsrMode::Async view={Lazy::<AdminRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), WildcardSegment("rest")) ssr=SsrMode::Async view={Lazy::<AdminSectionRoute>::new()}/>
                 </ParentRoute>

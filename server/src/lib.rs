@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod agents;
+pub mod api;
 pub mod audit_export;
 pub mod config;
 pub mod connectors;

@@ -1,5 +1,6 @@
 //! The one router: pages (server-rendered), server functions (registered under `/api/` by
-//! `leptos_routes_with_context`), static files, health; and the layers around them.
+//! `leptos_routes_with_context`), the JSON API (`/api/v1`, `/api/admin/v1`: `crate::api`),
+//! static files, health; and the layers around them.
 
 use crate::import;
 use crate::middleware::security_headers::{security_headers, CspNonce};
@@ -75,6 +76,7 @@ pub fn build_router(state: ServerState) -> Router {
         // request's nonce (without it, leptos_axum made a nonce of its own, which the CSP
         // header did not name, and the browser blocked every script of the page).
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(render_context(&state), shell))
+        .merge(crate::api::router(&state))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)

@@ -34,6 +34,8 @@ pub struct ServerState {
     pub hashed_assets: bool,
     /// Page paths that redirect to sign-in without a session.
     pub protected_pages: Arc<HashSet<String>>,
+    /// Each API key's requests this minute.
+    pub api_limits: Arc<crate::api::rate_limit::RateLimiter>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -83,6 +85,7 @@ impl ServerState {
             hsts: config.is_https(),
             hashed_assets: config.hash_files,
             protected_pages: Arc::new(protected_pages),
+            api_limits: Arc::default(),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod admin;
 pub mod agents;
+pub mod api_keys;
 pub mod auth;
 pub mod billing;
 pub mod connectors;

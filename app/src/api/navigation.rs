@@ -17,6 +17,11 @@ pub async fn list_navigation() -> Result<Vec<NavItem>, AppError> {
             label: "Billing".into(),
             icon: "¤".into(),
         });
+        items.push(NavItem {
+            href: models::api_keys::PATH.into(),
+            label: "API keys".into(),
+            icon: "⚿".into(),
+        });
     }
     Ok(items)
 }

@@ -4,6 +4,7 @@ pub mod accept_invite;
 pub mod accounts;
 pub mod admin;
 pub mod agents;
+pub mod api_keys;
 pub mod auth_layout;
 pub mod billing;
 pub mod choose_organisation;

@@ -37,6 +37,7 @@ str_enum!(
 );
 
 /// One organisation in the console's list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminTenant {
     pub id: TenantId,
@@ -71,6 +72,7 @@ pub struct AdminTenantDetail {
 }
 
 /// A person across the installation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminUser {
     pub id: UserId,
@@ -258,6 +260,7 @@ impl AuditFilter {
 }
 
 /// One audit entry, with the names behind its ids.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntryView {
     pub id: i64,
@@ -275,6 +278,7 @@ pub struct AuditEntryView {
 }
 
 /// A page of the explorer, newest first; `next` is the cursor of the following page.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub entries: Vec<AuditEntryView>,

@@ -106,6 +106,8 @@ pub mod action {
     pub const USER_RESET_SENT: &str = "user.password_reset_sent";
     pub const PLATFORM_ADMIN_GRANTED: &str = "user.platform_admin_granted";
     pub const PLATFORM_ADMIN_REVOKED: &str = "user.platform_admin_revoked";
+    pub const API_KEY_CREATED: &str = "api_key.created";
+    pub const API_KEY_REVOKED: &str = "api_key.revoked";
 }
 
 /// The fields that differ between two versions of a record, as

@@ -4,6 +4,7 @@
 //! authenticate and call in.
 
 pub mod admin;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod context;

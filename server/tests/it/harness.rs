@@ -290,7 +290,9 @@ impl TestApp {
             tenant: &tenant,
             platform: &platform,
         };
-        let db = Db::connect(urls, 4, Duration::from_secs(2)).expect("pools");
+        // Long enough for fifty requests at once to queue for four connections on a loaded CI
+        // machine (the server itself waits 5 s); a refused connection still fails at once.
+        let db = Db::connect(urls, 4, Duration::from_secs(15)).expect("pools");
         let hub = server::connectors::hub(&config).expect("connectors");
         let router = build_router(ServerState::new(&config, db.clone(), hub));
         let server = tokio::spawn(server::listen::serve(

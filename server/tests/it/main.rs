@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 mod agents;
+mod api;
 mod auth;
 mod billing;
 mod connectors;

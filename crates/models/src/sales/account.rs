@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// An account as the table shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountRow {
     pub id: AccountId,
@@ -26,6 +27,7 @@ pub struct AccountRow {
     pub created_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
     pub id: AccountId,
@@ -47,6 +49,7 @@ pub struct Account {
 
 /// An account as typed into the form: every field as text, so a wrong number is a
 /// validation error naming its field. Custom fields by key.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AccountInput {
@@ -89,6 +92,7 @@ impl From<&Account> for AccountInput {
 }
 
 /// A deal as an account or contact page lists it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealLine {
     pub id: OpportunityId,
@@ -103,6 +107,7 @@ pub struct DealLine {
 
 /// Everything the account page shows. Its timeline holds what was logged about the account,
 /// its contacts and its deals.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountDetail {
     pub account: Account,

@@ -18,6 +18,7 @@ str_enum!(
 );
 
 /// One line of a score's explanation: what was seen and what it was worth.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScoreReason {
     pub label: String,
@@ -29,6 +30,7 @@ pub struct ScoreReason {
 }
 
 /// A lead as the table shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeadRow {
     pub id: LeadId,
@@ -47,6 +49,7 @@ pub struct LeadRow {
 }
 
 /// One page of the leads table. `next`/`prev` are keyset cursors for `after`/`before`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeadPage {
     pub rows: Vec<LeadRow>,
@@ -64,6 +67,7 @@ impl LeadPage {
 }
 
 /// Everything about one lead.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Lead {
     pub id: LeadId,
@@ -107,6 +111,7 @@ impl Lead {
 
 /// A lead as typed into the form: every field as text, so a wrong number is a validation
 /// error naming its field rather than a decoding failure. Custom fields by key.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LeadInput {

@@ -121,6 +121,7 @@ impl BoardQuery {
 }
 
 /// A contact on a deal and the part they play.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpportunityContact {
     pub contact_id: ContactId,
@@ -131,6 +132,7 @@ pub struct OpportunityContact {
 }
 
 /// One recorded state of a deal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageChange {
     pub stage_name: String,
@@ -140,6 +142,7 @@ pub struct StageChange {
     pub changed_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Opportunity {
     pub id: OpportunityId,
@@ -164,7 +167,33 @@ pub struct Opportunity {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Which deals a list through the API holds; every field optional, as sent in the query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OpportunityListQuery {
+    /// A stage's id.
+    pub stage: String,
+    /// A member's id, or `me`.
+    pub owner: String,
+    /// An account's id.
+    pub account: String,
+    /// `open`, `won` or `lost`.
+    pub state: String,
+    /// The `next` cursor of the previous page.
+    pub after: String,
+}
+
+/// A page of deals through the API, newest first; `next` is the cursor (`after`) of the
+/// following page.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpportunityPage {
+    pub rows: Vec<Opportunity>,
+    pub next: Option<String>,
+}
+
 /// The editable fields of a deal, as typed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OpportunityInput {
@@ -180,6 +209,7 @@ pub struct OpportunityInput {
 }
 
 /// Everything the detail page shows.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpportunityDetail {
     pub opportunity: Opportunity,
@@ -190,4 +220,31 @@ pub struct OpportunityDetail {
     pub stages: Vec<Stage>,
     /// What the Pipeline Analyst sees wrong with the deal now (open deals only).
     pub risks: Vec<String>,
+}
+
+impl From<&Opportunity> for OpportunityInput {
+    fn from(o: &Opportunity) -> Self {
+        let minor = o.amount_minor.unsigned_abs();
+        OpportunityInput {
+            name: o.name.clone(),
+            amount: format!(
+                "{}{}.{:02}",
+                if o.amount_minor < 0 { "-" } else { "" },
+                minor / 100,
+                minor % 100
+            ),
+            currency: o.currency.clone(),
+            stage_id: o.stage.id.to_string(),
+            close_date: o.close_date.to_string(),
+            owner_id: o.owner_id.map(|u| u.to_string()).unwrap_or_default(),
+            // The stage's own category stays inherited (empty), so an edit does not pin it.
+            forecast_category: if o.forecast_category == o.stage.forecast_category {
+                String::new()
+            } else {
+                o.forecast_category.as_str().to_string()
+            },
+            next_step: o.next_step.clone(),
+            lost_reason: o.lost_reason.clone(),
+        }
+    }
 }

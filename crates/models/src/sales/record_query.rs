@@ -329,6 +329,7 @@ mod tests {
 
 /// One page of the accounts or contacts table. `next`/`prev` are keyset cursors for
 /// `after`/`before`; `matching` is counted up to `count_cap` (more shows as "10,000+").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordPage<T> {
     pub rows: Vec<T>,

@@ -150,6 +150,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_keys (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        scope -> Text,
+        created_by -> Uuid,
+        rate_per_minute -> Int4,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         tenant_id -> Nullable<Uuid>,
         id -> Int8,
@@ -853,6 +869,7 @@ diesel::joinable!(agent_provider_keys -> tenants (tenant_id));
 diesel::joinable!(agent_runs -> tenants (tenant_id));
 diesel::joinable!(agent_runs -> users (created_by));
 diesel::joinable!(agent_spend -> tenants (tenant_id));
+diesel::joinable!(api_keys -> tenants (tenant_id));
 diesel::joinable!(audit_log -> tenants (tenant_id));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(closed_tally_changes -> tenants (tenant_id));
@@ -904,6 +921,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     agent_provider_keys,
     agent_runs,
     agent_spend,
+    api_keys,
     audit_log,
     closed_tally_changes,
     connection_objects,

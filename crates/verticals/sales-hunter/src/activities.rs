@@ -126,6 +126,16 @@ pub async fn timeline(conn: &mut Conn, s: Subject) -> Result<Vec<Activity>, Erro
     to_activities(conn, q).await
 }
 
+/// The newest 200 activities logged about `s` (any role may read them, as on its page).
+pub async fn activities_about(
+    db: &Db,
+    ctx: &RequestContext,
+    s: Subject,
+) -> Result<Vec<Activity>, Error> {
+    db.tenant_tx(ctx.tenant_id, async |conn| timeline(conn, s).await)
+        .await
+}
+
 /// The newest 200 activities about the account, its contacts or its deals first: an
 /// account's page reads a company's whole story.
 pub async fn account_timeline(conn: &mut Conn, id: AccountId) -> Result<Vec<Activity>, Error> {

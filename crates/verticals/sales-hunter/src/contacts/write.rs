@@ -95,10 +95,9 @@ fn clean_contact(
         ));
     }
     let first_name = fields::text("first_name", &input.first_name, 100)?;
-    let last_name = fields::text("last_name", &input.last_name, 100)?;
-    if first_name.is_empty() && last_name.is_empty() {
-        return Err(AppError::validation("last_name", "give the contact a name"));
-    }
+    // Required, as in the table (and in Salesforce): a first name alone was let through
+    // here and then refused by the database's check as an internal error.
+    let last_name = fields::required("last_name", &input.last_name, 100)?;
     Ok(ContactChanges {
         first_name,
         last_name,

@@ -6,10 +6,12 @@
 
 mod detail;
 mod lines;
+mod list;
 mod write;
 
 pub use detail::get_opportunity;
 pub use lines::{deal_lines, DealsOf};
+pub use list::list_opportunities;
 pub use write::{
     create_opportunity, delete_opportunity, insert_opportunity, move_opportunity,
     update_opportunity,
