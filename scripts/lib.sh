@@ -166,6 +166,24 @@ PY
   touch "$stamp"
 }
 
+# localstripe, the stateful Stripe stand-in the billing tests start (one per test, on a
+# port of its own): installed from PyPI into a folder of the target dir, run as
+# `PYTHONPATH=$LOCALSTRIPE_HOME python3 -m localstripe`.
+LOCALSTRIPE_VERSION=1.15.10
+ensure_localstripe() {
+  export LOCALSTRIPE_HOME="$TARGET_DIR/localstripe"
+  local stamp="$LOCALSTRIPE_HOME/.installed-$LOCALSTRIPE_VERSION"
+  [[ -f "$stamp" ]] && return 0
+  command -v python3 >/dev/null || apt_install python3
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  log "installing localstripe $LOCALSTRIPE_VERSION"
+  rm -rf "$LOCALSTRIPE_HOME"
+  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check \
+    --no-warn-conflicts --target "$LOCALSTRIPE_HOME" \
+    "localstripe==$LOCALSTRIPE_VERSION"
+  touch "$stamp"
+}
+
 # diesel_cli (PostgreSQL only), for the check that schema.rs is what print-schema writes.
 DIESEL_CLI_VERSION=2.3.4
 ensure_diesel_cli() {

@@ -17,6 +17,8 @@ pub struct AppState {
     /// The agents, LLM providers and the limits they run under.
     pub agents: agents::AgentHub,
     pub auth: AuthSettings,
+    /// Stripe, when configured.
+    pub stripe: Option<billing::stripe::StripeConfig>,
 }
 
 #[derive(Clone, Debug)]

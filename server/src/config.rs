@@ -46,6 +46,35 @@ pub struct Config {
     /// `*.domain` or `host:port`, comma-separated); loopback and private addresses only as
     /// an exact `host:port`.
     pub llm_allowed_hosts: String,
+    /// Stripe (`STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` together; `STRIPE_API_URL`
+    /// for a stand-in). `None`: no payments through Stripe, and its webhook answers 404.
+    pub stripe: Option<billing::stripe::StripeConfig>,
+}
+
+/// Stripe's keys, both or neither.
+fn stripe_config() -> Result<Option<billing::stripe::StripeConfig>, String> {
+    match (var("STRIPE_SECRET_KEY"), var("STRIPE_WEBHOOK_SECRET")) {
+        (None, None) => Ok(None),
+        (Some(secret_key), Some(webhook_secret)) => {
+            if !secret_key.starts_with("sk_") {
+                return Err("STRIPE_SECRET_KEY: must be a secret key (sk_…)".into());
+            }
+            let api_url = var("STRIPE_API_URL")
+                .unwrap_or_else(|| billing::stripe::StripeConfig::DEFAULT_API_URL.into());
+            if !(api_url.starts_with("https://") || api_url.starts_with("http://127.0.0.1:")) {
+                return Err(
+                    "STRIPE_API_URL: must be https:// (or a stand-in on http://127.0.0.1:…)".into(),
+                );
+            }
+            Ok(Some(billing::stripe::StripeConfig {
+                secret_key,
+                webhook_secret,
+                api_url,
+            }))
+        }
+        (Some(_), None) => Err("STRIPE_WEBHOOK_SECRET: is needed with STRIPE_SECRET_KEY".into()),
+        (None, Some(_)) => Err("STRIPE_SECRET_KEY: is needed with STRIPE_WEBHOOK_SECRET".into()),
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -161,6 +190,7 @@ impl Config {
                 timeout: std::time::Duration::from_secs(parse("SALESFORCE_TIMEOUT_SECS", 60u64)?),
                 ..salesforce::Options::default()
             },
+            stripe: stripe_config()?,
         })
     }
 
@@ -191,6 +221,7 @@ impl Config {
             connector_key: None,
             salesforce: salesforce::Options::default(),
             llm_allowed_hosts: llm::egress::DEFAULT_ALLOWED_HOSTS.into(),
+            stripe: None,
         }
     }
 

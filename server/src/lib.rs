@@ -17,6 +17,7 @@ pub mod middleware;
 pub mod router;
 pub mod shutdown;
 pub mod state;
+pub mod stripe_webhook;
 pub mod telemetry;
 pub mod verticals;
 pub mod worker;

@@ -69,6 +69,7 @@ pub fn build_router(state: ServerState) -> Router {
         .route("/leads/import/{id}/errors.csv", get(import::download_import_errors))
         .route("/settings/billing/invoices/{id}", get(crate::invoice::show_invoice))
         .route(models::admin::ACTIVITY_CSV, get(crate::audit_export::export_audit))
+        .route(crate::stripe_webhook::PATH, post(crate::stripe_webhook::receive_stripe_webhook))
         .route("/connectors/{kind}/callback", get(crate::connectors::oauth_callback))
         .route("/connectors/{kind}/authorize/{id}", get(crate::connectors::start_oauth))
         .leptos_routes_with_context(&state, route_list(), render_context(&state), move || shell(options.clone()))

@@ -74,6 +74,7 @@ impl ServerState {
                 verticals: crate::verticals::registry(),
                 connectors,
                 agents: crate::agents::hub(config),
+                stripe: config.stripe.clone(),
                 auth: AuthSettings {
                     session_ttl: chrono::Duration::hours(config.session_ttl_hours),
                     cookie_secure: config.cookie_secure(),

@@ -5,6 +5,7 @@ use crate::Config;
 use agents::automation::{AgentScheduleTick, BulkAgentRuns, WorkflowRun};
 use agents::AgentHub;
 use billing::renewal::RenewSubscriptions;
+use billing::stripe::apply::ProcessStripeEvent;
 use connectors::{ConnectorHub, SyncConnection};
 use platform::jobs::{Registry, Worker, WorkerOptions};
 use platform::mail::{Mailer, SendEmail};
@@ -18,6 +19,7 @@ pub fn registry(mailer: Mailer, connectors: ConnectorHub, agents: AgentHub) -> R
         .register::<SendEmail>(mailer)
         .register::<PruneExpired>(())
         .register::<RenewSubscriptions>(())
+        .register::<ProcessStripeEvent>(())
         .register::<SyncConnection>(connectors)
         .register::<BulkAgentRuns>(agents.clone())
         .register::<WorkflowRun>(agents.clone())

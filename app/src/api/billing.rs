@@ -69,3 +69,49 @@ pub async fn grant_allowance(
         .await
         .map_err(AppError::from)
 }
+
+/// The organisation's Stripe customer, made the first time (owners; Stripe configured).
+#[server(endpoint = "set_up_payments")]
+pub async fn set_up_payments() -> Result<String, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let app = state()?;
+    let Some(config) = app.stripe.as_ref() else {
+        return Err(AppError::unavailable(
+            "Payments through Stripe are not set up on this installation.",
+        ));
+    };
+    billing::stripe::client::ensure_customer(&app.db, &ctx, config)
+        .await
+        .map_err(AppError::from)
+}
+
+/// What Stripe says of the organisation's payments (admins and owners).
+#[server(endpoint = "get_payments")]
+pub async fn get_payments() -> Result<models::billing::Payments, AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let app = state()?;
+    billing::stripe::payments::get_payments(&app.db, &ctx, app.stripe.as_ref())
+        .await
+        .map_err(AppError::from)
+}
+
+/// Sends an owner to Stripe's page for payment details, and back to Billing after.
+#[server(endpoint = "open_payment_portal")]
+pub async fn open_payment_portal() -> Result<(), AppError> {
+    use super::ssr::*;
+    let ctx = require_user()?;
+    let app = state()?;
+    let Some(config) = app.stripe.as_ref() else {
+        return Err(AppError::unavailable(
+            "Payments through Stripe are not set up on this installation.",
+        ));
+    };
+    let back = format!("{}{}", app.public_url, models::billing::PATH);
+    let url = billing::stripe::payments::open_payment_portal(&app.db, &ctx, config, &back)
+        .await
+        .map_err(AppError::from)?;
+    leptos_axum::redirect(&url);
+    Ok(())
+}

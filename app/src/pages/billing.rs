@@ -76,6 +76,7 @@ pub fn BillingPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <super::payments::PaymentsSection/>
     }
 }
 

@@ -16,6 +16,7 @@ pub mod leads;
 pub mod members;
 pub mod not_found;
 pub mod opportunity;
+pub mod payments;
 pub mod pipeline;
 pub mod qualification;
 pub mod records;

@@ -11,6 +11,7 @@ pub mod proration;
 pub mod quota;
 pub mod renewal;
 pub mod seed;
+pub mod stripe;
 pub mod subscription;
 pub mod usage;
 mod warning;

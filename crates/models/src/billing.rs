@@ -201,6 +201,34 @@ pub struct BillingOverview {
     pub invoices: Vec<InvoiceView>,
 }
 
+/// Payments through Stripe, as the Billing page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payments {
+    /// Stripe is configured on this installation.
+    pub configured: bool,
+    /// The organisation's Stripe customer, once payments are set up.
+    pub customer_id: Option<String>,
+    /// Owners set payments up and open Stripe's page for payment details.
+    pub can_manage: bool,
+    /// Stripe's invoices, as its webhooks last said, newest first.
+    pub invoices: Vec<StripeInvoiceView>,
+}
+
+/// A Stripe invoice, mirrored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StripeInvoiceView {
+    pub id: String,
+    pub number: Option<String>,
+    /// Stripe's own: draft, open, paid, uncollectible or void.
+    pub status: String,
+    pub amount_due_minor: i64,
+    pub amount_paid_minor: i64,
+    /// Upper case, as our money is (`USD`).
+    pub currency: String,
+    /// Stripe's page for the invoice, where it can be paid.
+    pub hosted_url: Option<String>,
+}
+
 /// When a change of plan takes effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -238,6 +238,8 @@ pub struct Options {
     pub database_down: bool,
     /// `LLM_ALLOWED_HOSTS` (a fake or the local model on loopback: `127.0.0.1:<port>`).
     pub llm_allowed_hosts: Option<String>,
+    /// Stripe's keys and API (a fixture's secret, or localstripe).
+    pub stripe: Option<billing::stripe::StripeConfig>,
 }
 
 impl TestApp {
@@ -277,6 +279,7 @@ impl TestApp {
         if let Some(hosts) = options.llm_allowed_hosts {
             config.llm_allowed_hosts = hosts;
         }
+        config.stripe = options.stripe;
         let (tenant, platform) = if options.database_down {
             let down = "postgres://sales_hunter_app@127.0.0.1:1/unreachable".to_string();
             (down.clone(), down)

@@ -721,6 +721,53 @@ diesel::table! {
 }
 
 diesel::table! {
+    stripe_customers (tenant_id) {
+        tenant_id -> Uuid,
+        customer_id -> Text,
+        email -> Text,
+        event_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stripe_events (id) {
+        id -> Text,
+        #[sql_name = "type"]
+        type_ -> Text,
+        payload -> Jsonb,
+        created_at -> Timestamptz,
+        received_at -> Timestamptz,
+        processed_at -> Nullable<Timestamptz>,
+        outcome -> Text,
+    }
+}
+
+diesel::table! {
+    stripe_invoices (id) {
+        id -> Text,
+        tenant_id -> Uuid,
+        number -> Nullable<Text>,
+        status -> Text,
+        amount_due -> Int8,
+        amount_paid -> Int8,
+        currency -> Text,
+        hosted_url -> Nullable<Text>,
+        event_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stripe_subscriptions (id) {
+        id -> Text,
+        tenant_id -> Uuid,
+        status -> Text,
+        current_period_end -> Nullable<Timestamptz>,
+        cancel_at_period_end -> Bool,
+        event_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     subscription_changes (tenant_id, id) {
         tenant_id -> Uuid,
         id -> Uuid,
@@ -901,6 +948,9 @@ diesel::joinable!(qualification_overrides -> users (created_by));
 diesel::joinable!(sales_settings -> tenants (tenant_id));
 diesel::joinable!(saved_views -> tenants (tenant_id));
 diesel::joinable!(stage_stall_limits -> tenants (tenant_id));
+diesel::joinable!(stripe_customers -> tenants (tenant_id));
+diesel::joinable!(stripe_invoices -> tenants (tenant_id));
+diesel::joinable!(stripe_subscriptions -> tenants (tenant_id));
 diesel::joinable!(subscription_changes -> tenants (tenant_id));
 diesel::joinable!(subscription_changes -> users (changed_by));
 diesel::joinable!(subscriptions -> tenants (tenant_id));
@@ -959,6 +1009,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     saved_views,
     sessions,
     stage_stall_limits,
+    stripe_customers,
+    stripe_events,
+    stripe_invoices,
+    stripe_subscriptions,
     subscription_changes,
     subscriptions,
     sync_run_errors,

@@ -3,6 +3,8 @@
 //! with proration, cancellation, the period's end, and what the tenant role may not do.
 
 mod bench;
+mod localstripe;
+mod stripe;
 
 use crate::agents::runs::run_on;
 use crate::harness::{assert_field, run, TestApp};
