@@ -35,6 +35,8 @@ struct Statuses {
     paying: i64,
     #[diesel(sql_type = BigInt)]
     trialing: i64,
+    #[diesel(sql_type = BigInt)]
+    past_due: i64,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -84,7 +86,8 @@ pub async fn revenue(db: &Db, ctx: &RequestContext) -> Result<RevenueFigures, Er
             .map_or_else(|| "USD".to_string(), |m| m.currency.clone());
         let s: Statuses = diesel::sql_query(
             "SELECT count(*) FILTER (WHERE status IN ('active', 'past_due')) AS paying, \
-                    count(*) FILTER (WHERE status = 'trialing') AS trialing FROM subscriptions",
+                    count(*) FILTER (WHERE status = 'trialing') AS trialing, \
+                    count(*) FILTER (WHERE status = 'past_due') AS past_due FROM subscriptions",
         )
         .get_result(conn)
         .await?;
@@ -139,6 +142,7 @@ pub async fn revenue(db: &Db, ctx: &RequestContext) -> Result<RevenueFigures, Er
                 .collect(),
             paying: s.paying,
             trialing: s.trialing,
+            past_due: s.past_due,
             net_churn_bp,
             mrr_by_month: last_months(12, Utc::now().date_naive())
                 .into_iter()

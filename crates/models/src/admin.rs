@@ -329,6 +329,8 @@ pub struct RevenueFigures {
     pub mrr: Vec<Amount>,
     pub paying: i64,
     pub trialing: i64,
+    /// Subscriptions whose last payment failed (Stripe's webhooks say so).
+    pub past_due: i64,
     /// Net revenue churn over the last 30 days, in basis points (see the page's definition);
     /// None without invoices to compare.
     pub net_churn_bp: Option<i64>,

@@ -99,7 +99,8 @@ fn Revenue(r: RevenueFigures) -> impl IntoView {
                 <KpiCard label="ARR" value=amounts(&r.mrr, 12) hint="MRR × 12"/>
                 <KpiCard label="Net revenue churn, 30 days" value=r.net_churn_bp.map_or_else(|| "—".to_string(), percent_bp)
                     hint="Recurring revenue of the customers invoiced for a period that ended 30–60 days ago, lost since, net of their growth"/>
-                <KpiCard label="Payments overdue" value=count(r.overdue.len() as i64) hint=format!("Open invoices issued over {OVERDUE_DAYS} days ago")/>
+                <KpiCard label="Payments overdue" value=count(r.overdue.len() as i64)
+                    hint=format!("Open invoices issued over {OVERDUE_DAYS} days ago; {} subscriptions past due after a failed payment", count(r.past_due))/>
             </dl>
             <p class="mt-2 text-xs text-slate-600">"MRR: each active or past-due subscription's monthly plan price and extra seats; trials bring none."</p>
             <div class="mt-4">

@@ -12,7 +12,7 @@ fn the_overview_counts_revenue_and_usage_as_it_says() {
         let cee = app.sign_up("Cy Cee", "cy@cee.example", "Cee Co").await;
         let cee = me(&app, &cee).await.tenant_id;
         app.exec(&format!("UPDATE subscriptions SET status = 'active', plan_id = 'free' WHERE tenant_id = '{bee}'")).await;
-        app.exec(&format!("UPDATE subscriptions SET status = 'active', plan_id = 'starter', seats = 5 WHERE tenant_id = '{cee}'")).await;
+        app.exec(&format!("UPDATE subscriptions SET status = 'past_due', plan_id = 'starter', seats = 5 WHERE tenant_id = '{cee}'")).await;
         // Cee's invoice for a period that ended 40 days ago, still unpaid: Starter alone.
         app.exec(&format!(
             "WITH i AS (INSERT INTO invoices (tenant_id, number, plan_id, period_start, period_end, currency, \
@@ -50,9 +50,13 @@ fn the_overview_counts_revenue_and_usage_as_it_says() {
                 currency: "USD".into(),
                 minor: 4900 + 2 * 1900
             }],
-            "Starter with two extra seats; Free brings nothing"
+            "Starter with two extra seats (past due still counts); Free brings nothing"
         );
-        assert_eq!((r.paying, r.trialing), (2, 1));
+        assert_eq!(
+            (r.paying, r.trialing, r.past_due),
+            (2, 1, 1),
+            "Cee's payment failed"
+        );
         assert_eq!(
             r.net_churn_bp,
             Some((4900 - 8700) * 10_000 / 4900),
