@@ -14,6 +14,7 @@ pub mod import;
 pub mod invoice;
 pub mod listen;
 pub mod middleware;
+pub mod payments;
 pub mod router;
 pub mod shutdown;
 pub mod state;

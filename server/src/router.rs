@@ -68,6 +68,7 @@ pub fn build_router(state: ServerState) -> Router {
         .route("/contacts/export.csv", get(crate::export::export_contacts))
         .route("/leads/import/{id}/errors.csv", get(import::download_import_errors))
         .route("/settings/billing/invoices/{id}", get(crate::invoice::show_invoice))
+        .route(models::billing::PAYMENT_DETAILS_PATH, get(crate::payments::open_payment_details))
         .route(models::admin::ACTIVITY_CSV, get(crate::audit_export::export_audit))
         .route(crate::stripe_webhook::PATH, post(crate::stripe_webhook::receive_stripe_webhook))
         .route("/connectors/{kind}/callback", get(crate::connectors::oauth_callback))

@@ -96,22 +96,3 @@ pub async fn get_payments() -> Result<models::billing::Payments, AppError> {
         .await
         .map_err(AppError::from)
 }
-
-/// Sends an owner to Stripe's page for payment details, and back to Billing after.
-#[server(endpoint = "open_payment_portal")]
-pub async fn open_payment_portal() -> Result<(), AppError> {
-    use super::ssr::*;
-    let ctx = require_user()?;
-    let app = state()?;
-    let Some(config) = app.stripe.as_ref() else {
-        return Err(AppError::unavailable(
-            "Payments through Stripe are not set up on this installation.",
-        ));
-    };
-    let back = format!("{}{}", app.public_url, models::billing::PATH);
-    let url = billing::stripe::payments::open_payment_portal(&app.db, &ctx, config, &back)
-        .await
-        .map_err(AppError::from)?;
-    leptos_axum::redirect(&url);
-    Ok(())
-}

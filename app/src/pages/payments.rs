@@ -1,24 +1,27 @@
 //! The Billing page's payments: Stripe's customer for the organisation, its page for
-//! payment details (owners), and Stripe's invoices as its webhooks last said. Forms, so it
-//! works without JavaScript.
+//! payment details (owners; a link to the server, which redirects there), and Stripe's
+//! invoices as its webhooks last said. It works without JavaScript.
 
-use crate::api::billing::{get_payments, OpenPaymentPortal, SetUpPayments};
+use crate::api::billing::{get_payments, SetUpPayments};
 use crate::components::*;
 use leptos::prelude::*;
-use models::billing::{Payments, StripeInvoiceView};
+use leptos_router::hooks::use_query_map;
+use models::billing::{Payments, StripeInvoiceView, PAYMENT_DETAILS_PATH};
 use models::sales::format_money;
 
 #[component]
 pub fn PaymentsSection() -> impl IntoView {
     let set_up = ServerAction::<SetUpPayments>::new();
-    let portal = ServerAction::<OpenPaymentPortal>::new();
     toast_results(set_up, "Payments are set up with Stripe.");
     let data = Resource::new(move || set_up.version().get(), |_| get_payments());
+    // What went wrong on the way to Stripe's page, said by the server's redirect back.
+    let query = use_query_map();
+    let sent_back = Signal::derive(move || query.with(|q| q.get("payments_error")));
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(p) if p.configured => view! { <Section p set_up portal/> }.into_any(),
+                    Ok(p) if p.configured => view! { <Section p set_up sent_back/> }.into_any(),
                     Ok(_) => ().into_any(),
                     Err(e) => view! { <FormAlert message=Signal::derive(move || Some(e.to_string()))/> }.into_any(),
                 }
@@ -31,7 +34,7 @@ pub fn PaymentsSection() -> impl IntoView {
 fn Section(
     p: Payments,
     set_up: ServerAction<SetUpPayments>,
-    portal: ServerAction<OpenPaymentPortal>,
+    sent_back: Signal<Option<String>>,
 ) -> impl IntoView {
     let action = match (&p.customer_id, p.can_manage) {
         (None, true) => view! {
@@ -41,9 +44,16 @@ fn Section(
         }
         .into_any(),
         (Some(_), true) => view! {
-            <ActionForm action=portal attr:class="mt-4">
-                <Button kind="submit" busy=portal.pending() test_id="payment-details">"Payment details"</Button>
-            </ActionForm>
+            <p class="mt-4">
+                <a
+                    href=PAYMENT_DETAILS_PATH
+                    rel="external"
+                    data-testid="payment-details"
+                    class="inline-flex rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500"
+                >
+                    "Payment details"
+                </a>
+            </p>
         }
         .into_any(),
         (_, false) => view! { <p class="mt-4 text-sm text-slate-600">"An owner manages payment details."</p> }.into_any(),
@@ -61,7 +71,7 @@ fn Section(
             {customer}
             {action}
             <div class="mt-3"><FormAlert message=form_error(set_up, &[])/></div>
-            <div class="mt-3"><FormAlert message=form_error(portal, &[])/></div>
+            <div class="mt-3"><FormAlert message=sent_back/></div>
             {(!empty).then(|| view! {
                 <table class="mt-4 w-full text-left text-sm">
                     <caption class="sr-only">"Stripe invoices"</caption>

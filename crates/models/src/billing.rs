@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 /// The billing page's path, under settings (the route and the sidebar entry use these).
 pub const SEGMENT: &str = "billing";
 pub const PATH: &str = "/settings/billing";
+/// A link (not a form: `form-action 'self'` blocks a form's redirect to Stripe) that sends
+/// an owner to Stripe's page for payment details.
+pub const PAYMENT_DETAILS_PATH: &str = "/settings/billing/payment-details";
 
 str_enum!(
     /// What billing counts.

@@ -189,12 +189,13 @@ fn the_sidebar_comes_from_the_vertical_registry_then_the_platform_by_role() {
                 "Agents",
                 "Connectors",
                 "Sales settings",
-                "Billing"
+                "Billing",
+                "API keys"
             ]
         );
         assert_eq!(
             nav.last().map(|n| n.href.as_str()),
-            Some("/settings/billing")
+            Some("/settings/api-keys")
         );
         // A rep has no billing to see.
         let other = TestApp::spawn().await;
@@ -204,7 +205,11 @@ fn the_sidebar_comes_from_the_vertical_registry_then_the_platform_by_role() {
             .await
             .expect("navigation");
         assert_eq!(nav.len(), 8);
-        assert!(nav.iter().all(|n| n.label != "Billing"), "{nav:?}");
+        assert!(
+            nav.iter()
+                .all(|n| n.label != "Billing" && n.label != "API keys"),
+            "{nav:?}"
+        );
         let anonymous = app.invoke(None, ListNavigation {}).await;
         assert_eq!(anonymous.expect_err("signed out"), AppError::Unauthorized);
     })

@@ -11,8 +11,8 @@ pub mod payments;
 pub mod signature;
 pub mod webhook;
 
-/// How this installation talks to Stripe.
-#[derive(Debug, Clone)]
+/// How this installation talks to Stripe. Its `Debug` leaves the keys out.
+#[derive(Clone)]
 pub struct StripeConfig {
     /// `sk_…`: never logged, never sent to a browser.
     pub secret_key: String,
@@ -24,4 +24,31 @@ pub struct StripeConfig {
 
 impl StripeConfig {
     pub const DEFAULT_API_URL: &'static str = "https://api.stripe.com";
+}
+
+impl std::fmt::Debug for StripeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeConfig")
+            .field("secret_key", &"…")
+            .field("webhook_secret", &"…")
+            .field("api_url", &self.api_url)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn its_debug_shows_no_key() {
+        let c = super::StripeConfig {
+            secret_key: "sk_live_secret".into(),
+            webhook_secret: "whsec_secret".into(),
+            api_url: "https://api.stripe.com".into(),
+        };
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("sk_live_secret") && !shown.contains("whsec_secret"),
+            "{shown}"
+        );
+    }
 }
