@@ -23,6 +23,8 @@ pub fn PaymentsSection() -> impl IntoView {
                 match data.await {
                     Ok(p) if p.configured => view! { <Section p set_up sent_back/> }.into_any(),
                     Ok(_) => ().into_any(),
+                    // The billing above already says who may see this page.
+                    Err(models::AppError::Forbidden { .. }) => ().into_any(),
                     Err(e) => view! { <FormAlert message=Signal::derive(move || Some(e.to_string()))/> }.into_any(),
                 }
             })}
