@@ -77,7 +77,8 @@ pub async fn set_up_payments() -> Result<String, AppError> {
     let ctx = require_user()?;
     let app = state()?;
     let Some(config) = app.stripe.as_ref() else {
-        return Err(AppError::unavailable(
+        // Not a passing fault but how this installation is set up: a client error.
+        return Err(AppError::conflict(
             "Payments through Stripe are not set up on this installation.",
         ));
     };
