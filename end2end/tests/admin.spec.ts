@@ -64,9 +64,46 @@ test('suspend an organisation and see its user refused; reactivate it', async ({
   await admin.context().close();
 });
 
-test('a rep is refused every page of the admin console', async ({ page }, info) => {
+// A platform admin adds a plan (retired, so no organisation's Billing page changes), then
+// edits it: a bad figure is refused at its field, a good one shows in the plans table.
+test('a platform admin adds a plan and changes its price and limits', async ({ page }, info) => {
+  const id = `e2e-${info.project.name}-${Date.now().toString(36)}`;
+  const name = `Plan ${id}`;
+  await signIn(page, info, DEMO_OWNER);
+  await open(page, info, '/admin/plans');
+  await expect(page.getByRole('heading', { level: 1, name: 'Plans' })).toBeVisible();
+  await expect(page.getByTestId('plan-row-free')).toContainText('Free');
+  await page.getByLabel('Id', { exact: true }).fill(id);
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Price per month').fill('10');
+  await page.getByLabel('Seats included').fill('2');
+  await page.getByLabel('Offered', { exact: true }).selectOption('false');
+  await page.getByRole('button', { name: 'Add the plan' }).click();
+  const row = page.getByTestId(`plan-row-${id}`);
+  await expect(row).toContainText('$10.00');
+  await expect(row).toContainText('Retired');
+
+  await open(page, info, `/admin/plans/${id}`);
+  await expect(page.getByRole('heading', { level: 1, name: `${name} plan` })).toBeVisible();
+  await page.getByLabel('Seats included').fill('0');
+  await page.getByRole('button', { name: 'Save the plan' }).click();
+  await expect(page.getByText('Seats included must be between 1 and')).toBeVisible();
+  await page.getByLabel('Seats included').fill('3');
+  await page.getByLabel('Price per month').fill('12.50');
+  await page.getByLabel('Agent runs included').fill('300');
+  await page.getByRole('button', { name: 'Save the plan' }).click();
+  // The save may still be on its way: look until the table has it.
+  await expect(async () => {
+    await open(page, info, '/admin/plans');
+    await expect(row).toContainText('$12.50', { timeout: 1_000 });
+  }).toPass();
+  await expect(row).toContainText('3 (no more)');
+  await expect(row).toContainText('300 (cap)');
+});
+
+test('a rep is refused every page of the admin console, async ({ page }, info) => {
   await signIn(page, info, DEMO_REP);
-  for (const path of ['/admin/tenants', '/admin/users', '/admin/activity']) {
+  for (const path of ['/admin/tenants', '/admin/users', '/admin/plans', '/admin/activity']) {
     const res = await page.goto(path);
     expect(res?.status()).toBe(403);
     await expect(page.getByRole('alert')).toContainText('only for platform admins');

@@ -29,7 +29,8 @@ pub fn hub(config: &Config) -> Result<ConnectorHub, platform::Error> {
 
 /// Billing's meter of records synced: a pull's page reserves its records against the cap
 /// and records them in the page's transaction (past a hard cap the page is refused and the
-/// run stops with the `QuotaExceeded` message); a push's saved records are recorded.
+/// run stops with the `QuotaExceeded` message); a push's saved records are recorded. And the
+/// plan's connector count, checked when a connection is created.
 struct BilledSync;
 
 impl connectors::SyncMeter for BilledSync {
@@ -57,6 +58,17 @@ impl connectors::SyncMeter for BilledSync {
             };
             event.record(conn).await.map(|_| ())
         })
+    }
+
+    fn allow_connection<'a>(
+        &'a self,
+        conn: &'a mut platform::db::Conn,
+        tenant: models::TenantId,
+        existing: i64,
+    ) -> connectors::BoxFuture<'a, Result<(), platform::Error>> {
+        Box::pin(billing::connection_limit::allow_connection(
+            conn, tenant, existing,
+        ))
     }
 }
 

@@ -3,9 +3,11 @@
 //! admin console's pages build on these.
 
 pub mod admin;
+pub mod connection_limit;
 pub mod figures;
 pub mod invoice;
 pub mod manage;
+pub mod plan_admin;
 pub mod plans;
 pub mod proration;
 pub mod quota;

@@ -51,21 +51,39 @@ pub(crate) async fn overview(
         upcoming: crate::invoice::draft(conn, &sub).await?,
         invoices: crate::invoice::list_invoices(conn, tenant).await?,
         usage: period_usage(conn, &sub).await?,
+        // Only plans it can move to: on offer, in its currency.
+        plans: plans
+            .into_iter()
+            .filter(|p| p.offered && p.currency == current.currency)
+            .collect(),
         plan: current,
-        plans: plans.into_iter().filter(|p| p.offered).collect(),
         can_manage,
     })
 }
 
+/// The plan to move to from `from`: one on offer, in the same currency (a period cannot be
+/// prorated across two currencies).
 async fn offered_plan(
     conn: &mut platform::db::Conn,
     id: &str,
+    from: &models::billing::PlanView,
 ) -> Result<models::billing::PlanView, Error> {
     let p = plan(conn, id).await?;
     if !p.offered {
         return Err(
             AppError::validation("plan", format!("{} is no longer offered.", p.name)).into(),
         );
+    }
+    if p.currency != from.currency {
+        return Err(AppError::validation(
+            "plan",
+            format!(
+                "{} is billed in {} and this organisation in {}: a plan in {} keeps the \
+                 billing in one currency.",
+                p.name, p.currency, from.currency, from.currency
+            ),
+        )
+        .into());
     }
     Ok(p)
 }
@@ -83,7 +101,7 @@ pub async fn preview_plan_change(
             return Err(AppError::validation("plan", "This is the current plan.").into());
         }
         let from = plan(conn, &sub.plan_id).await?;
-        let to = offered_plan(conn, plan_id).await?;
+        let to = offered_plan(conn, plan_id, &from).await?;
         let usage = period_usage(conn, &sub).await?;
         Ok(preview(&from, &to, &sub.view(), &usage, Utc::now())?)
     })
@@ -136,7 +154,7 @@ pub(crate) async fn apply_plan_change(
             return Ok(subscription(conn, tenant).await?.view());
         }
         let from = plan(conn, &sub.plan_id).await?;
-        let to = offered_plan(conn, plan_id).await?;
+        let to = offered_plan(conn, plan_id, &from).await?;
         let usage = period_usage(conn, &sub).await?;
         let p = preview(&from, &to, &sub.view(), &usage, Utc::now())?;
         match p.takes_effect {

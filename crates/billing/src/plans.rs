@@ -33,16 +33,19 @@ struct PlanMeterRow {
 }
 
 fn view(row: PlanRow, meters: &[PlanMeterRow]) -> PlanView {
+    // In the meters' own order, whatever order the rows come in.
+    let mut meters: Vec<PlanMeter> = meters
+        .iter()
+        .filter(|m| m.plan_id == row.id)
+        .map(|m| PlanMeter {
+            meter: m.meter,
+            included: m.included,
+            overage_micros: m.overage_micros,
+        })
+        .collect();
+    meters.sort_by_key(|m| Meter::ALL.iter().position(|x| *x == m.meter));
     PlanView {
-        meters: meters
-            .iter()
-            .filter(|m| m.plan_id == row.id)
-            .map(|m| PlanMeter {
-                meter: m.meter,
-                included: m.included,
-                overage_micros: m.overage_micros,
-            })
-            .collect(),
+        meters,
         id: row.id,
         name: row.name,
         currency: row.currency,

@@ -12,6 +12,7 @@ pub const PATH: &str = "/admin";
 pub const TENANTS: &str = "tenants";
 pub const USERS: &str = "users";
 pub const ACTIVITY: &str = "activity";
+pub const PLANS: &str = "plans";
 /// The audit trail as CSV, with the same filters as the Activity page.
 pub const ACTIVITY_CSV: &str = "/admin/activity.csv";
 /// The most rows a list of organisations or people shows; a search narrows it.

@@ -3,6 +3,7 @@
 //! (the call into `platform`/`billing` checks it).
 
 pub mod activity;
+pub mod plans;
 pub mod tenants;
 pub mod users;
 

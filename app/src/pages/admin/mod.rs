@@ -1,11 +1,12 @@
-//! The platform admin console: the overview (figures, jobs and mail), organisations, people
-//! and the audit trail. Two lazy routes serve it: `/admin`, and `/admin/*rest` for the sections, so
+//! The platform admin console: the overview (figures, jobs and mail), organisations, people,
+//! plans and the audit trail. Two lazy routes serve it: `/admin`, and `/admin/*rest` for the sections, so
 //! the console adds one entry to the router's table however many sections it has. Every
 //! server function it calls refuses anyone but a platform admin; the pages also answer 403.
 
 mod activity;
 mod jobs;
 mod overview;
+mod plans;
 mod tenant;
 mod tenants;
 mod users;
@@ -14,7 +15,7 @@ use crate::components::{PageHeader, FOCUS_RING};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use models::admin::{ACTIVITY, PATH, TENANTS, USERS};
+use models::admin::{ACTIVITY, PATH, PLANS, TENANTS, USERS};
 use models::session::SessionUser;
 use models::TenantId;
 
@@ -63,6 +64,7 @@ fn ConsoleNav(current: &'static str) -> impl IntoView {
         ("overview", PATH.to_string(), "Overview"),
         (TENANTS, format!("{PATH}/{TENANTS}"), "Organisations"),
         (USERS, format!("{PATH}/{USERS}"), "People"),
+        (PLANS, format!("{PATH}/{PLANS}"), "Plans"),
         (ACTIVITY, format!("{PATH}/{ACTIVITY}"), "Activity"),
     ];
     view! {
@@ -120,6 +122,11 @@ pub fn AdminSectionPage() -> impl IntoView {
                 Err(_) => not_found(),
             },
             [USERS] => view! { <ConsoleNav current=USERS/><users::UsersSection/> }.into_any(),
+            [PLANS] => view! { <ConsoleNav current=PLANS/><plans::PlansSection/> }.into_any(),
+            [PLANS, id] => {
+                let id = id.to_string();
+                view! { <ConsoleNav current=PLANS/><plans::PlanSection id/> }.into_any()
+            }
             [ACTIVITY] => {
                 view! { <ConsoleNav current=ACTIVITY/><activity::ActivitySection/> }.into_any()
             }

@@ -1,5 +1,6 @@
-//! What a sync reports of the records it moves, for billing. The server hands the framework
-//! an implementation (`ConnectorHub::meter`); the framework knows no plans or caps.
+//! What billing needs of the connectors: the records a sync moves, and whether one more
+//! connection fits the plan. The server hands the framework an implementation
+//! (`ConnectorHub::meter`); the framework knows no plans or caps.
 
 use connector_api::BoxFuture;
 use models::TenantId;
@@ -17,5 +18,14 @@ pub trait SyncMeter: Send + Sync + 'static {
         tenant: TenantId,
         records: i64,
         enforce: bool,
+    ) -> BoxFuture<'a, Result<(), Error>>;
+
+    /// Refuses a new connection to a tenant that has `existing` ones when its plan allows no
+    /// more; called in the transaction that would create it.
+    fn allow_connection<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        tenant: TenantId,
+        existing: i64,
     ) -> BoxFuture<'a, Result<(), Error>>;
 }

@@ -7,12 +7,14 @@
 mod activity;
 mod bench;
 mod overview;
+mod plans;
 mod tenants;
 mod users;
 
 use crate::harness::{assert_field, run, TestApp};
 use crate::members::{me, team_with};
 use app::api::admin::activity::*;
+use app::api::admin::plans::*;
 use app::api::admin::tenants::*;
 use app::api::admin::users::*;
 use app::api::auth::CurrentUser;
@@ -135,6 +137,41 @@ fn every_admin_function_and_route_refuses_owners_and_reps() {
                 "grant",
             );
             forbidden(audit(&app, session, AuditFilter::default()).await, "audit");
+            forbidden(app.invoke(s, ListAdminPlans {}).await, "plans");
+            forbidden(
+                app.invoke(s, GetAdminPlan { id: "free".into() }).await,
+                "plan",
+            );
+            let input = models::billing::PlanInput {
+                id: "mine".into(),
+                name: "Mine".into(),
+                currency: "USD".into(),
+                monthly_price: "0".into(),
+                included_seats: "100".into(),
+                offered: true,
+                ..Default::default()
+            };
+            forbidden(
+                app.invoke(
+                    s,
+                    CreatePlan {
+                        input: input.clone(),
+                    },
+                )
+                .await,
+                "create plan",
+            );
+            forbidden(
+                app.invoke(
+                    s,
+                    UpdatePlan {
+                        id: "free".into(),
+                        input,
+                    },
+                )
+                .await,
+                "update plan",
+            );
             let csv = app.get(s, ACTIVITY_CSV).await;
             assert_eq!(csv.status(), 403, "the CSV");
             for page in [
@@ -142,6 +179,8 @@ fn every_admin_function_and_route_refuses_owners_and_reps() {
                 "/admin/tenants",
                 "/admin/users",
                 "/admin/activity",
+                "/admin/plans",
+                "/admin/plans/free",
                 &format!("/admin/tenants/{t}"),
             ] {
                 let res = app.get_with(s, page, &[("accept", "text/html")]).await;
@@ -163,6 +202,11 @@ fn every_admin_function_and_route_refuses_owners_and_reps() {
         );
         assert_eq!(
             app.count("SELECT count(*) AS n FROM tenants WHERE suspended_at IS NOT NULL")
+                .await,
+            0
+        );
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM plans WHERE id = 'mine' OR included_seats = 100")
                 .await,
             0
         );

@@ -84,3 +84,45 @@ fn records_synced_are_counted_and_a_capped_plan_stops_the_pull_whole() {
         );
     })
 }
+
+#[test]
+fn the_plans_connector_count_refuses_one_connection_too_many_and_keeps_the_ones_made() {
+    run(async {
+        let app = TestApp::spawn().await;
+        let fake = FakeSalesforce::start().await;
+        let owner = app
+            .sign_up("Olga Owner", "olga@example.com", "Olga Org")
+            .await;
+        // The trial's plan allows no connection at all.
+        app.exec("UPDATE plans SET connector_limit = 0").await;
+        let refused = app
+            .invoke(Some(&owner), settings(&fake))
+            .await
+            .expect_err("no connection fits");
+        match &refused {
+            AppError::QuotaExceeded { message } => assert!(
+                message.contains("allows 0 CRM connections and this organisation has 0")
+                    && message.contains("Billing page"),
+                "{message}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(app.count("SELECT count(*) AS n FROM connections").await, 0);
+        assert_eq!(
+            app.count("SELECT count(*) AS n FROM audit_log WHERE action = 'connection.saved'")
+                .await,
+            0
+        );
+        // One allowed: the first is made, and saving its settings again is no new one.
+        app.exec("UPDATE plans SET connector_limit = 1").await;
+        let id = connect(&app, &owner, &fake).await;
+        app.invoke(Some(&owner), with(&fake, |s| s.sync_every_minutes = 30))
+            .await
+            .expect("an existing connection's settings");
+        // Lowered under what it has, the plan keeps the connection working.
+        app.exec("UPDATE plans SET connector_limit = 0").await;
+        let run = sync(&app, &owner, id).await;
+        assert_eq!(run.state, SyncState::Done, "{run:?}");
+        assert_eq!(app.count("SELECT count(*) AS n FROM connections").await, 1);
+    })
+}

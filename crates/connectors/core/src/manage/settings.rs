@@ -62,6 +62,17 @@ pub async fn save_connection(
         let sealed = key.seal_json(&saved.credentials.secrets, id.0.as_bytes())?;
         match &existing {
             None => {
+                if let Some(meter) = &hub.meter {
+                    // One at a time per tenant, so two new connections cannot both pass.
+                    diesel::sql_query(
+                        "SELECT pg_advisory_xact_lock(hashtext('connections:' || $1))",
+                    )
+                    .bind::<diesel::sql_types::Text, _>(ctx.tenant_id.to_string())
+                    .execute(conn)
+                    .await?;
+                    let made: i64 = connections::table.count().get_result(conn).await?;
+                    meter.allow_connection(conn, ctx.tenant_id, made).await?;
+                }
                 let new = NewConnection {
                     tenant_id: ctx.tenant_id,
                     id,

@@ -4,6 +4,9 @@ use crate::sales::{format_money, str_enum};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod plan_input;
+pub use plan_input::{micros_text, parse_micros, plan_id, AdminPlan, PlanChanges, PlanInput};
+
 /// The billing page's path, under settings (the route and the sidebar entry use these).
 pub const SEGMENT: &str = "billing";
 pub const PATH: &str = "/settings/billing";
@@ -194,7 +197,7 @@ pub struct BillingOverview {
     pub subscription: SubscriptionView,
     pub plan: PlanView,
     pub usage: Vec<MeterUsage>,
-    /// The plans on offer, cheapest first.
+    /// The plans it can move to (on offer, in its currency), in their order.
     pub plans: Vec<PlanView>,
     /// Owners change the plan; admins see the page.
     pub can_manage: bool,
