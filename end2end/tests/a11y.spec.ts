@@ -30,7 +30,7 @@ test('every page passes the accessibility audit (no serious or critical violatio
     expect(await violations(page), p).toEqual([]);
   }
   await signIn(page, info, DEMO_OWNER);
-  const pages = ['/', '/leads', '/leads/new', '/leads/import', '/accounts', '/contacts', '/pipeline', '/connectors', '/agents', '/agents/prospector', '/agents/pipeline-analyst', '/agents/qualifier', '/agents/runs', '/search?q=glo', '/settings/members', '/settings/sales', '/settings/billing', '/settings/api-keys', '/admin', '/admin/tenants', '/admin/users', '/admin/plans', '/admin/plans/starter', '/admin/activity'];
+  const pages = ['/', '/leads', '/leads/new', '/leads/import', '/accounts', '/contacts', '/pipeline', '/connectors', '/agents', '/agents/prospector', '/agents/pipeline-analyst', '/agents/qualifier', '/agents/runs', '/search?q=glo', '/settings/members', '/settings/sales', '/settings/billing', '/settings/api-keys', '/admin', '/admin/tenants', '/admin/users', '/admin/billing', '/admin/plans', '/admin/plans/starter', '/admin/activity'];
   await open(page, info, '/leads');
   const lead = await page.getByTestId('leads-table').locator('tbody a').first().getAttribute('href');
   await open(page, info, '/pipeline');

@@ -101,9 +101,9 @@ test('a platform admin adds a plan and changes its price and limits', async ({ p
   await expect(row).toContainText('300 (cap)');
 });
 
-test('a rep is refused every page of the admin console, async ({ page }, info) => {
+test('a rep is refused every page of the admin console', async ({ page }, info) => {
   await signIn(page, info, DEMO_REP);
-  for (const path of ['/admin/tenants', '/admin/users', '/admin/plans', '/admin/activity']) {
+  for (const path of ['/admin/tenants', '/admin/users', '/admin/billing', '/admin/plans', '/admin/activity']) {
     const res = await page.goto(path);
     expect(res?.status()).toBe(403);
     await expect(page.getByRole('alert')).toContainText('only for platform admins');

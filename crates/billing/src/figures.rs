@@ -15,11 +15,21 @@ use models::TenantId;
 use platform::admin::figures::every_day;
 use platform::{Db, Error, RequestContext};
 
-/// What each active or past-due subscription brings a month: its plan and its extra seats.
-const MRR_BY_TENANT: &str = "SELECT s.tenant_id, p.currency, \
-       p.monthly_price_minor + GREATEST(0, s.seats - p.included_seats) * COALESCE(p.seat_price_minor, 0) AS minor \
-     FROM subscriptions s JOIN plans p ON p.id = s.plan_id \
-     WHERE s.status IN ('active', 'past_due')";
+/// What a subscription (`s`) brings a month on its plan (`p`): the price and its extra seats.
+macro_rules! monthly_minor {
+    () => {
+        "p.monthly_price_minor + GREATEST(0, s.seats - p.included_seats) * COALESCE(p.seat_price_minor, 0)"
+    };
+}
+pub(crate) use monthly_minor;
+
+/// What each active or past-due subscription brings a month.
+const MRR_BY_TENANT: &str = concat!(
+    "SELECT s.tenant_id, p.currency, ",
+    monthly_minor!(),
+    " AS minor FROM subscriptions s JOIN plans p ON p.id = s.plan_id \
+     WHERE s.status IN ('active', 'past_due')"
+);
 
 #[derive(diesel::QueryableByName)]
 struct CurrencyMinor {

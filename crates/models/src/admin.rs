@@ -13,6 +13,7 @@ pub const TENANTS: &str = "tenants";
 pub const USERS: &str = "users";
 pub const ACTIVITY: &str = "activity";
 pub const PLANS: &str = "plans";
+pub const BILLING: &str = "billing";
 /// The audit trail as CSV, with the same filters as the Activity page.
 pub const ACTIVITY_CSV: &str = "/admin/activity.csv";
 /// The most rows a list of organisations or people shows; a search narrows it.
@@ -320,6 +321,43 @@ pub struct OverdueInvoice {
     pub number: String,
     pub total: Amount,
     pub issued_at: DateTime<Utc>,
+}
+
+/// A subscription in the console's billing list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminSubscription {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub plan: String,
+    pub status: SubscriptionStatus,
+    pub period_end: DateTime<Utc>,
+    pub seats: i32,
+    pub cancel_at_period_end: bool,
+    /// A downgrade waiting for the period's end.
+    pub next_plan: Option<String>,
+    /// What it brings a month on its plan (price and extra seats), whatever its status.
+    pub monthly: Amount,
+}
+
+/// An issued invoice in the console's billing list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminInvoice {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub number: String,
+    pub period_start: DateTime<Utc>,
+    pub period_end: DateTime<Utc>,
+    pub total: Amount,
+    pub status: crate::billing::InvoiceStatus,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// The console's billing section: subscriptions and invoices across organisations, each
+/// list filtered by status and at most [`LIST_LIMIT`] long.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminBilling {
+    pub subscriptions: Vec<AdminSubscription>,
+    pub invoices: Vec<AdminInvoice>,
 }
 
 /// Revenue as billing knows it.

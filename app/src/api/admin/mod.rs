@@ -3,6 +3,7 @@
 //! (the call into `platform`/`billing` checks it).
 
 pub mod activity;
+pub mod billing;
 pub mod plans;
 pub mod tenants;
 pub mod users;
@@ -50,8 +51,8 @@ pub async fn get_admin_dashboard() -> Result<AdminDashboard, AppError> {
     let db = &state()?.db;
     Ok(AdminDashboard {
         platform: platform::admin::figures::platform_figures(db, &ctx).await?,
-        revenue: billing::figures::revenue(db, &ctx).await?,
-        usage: billing::figures::usage(db, &ctx).await?,
+        revenue: ::billing::figures::revenue(db, &ctx).await?,
+        usage: ::billing::figures::usage(db, &ctx).await?,
     })
 }
 

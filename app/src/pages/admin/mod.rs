@@ -1,9 +1,10 @@
 //! The platform admin console: the overview (figures, jobs and mail), organisations, people,
-//! plans and the audit trail. Two lazy routes serve it: `/admin`, and `/admin/*rest` for the sections, so
+//! billing, plans and the audit trail. Two lazy routes serve it: `/admin`, and `/admin/*rest` for the sections, so
 //! the console adds one entry to the router's table however many sections it has. Every
 //! server function it calls refuses anyone but a platform admin; the pages also answer 403.
 
 mod activity;
+mod billing;
 mod jobs;
 mod overview;
 mod plans;
@@ -15,7 +16,7 @@ use crate::components::{PageHeader, FOCUS_RING};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use models::admin::{ACTIVITY, PATH, PLANS, TENANTS, USERS};
+use models::admin::{ACTIVITY, BILLING, PATH, PLANS, TENANTS, USERS};
 use models::session::SessionUser;
 use models::TenantId;
 
@@ -64,6 +65,7 @@ fn ConsoleNav(current: &'static str) -> impl IntoView {
         ("overview", PATH.to_string(), "Overview"),
         (TENANTS, format!("{PATH}/{TENANTS}"), "Organisations"),
         (USERS, format!("{PATH}/{USERS}"), "People"),
+        (BILLING, format!("{PATH}/{BILLING}"), "Billing"),
         (PLANS, format!("{PATH}/{PLANS}"), "Plans"),
         (ACTIVITY, format!("{PATH}/{ACTIVITY}"), "Activity"),
     ];
@@ -122,6 +124,9 @@ pub fn AdminSectionPage() -> impl IntoView {
                 Err(_) => not_found(),
             },
             [USERS] => view! { <ConsoleNav current=USERS/><users::UsersSection/> }.into_any(),
+            [BILLING] => {
+                view! { <ConsoleNav current=BILLING/><billing::BillingSection/> }.into_any()
+            }
             [PLANS] => view! { <ConsoleNav current=PLANS/><plans::PlansSection/> }.into_any(),
             [PLANS, id] => {
                 let id = id.to_string();

@@ -74,16 +74,16 @@ pub(super) fn PlansSection() -> impl IntoView {
     }
 }
 
-/// What a plan includes of a meter, in a cell: `1,000, then 0.05 USD each`.
+/// What a plan includes of a meter, in a cell: `1,000 + 0.05 each` (in the plan's
+/// currency), `100 (cap)` or `Unlimited`.
 fn meter_cell(p: &PlanView, meter: Meter) -> String {
     match p.meter(meter).map(|m| (m.included, m.overage_micros)) {
         None | Some((None, _)) => "Unlimited".into(),
         Some((Some(n), None)) => format!("{} (cap)", group_thousands(n.unsigned_abs())),
         Some((Some(n), Some(price))) => format!(
-            "{}, then {} {} each",
+            "{} + {} each",
             group_thousands(n.unsigned_abs()),
-            micros_text(price),
-            p.currency
+            micros_text(price)
         ),
     }
 }
@@ -96,20 +96,19 @@ fn PlanTable(plans: Vec<AdminPlan>) -> impl IntoView {
                 <thead class="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-600">
                     <tr>
                         <th scope="col" class="px-3 py-2">"Plan"</th>
+                        <th scope="col" class="px-3 py-2 text-right">"Organisations"</th>
                         <th scope="col" class="px-3 py-2 text-right">"Per month"</th>
                         <th scope="col" class="px-3 py-2">"Seats"</th>
                         <th scope="col" class="px-3 py-2">"Connections"</th>
                         {Meter::ALL.iter().map(|m| view! { <th scope="col" class="px-3 py-2">{m.label()}</th> }).collect_view()}
                         <th scope="col" class="px-3 py-2">"Trial"</th>
-                        <th scope="col" class="px-3 py-2">"Offered"</th>
-                        <th scope="col" class="px-3 py-2 text-right">"Organisations"</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
                     {plans.into_iter().map(|a| {
                         let p = a.plan;
                         let seats = match p.seat_price_minor {
-                            Some(price) => format!("{}, then {} each", p.included_seats, format_money(price, &p.currency, false)),
+                            Some(price) => format!("{} + {} each", p.included_seats, format_money(price, &p.currency, false)),
                             None => format!("{} (no more)", p.included_seats),
                         };
                         let meters: Vec<String> = Meter::ALL.iter().map(|m| meter_cell(&p, *m)).collect();
@@ -117,21 +116,21 @@ fn PlanTable(plans: Vec<AdminPlan>) -> impl IntoView {
                             <tr data-testid=format!("plan-row-{}", p.id)>
                                 <td class="px-3 py-2">
                                     <a href=format!("{PATH}/{PLANS}/{}", p.id) class=format!("font-medium text-indigo-700 hover:underline {FOCUS_RING}")>{p.name.clone()}</a>
-                                    <span class="ml-2 font-mono text-xs text-slate-600">{p.id.clone()}</span>
-                                </td>
-                                <td class="px-3 py-2 text-right tabular-nums whitespace-nowrap">{format_money(p.monthly_price_minor, &p.currency, false)}</td>
-                                <td class="px-3 py-2">{seats}</td>
-                                <td class="px-3 py-2">{p.connector_limit.map_or_else(|| "Any".to_string(), |n| n.to_string())}</td>
-                                {meters.into_iter().map(|m| view! { <td class="px-3 py-2">{m}</td> }).collect_view()}
-                                <td class="px-3 py-2 whitespace-nowrap">{if p.trial_days > 0 { format!("{} days", p.trial_days) } else { "None".into() }}</td>
-                                <td class="px-3 py-2">
-                                    {if p.offered {
-                                        view! { <Badge tone=Tone::Success>"Offered"</Badge> }.into_any()
-                                    } else {
-                                        view! { <Badge>"Retired"</Badge> }.into_any()
-                                    }}
+                                    <div class="mt-1 flex items-center gap-2">
+                                        <span class="font-mono text-xs text-slate-600">{p.id.clone()}</span>
+                                        {if p.offered {
+                                            view! { <Badge tone=Tone::Success>"Offered"</Badge> }.into_any()
+                                        } else {
+                                            view! { <Badge>"Retired"</Badge> }.into_any()
+                                        }}
+                                    </div>
                                 </td>
                                 <td class="px-3 py-2 text-right tabular-nums">{a.subscribers}</td>
+                                <td class="px-3 py-2 text-right tabular-nums whitespace-nowrap">{format_money(p.monthly_price_minor, &p.currency, false)}</td>
+                                <td class="px-3 py-2 whitespace-nowrap">{seats}</td>
+                                <td class="px-3 py-2">{p.connector_limit.map_or_else(|| "Any".to_string(), |n| n.to_string())}</td>
+                                {meters.into_iter().map(|m| view! { <td class="px-3 py-2 whitespace-nowrap text-xs">{m}</td> }).collect_view()}
+                                <td class="px-3 py-2 whitespace-nowrap">{if p.trial_days > 0 { format!("{} days", p.trial_days) } else { "None".into() }}</td>
                             </tr>
                         }
                     }).collect_view()}

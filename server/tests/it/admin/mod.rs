@@ -14,6 +14,7 @@ mod users;
 use crate::harness::{assert_field, run, TestApp};
 use crate::members::{me, team_with};
 use app::api::admin::activity::*;
+use app::api::admin::billing::*;
 use app::api::admin::plans::*;
 use app::api::admin::tenants::*;
 use app::api::admin::users::*;
@@ -139,6 +140,17 @@ fn every_admin_function_and_route_refuses_owners_and_reps() {
             forbidden(audit(&app, session, AuditFilter::default()).await, "audit");
             forbidden(app.invoke(s, ListAdminPlans {}).await, "plans");
             forbidden(
+                app.invoke(
+                    s,
+                    ListAdminBilling {
+                        status: None,
+                        invoice_status: None,
+                    },
+                )
+                .await,
+                "billing",
+            );
+            forbidden(
                 app.invoke(s, GetAdminPlan { id: "free".into() }).await,
                 "plan",
             );
@@ -179,6 +191,7 @@ fn every_admin_function_and_route_refuses_owners_and_reps() {
                 "/admin/tenants",
                 "/admin/users",
                 "/admin/activity",
+                "/admin/billing",
                 "/admin/plans",
                 "/admin/plans/free",
                 &format!("/admin/tenants/{t}"),

@@ -305,5 +305,55 @@ fn an_admin_creates_an_organisation_changes_its_plan_and_settles_an_invoice() {
             app.count(&format!("SELECT count(*) AS n FROM audit_log WHERE tenant_id = '{tenant}' AND action IN ('tenant.created', 'invitation.created', 'billing.plan_changed', 'billing.invoice_paid')")).await,
             4
         );
+
+        // The console's billing lists, across organisations, by status.
+        let billing = |status, invoice_status| {
+            app.invoke(
+                Some(&admin),
+                ListAdminBilling {
+                    status,
+                    invoice_status,
+                },
+            )
+        };
+        let all = billing(None, None).await.expect("billing");
+        assert_eq!(all.subscriptions.len(), 2, "{all:?}");
+        let initech = all
+            .subscriptions
+            .iter()
+            .find(|s| s.tenant_id == tenant)
+            .expect("Initech's subscription");
+        assert_eq!(
+            (initech.plan.as_str(), initech.seats, initech.monthly.minor),
+            ("Starter", 1, 4900)
+        );
+        let paid = &all.invoices;
+        assert_eq!(paid.len(), 1);
+        assert_eq!(
+            (
+                paid[0].number.as_str(),
+                paid[0].tenant_name.as_str(),
+                paid[0].status
+            ),
+            ("SH-2026-999999", "Initech", InvoiceStatus::Paid)
+        );
+        app.exec(&format!(
+            "UPDATE subscriptions SET status = 'past_due' WHERE tenant_id = '{tenant}'"
+        ))
+        .await;
+        let due = billing(
+            Some(models::billing::SubscriptionStatus::PastDue),
+            Some(InvoiceStatus::Open),
+        )
+        .await
+        .expect("filtered");
+        assert_eq!(
+            due.subscriptions
+                .iter()
+                .map(|s| s.tenant_name.as_str())
+                .collect::<Vec<_>>(),
+            ["Initech"]
+        );
+        assert!(due.invoices.is_empty(), "{due:?}");
     })
 }
