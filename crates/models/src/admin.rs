@@ -307,6 +307,7 @@ pub struct PlatformFigures {
 }
 
 /// An amount in one currency.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Amount {
     pub currency: String,
@@ -324,6 +325,7 @@ pub struct OverdueInvoice {
 }
 
 /// A subscription in the console's billing list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminSubscription {
     pub tenant_id: TenantId,
@@ -340,6 +342,7 @@ pub struct AdminSubscription {
 }
 
 /// An issued invoice in the console's billing list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminInvoice {
     pub tenant_id: TenantId,
@@ -354,6 +357,7 @@ pub struct AdminInvoice {
 
 /// The console's billing section: subscriptions and invoices across organisations, each
 /// list filtered by status and at most [`LIST_LIMIT`] long.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminBilling {
     pub subscriptions: Vec<AdminSubscription>,

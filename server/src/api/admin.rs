@@ -1,11 +1,14 @@
 //! `/api/admin/v1/…`: the console's data for a platform admin's tools: organisations,
-//! people and the audit trail across the installation.
+//! people, subscriptions and invoices, plans and the audit trail across the installation.
 
 use super::error::ApiResult;
 use crate::state::ServerState;
 use axum::extract::{Query, State};
 use axum::{Extension, Json};
-use models::admin::{AdminTenant, AdminUser, AuditFilter, AuditPage, TenantState, UserState};
+use models::admin::{
+    AdminBilling, AdminTenant, AdminUser, AuditFilter, AuditPage, TenantState, UserState,
+};
+use models::billing::{AdminPlan, InvoiceStatus, SubscriptionStatus};
 use models::AppError;
 use platform::api_keys::ApiCaller;
 use serde::Deserialize;
@@ -22,12 +25,16 @@ pub struct ListQuery {
     state: String,
 }
 
-fn state_of<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, AppError> {
+fn state_of<T>(
+    field: &str,
+    raw: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, AppError> {
     match raw.trim() {
         "" => Ok(None),
         s => parse(s)
             .map(Some)
-            .ok_or_else(|| AppError::validation("state", "is not a state of this list")),
+            .ok_or_else(|| AppError::validation(field, "is not a state of this list")),
     }
 }
 
@@ -40,7 +47,7 @@ pub async fn list_tenants(
     Extension(c): Extension<ApiCaller>,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Vec<AdminTenant>> {
-    let state = state_of(&q.state, TenantState::parse)?;
+    let state = state_of("state", &q.state, TenantState::parse)?;
     Ok(Json(
         platform::admin::tenants::list_tenants(&s.app.db, &c.ctx, &q.search, state).await?,
     ))
@@ -55,7 +62,7 @@ pub async fn list_users(
     Extension(c): Extension<ApiCaller>,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Vec<AdminUser>> {
-    let state = state_of(&q.state, UserState::parse)?;
+    let state = state_of("state", &q.state, UserState::parse)?;
     Ok(Json(
         platform::admin::users::list_users(&s.app.db, &c.ctx, &q.search, state).await?,
     ))
@@ -81,5 +88,46 @@ pub async fn list_audit(
 ) -> ApiResult<AuditPage> {
     Ok(Json(
         platform::admin::activity::list_audit(&s.app.db, &c.ctx, &filter).await?,
+    ))
+}
+
+/// The statuses the billing lists are filtered by.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct BillingQuery {
+    /// Subscriptions: `trialing`, `active`, `past_due` or `canceled`; empty: any.
+    status: String,
+    /// Invoices: `draft`, `open`, `paid` or `void`; empty: any.
+    invoice_status: String,
+}
+
+/// Subscriptions (soonest period end first) and issued invoices (newest first) across
+/// organisations, at most 200 of each.
+#[utoipa::path(get, path = "/api/admin/v1/billing", tag = "admin", params(BillingQuery),
+    responses((status = 200, body = AdminBilling), (status = 403, body = AppError), (status = 422, body = AppError)),
+    security(("api_key" = [])))]
+pub async fn list_billing(
+    State(s): State<ServerState>,
+    Extension(c): Extension<ApiCaller>,
+    Query(q): Query<BillingQuery>,
+) -> ApiResult<AdminBilling> {
+    let status = state_of("status", &q.status, SubscriptionStatus::parse)?;
+    let invoices = state_of("invoice_status", &q.invoice_status, InvoiceStatus::parse)?;
+    Ok(Json(
+        billing::admin::list_billing(&s.app.db, &c.ctx, status, invoices).await?,
+    ))
+}
+
+/// Every plan, offered or retired, with the organisations on it.
+#[utoipa::path(get, path = "/api/admin/v1/plans", tag = "admin",
+    responses((status = 200, body = Vec<AdminPlan>), (status = 403, body = AppError)),
+    security(("api_key" = [])))]
+pub async fn list_plans(
+    State(s): State<ServerState>,
+    Extension(c): Extension<ApiCaller>,
+) -> ApiResult<Vec<AdminPlan>> {
+    Ok(Json(
+        billing::plan_admin::list_admin_plans(&s.app.db, &c.ctx).await?,
     ))
 }

@@ -73,6 +73,8 @@ pub fn router(state: &ServerState) -> Router<ServerState> {
     let admin = Router::new()
         .route("/tenants", get(admin::list_tenants))
         .route("/users", get(admin::list_users))
+        .route("/billing", get(admin::list_billing))
+        .route("/plans", get(admin::list_plans))
         .route("/activity", get(admin::list_audit))
         .route("/{*rest}", axum::routing::any(no_such_route))
         .layer(from_fn(auth::platform_admins_only));

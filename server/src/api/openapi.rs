@@ -35,7 +35,8 @@ pub use models::api_keys::OPENAPI_PATH;
         super::opportunities::create_opportunity, super::opportunities::update_opportunity,
         super::opportunities::delete_opportunity,
         super::activities::list_activities, super::activities::log_activity,
-        super::admin::list_tenants, super::admin::list_users, super::admin::list_audit,
+        super::admin::list_tenants, super::admin::list_users, super::admin::list_billing,
+        super::admin::list_plans, super::admin::list_audit,
     ),
     modifiers(&BearerKey, &CommonAnswers),
     tags(

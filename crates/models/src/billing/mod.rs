@@ -35,6 +35,7 @@ str_enum!(
 );
 
 /// What a plan includes of one meter.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanMeter {
     pub meter: Meter,
@@ -45,6 +46,7 @@ pub struct PlanMeter {
     pub overage_micros: Option<i64>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanView {
     pub id: String,

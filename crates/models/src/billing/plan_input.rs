@@ -75,6 +75,7 @@ impl PlanChanges {
 }
 
 /// A plan in the console: the plan, how many organisations are on it, when it was saved.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminPlan {
     pub plan: PlanView,

@@ -70,6 +70,8 @@ fn the_openapi_document_describes_every_route_and_every_schema_it_names() {
             "POST /api/v1/activities",
             "GET /api/admin/v1/tenants",
             "GET /api/admin/v1/users",
+            "GET /api/admin/v1/billing",
+            "GET /api/admin/v1/plans",
             "GET /api/admin/v1/activity",
         ]
         .into_iter()
@@ -134,5 +136,15 @@ fn the_openapi_document_describes_every_route_and_every_schema_it_names() {
         assert_eq!(tenants.body[0]["name"], "Olga Org", "{}", tenants.body);
         let bad = get(&app, &k, "/api/admin/v1/users?state=sleeping").await;
         assert_eq!(bad.body["field"], "state");
+        let trials = get(&app, &k, "/api/admin/v1/billing?status=trialing").await;
+        assert_eq!(
+            trials.body["subscriptions"][0]["tenant_name"], "Olga Org",
+            "{}",
+            trials.body
+        );
+        let bad = get(&app, &k, "/api/admin/v1/billing?invoice_status=owed").await;
+        assert_eq!(bad.body["field"], "invoice_status");
+        let plans = get(&app, &k, "/api/admin/v1/plans").await;
+        assert_eq!(plans.body[0]["plan"]["id"], "free", "{}", plans.body);
     })
 }
