@@ -6,7 +6,7 @@
 use crate::plans::{all_plans, plan};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use diesel_async::RunQueryDsl;
 use models::billing::{plan_id, AdminPlan, PlanChanges, PlanInput};
 use models::AppError;
@@ -32,7 +32,7 @@ pub async fn list_admin_plans(db: &Db, ctx: &RequestContext) -> Result<Vec<Admin
             .into_iter()
             .map(|(id, position, at)| (id, (position, at)))
             .collect();
-        let subscribers = subscribers(conn, None).await?;
+        let subscribers = subscribers(conn, None, None).await?;
         Ok(all_plans(conn)
             .await?
             .into_iter()
@@ -58,11 +58,7 @@ pub async fn get_admin_plan(db: &Db, ctx: &RequestContext, id: &str) -> Result<A
         Ok(AdminPlan {
             plan: plan(conn, id).await?,
             position,
-            subscribers: subscribers(conn, Some(id))
-                .await?
-                .get(id)
-                .copied()
-                .unwrap_or(0),
+            subscribers: subscribers_of(conn, id, None).await?,
             updated_at,
         })
     })
@@ -130,11 +126,7 @@ pub async fn update_plan(
             .into());
         }
         let before = plan(conn, id).await?;
-        let subscribed = subscribers(conn, Some(id))
-            .await?
-            .get(id)
-            .copied()
-            .unwrap_or(0);
+        let subscribed = subscribers_of(conn, id, None).await?;
         if subscribed > 0 && new.currency != before.currency {
             return Err(AppError::validation(
                 "currency",
@@ -147,7 +139,7 @@ pub async fn update_plan(
             .into());
         }
         if new.seat_price_minor.is_none() {
-            let crowded = crowded(conn, id, new.included_seats).await?;
+            let crowded = subscribers_of(conn, id, Some(new.included_seats)).await?;
             if crowded > 0 {
                 return Err(AppError::validation(
                     "included_seats",
@@ -256,33 +248,37 @@ struct PlanCount {
     n: i64,
 }
 
-/// Organisations on each plan (or `only` that one): billed on it now or moving to it at the
-/// period's end. An ended subscription is on no plan.
-async fn subscribers(conn: &mut Conn, only: Option<&str>) -> Result<HashMap<String, i64>, Error> {
+/// Organisations on each plan (or `only` that one), and with more members than
+/// `more_seats_than` if given: billed on it now or moving to it at the period's end. An
+/// ended subscription is on no plan.
+async fn subscribers(
+    conn: &mut Conn,
+    only: Option<&str>,
+    more_seats_than: Option<i32>,
+) -> Result<HashMap<String, i64>, Error> {
     let rows: Vec<PlanCount> = diesel::sql_query(
         "SELECT p.id AS plan_id, count(*) AS n FROM plans p \
          JOIN subscriptions s ON (s.plan_id = p.id OR s.next_plan_id = p.id) \
-         WHERE s.status <> 'canceled' AND ($1::text IS NULL OR p.id = $1) GROUP BY p.id",
+         WHERE s.status <> 'canceled' AND ($1::text IS NULL OR p.id = $1) \
+           AND ($2::integer IS NULL OR s.seats > $2) \
+         GROUP BY p.id",
     )
-    .bind::<diesel::sql_types::Nullable<Text>, _>(only)
+    .bind::<Nullable<Text>, _>(only)
+    .bind::<Nullable<Integer>, _>(more_seats_than)
     .load(conn)
     .await?;
     Ok(rows.into_iter().map(|r| (r.plan_id, r.n)).collect())
 }
 
-/// Organisations on the plan (or moving to it) with more members than `seats`.
-async fn crowded(conn: &mut Conn, id: &str, seats: i32) -> Result<i64, Error> {
-    use models::billing::SubscriptionStatus;
-    use platform::db::schema::subscriptions;
-    Ok(subscriptions::table
-        .filter(
-            subscriptions::plan_id
-                .eq(id)
-                .or(subscriptions::next_plan_id.eq(id)),
-        )
-        .filter(subscriptions::status.ne(SubscriptionStatus::Canceled))
-        .filter(subscriptions::seats.gt(seats))
-        .count()
-        .get_result(conn)
-        .await?)
+/// [`subscribers`] of one plan.
+async fn subscribers_of(
+    conn: &mut Conn,
+    id: &str,
+    more_seats_than: Option<i32>,
+) -> Result<i64, Error> {
+    Ok(subscribers(conn, Some(id), more_seats_than)
+        .await?
+        .get(id)
+        .copied()
+        .unwrap_or(0))
 }
